@@ -1,0 +1,92 @@
+"""Django admin for firms, users, clients and analysts, scoped to the staff's firm.
+
+Every staff user, superusers included, sees only their own firm: tenancy is
+absolute, and a platform operator works through the database, not this admin.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import AnalystProfile, Client, Firm, Team, User
+
+
+class FirmScopedAdmin(admin.ModelAdmin):
+    """Limit lists, lookups and choices to the signed-in staff user's firm."""
+
+    firm_path = "firm"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(**{self.firm_path: request.user.firm_id})
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        model = db_field.related_model
+        if model is Firm:
+            kwargs["queryset"] = Firm.objects.filter(pk=request.user.firm_id)
+        elif model in {User, Team, Client}:
+            kwargs["queryset"] = model._default_manager.filter(
+                firm_id=request.user.firm_id
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Firm)
+class FirmAdmin(FirmScopedAdmin):
+    firm_path = "pk"
+    list_display = ["name", "slug", "share_clients_within_team"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Team)
+class TeamAdmin(FirmScopedAdmin):
+    list_display = ["name", "firm"]
+
+
+@admin.register(User)
+class UserAdmin(FirmScopedAdmin, BaseUserAdmin):
+    list_display = [
+        "username",
+        "get_full_name",
+        "role",
+        "team",
+        "is_staff",
+        "is_active",
+    ]
+    list_filter = ["role", "is_staff", "is_active"]
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("Firm", {"fields": ["firm", "role", "team"]}),
+    )
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+        ("Firm", {"fields": ["firm", "role", "team"]}),
+    )
+
+
+@admin.register(Client)
+class ClientAdmin(FirmScopedAdmin):
+    list_display = ["name", "advisor", "external_id", "risk_tolerance", "kyc_status"]
+    list_filter = ["risk_tolerance", "kyc_status"]
+    search_fields = ["name", "external_id", "email"]
+    readonly_fields = ["subject", "created_at", "updated_at"]
+    exclude = ["firm"]
+
+    def has_add_permission(self, request):
+        # A client needs a memory subject, created by the client service.
+        return False
+
+
+@admin.register(AnalystProfile)
+class AnalystProfileAdmin(FirmScopedAdmin):
+    firm_path = "user__firm"
+    list_display = ["user", "coverage_symbols"]
+    readonly_fields = ["user", "subject"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,402 @@
+"""The memory engine's records: subjects, conversations, memories and the ledger.
+
+The engine knows subjects and tenants (firms, by key), never clients, advisors or
+pages: a client or an analyst *has* a subject.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from pgvector.django import HnswIndex, VectorField
+
+
+class SubjectKind(models.TextChoices):
+    CLIENT = "client", "Client"
+    ANALYST = "analyst", "Analyst"
+
+
+class Subject(models.Model):
+    """Whoever a memory is about: a client or an analyst, within one tenant."""
+
+    tenant_id = models.BigIntegerField(db_index=True)
+    kind = models.CharField(max_length=20, choices=SubjectKind.choices)
+    summary = models.TextField(blank=True)
+    summary_updated_at = models.DateTimeField(null=True, blank=True)
+    # The ledger's tail, kept here so appends serialise on this one row.
+    ledger_length = models.PositiveBigIntegerField(default=0)
+    ledger_head = models.CharField(max_length=64, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.get_kind_display()} subject #{self.pk}"
+
+
+class MemoryPolicy(models.Model):
+    """A tenant's choices for its memory: review of extractions, market freshness."""
+
+    tenant_id = models.BigIntegerField(unique=True)
+    auto_apply_extractions = models.BooleanField(
+        default=True,
+        help_text="Apply extracted memories at once; otherwise they wait as proposed.",
+    )
+    min_auto_apply_confidence = models.FloatField(
+        default=0.6, help_text="Extractions below this confidence always wait."
+    )
+    stale_after_minutes = models.PositiveIntegerField(
+        default=24 * 60, help_text="A quote older than this is stale (market closed)."
+    )
+    stale_after_minutes_market_hours = models.PositiveIntegerField(
+        default=15, help_text="A quote older than this is stale while markets trade."
+    )
+    move_threshold = models.DecimalField(
+        max_digits=6,
+        decimal_places=4,
+        default="0.0500",
+        help_text="A move beyond this fraction of the stated price makes it stale.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "memory policies"
+
+    def __str__(self):
+        return f"Memory policy of tenant {self.tenant_id}"
+
+
+class Conversation(models.Model):
+    """A tree of messages about one subject; its head is the active leaf."""
+
+    class Origin(models.TextChoices):
+        CHAT = "chat", "Chat"
+        IMPORT = "import", "Transcript import"
+        API = "api", "API"
+
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, related_name="conversations"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    origin = models.CharField(
+        max_length=20, choices=Origin.choices, default=Origin.CHAT
+    )
+    external_id = models.CharField(max_length=200, blank=True)
+    head = models.ForeignKey(
+        "Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    created_by_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "external_id"],
+                condition=~Q(external_id=""),
+                name="conversation_external_id_per_subject",
+            )
+        ]
+
+    def __str__(self):
+        return self.title or f"Conversation #{self.pk}"
+
+
+class MessageRole(models.TextChoices):
+    USER = "user", "User"
+    ASSISTANT = "assistant", "Assistant"
+    SYSTEM = "system", "System"
+
+
+class MessageStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    ROLLED_BACK = "rolled_back", "Rolled back"
+
+
+class Message(models.Model):
+    """One turn of a conversation: the episodic layer, kept verbatim."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.PROTECT, related_name="messages"
+    )
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, related_name="messages"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    role = models.CharField(max_length=20, choices=MessageRole.choices)
+    speaker = models.CharField(
+        max_length=120, help_text="Who spoke: client, advisor, analyst, assistant."
+    )
+    text = models.TextField()
+    occurred_at = models.DateTimeField(default=timezone.now)
+    external_id = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=20, choices=MessageStatus.choices, default=MessageStatus.ACTIVE
+    )
+    author_user_id = models.BigIntegerField(null=True, blank=True)
+    # For replies: the memories and the exact versions (ledger events) relied on.
+    citations = models.JSONField(default=list, blank=True)
+    extracted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+        indexes = [models.Index(fields=["conversation", "occurred_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "external_id"],
+                condition=~Q(external_id=""),
+                name="message_external_id_per_subject",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.speaker}: {self.text[:60]}"
+
+
+class MemoryKind(models.TextChoices):
+    PROFILE = "profile", "Profile"
+    GOAL = "goal", "Goal"
+    PREFERENCE = "preference", "Preference"
+    HOLDING = "holding", "Holding"
+    VIEW = "view", "View"
+    FACT = "fact", "Fact"
+    EPISODE = "episode", "Episode"
+
+
+class MemoryStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ACTIVE = "active", "Active"
+    SUPERSEDED = "superseded", "Superseded"
+    RETRACTED = "retracted", "Retracted"
+    REJECTED = "rejected", "Rejected"
+    ERASED = "erased", "Erased"
+
+
+class MemorySource(models.TextChoices):
+    MESSAGE = "message", "Message"
+    IMPORT = "import", "Transcript import"
+    API = "api", "API call"
+    MANUAL = "manual", "Manual edit"
+    MARKET = "market", "Market refresh"
+
+
+class RetentionClass(models.TextChoices):
+    STANDARD = "standard", "Standard (6 years)"
+    REGULATORY = "regulatory", "Books and records (7 years)"
+    TRANSIENT = "transient", "Transient (1 year)"
+
+
+class Memory(models.Model):
+    """One remembered thing about a subject, with its structured payload."""
+
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, related_name="memories"
+    )
+    tenant_id = models.BigIntegerField()
+    kind = models.CharField(max_length=20, choices=MemoryKind.choices)
+    # The slot a memory fills ("holding:AAPL:ira"): how reconciliation finds the
+    # memory a new statement supersedes.
+    key = models.CharField(max_length=200, blank=True)
+    text = models.TextField()
+    payload = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=20, choices=MemoryStatus.choices, default=MemoryStatus.ACTIVE
+    )
+    importance = models.FloatField(default=0.5)
+    confidence = models.FloatField(default=1.0)
+    valid_from = models.DateTimeField(null=True, blank=True)
+    valid_to = models.DateTimeField(null=True, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(max_length=20, choices=MemorySource.choices)
+    author_user_id = models.BigIntegerField(null=True, blank=True)
+    author_label = models.CharField(
+        max_length=200, blank=True, help_text="e.g. rules-extractor/1 or model:gpt-4o"
+    )
+    version = models.PositiveIntegerField(default=1)
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+    )
+    source_messages = models.ManyToManyField(
+        Message, blank=True, related_name="memories"
+    )
+    # Current market reading (holding value, a view's move...): derived, refreshed.
+    reading = models.JSONField(default=dict, blank=True)
+    embedding = VectorField(dimensions=settings.MEMORY_EMBEDDING_DIMENSIONS, null=True)
+    embedding_model = models.CharField(max_length=200, blank=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("text", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    retention_class = models.CharField(
+        max_length=20, choices=RetentionClass.choices, default=RetentionClass.STANDARD
+    )
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "memories"
+        ordering = ["-recorded_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["subject", "status", "kind"], name="memory_subject_status"
+            ),
+            models.Index(fields=["subject", "key"], name="memory_subject_key"),
+            models.Index(
+                fields=["tenant_id", "status", "kind"], name="memory_tenant_status"
+            ),
+            GinIndex(fields=["search_vector"], name="memory_search_vector"),
+            HnswIndex(
+                name="memory_embedding_hnsw",
+                fields=["embedding"],
+                m=16,
+                ef_construction=64,
+                opclasses=["vector_cosine_ops"],
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+class EventAction(models.TextChoices):
+    CREATE = "create", "Create"
+    UPDATE = "update", "Update"
+    SUPERSEDE = "supersede", "Supersede"
+    RETRACT = "retract", "Retract"
+    APPROVE = "approve", "Approve"
+    REJECT = "reject", "Reject"
+    REFRESH = "refresh", "Refresh"
+    REVERT = "revert", "Revert"
+    RESTORE = "restore", "Restore"
+    ERASE = "erase", "Erase"
+
+
+class CauseType(models.TextChoices):
+    USER = "user", "User"
+    MESSAGE = "message", "Message"
+    TASK = "task", "Background task"
+    API = "api", "API request"
+    IMPORT = "import", "Transcript import"
+    ROLLBACK = "rollback", "Rollback"
+    REFRESH = "refresh", "Market refresh"
+    SYSTEM = "system", "System"
+
+
+class MemoryEvent(models.Model):
+    """An append-only ledger entry: one change to one memory, chained by hash.
+
+    The database refuses UPDATE and DELETE of these rows (see the migration
+    ``0002_ledger_append_only``), except the one update erasure makes: removing the
+    content while keeping its digest, so the chain still verifies.
+    """
+
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, related_name="events"
+    )
+    tenant_id = models.BigIntegerField()
+    sequence = models.PositiveBigIntegerField()
+    memory = models.ForeignKey(
+        Memory, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    action = models.CharField(max_length=20, choices=EventAction.choices)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    content_digest = models.CharField(max_length=64)
+    cause_type = models.CharField(max_length=20, choices=CauseType.choices)
+    cause_user_id = models.BigIntegerField(null=True, blank=True)
+    cause_message = models.ForeignKey(
+        Message, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    cause_ref = models.CharField(
+        max_length=200, blank=True, help_text="Task id, API request id, import id..."
+    )
+    reason = models.TextField(blank=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, unique=True)
+    redacted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["subject_id", "sequence"]
+        indexes = [
+            models.Index(fields=["memory", "sequence"], name="event_memory_sequence"),
+            models.Index(fields=["tenant_id", "id"], name="event_tenant_cursor"),
+            models.Index(fields=["cause_message"], name="event_cause_message"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "sequence"], name="event_sequence_per_subject"
+            )
+        ]
+
+    def __str__(self):
+        return f"#{self.sequence} {self.action} memory {self.memory_id}"
+
+
+class LegalHold(models.Model):
+    """A hold on a subject's records: blocks expiry and erasure until released."""
+
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, related_name="legal_holds"
+    )
+    matter = models.CharField(max_length=200)
+    scope = models.TextField(blank=True)
+    approver_user_id = models.BigIntegerField()
+    reason = models.TextField()
+    placed_by_user_id = models.BigIntegerField()
+    placed_at = models.DateTimeField(default=timezone.now)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by_user_id = models.BigIntegerField(null=True, blank=True)
+    release_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-placed_at"]
+
+    def __str__(self):
+        return f"Hold {self.matter} on subject #{self.subject_id}"
+
+
+class Erasure(models.Model):
+    """The record of a subject's erasure: who, why, when, and how much."""
+
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, related_name="erasures"
+    )
+    requested_by_user_id = models.BigIntegerField()
+    reason = models.TextField()
+    memories_erased = models.PositiveIntegerField(default=0)
+    events_redacted = models.PositiveIntegerField(default=0)
+    messages_erased = models.PositiveIntegerField(default=0)
+    erased_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Erasure of subject #{self.subject_id} at {self.erased_at:%Y-%m-%d}"
+
+
+class SubjectAccess(models.Model):
+    """Who viewed which subject's memory, where, and when (for compliance)."""
+
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, related_name="accesses"
+    )
+    tenant_id = models.BigIntegerField()
+    user_id = models.BigIntegerField()
+    surface = models.CharField(max_length=40)
+    accessed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-accessed_at"]
+        indexes = [models.Index(fields=["tenant_id", "accessed_at"])]
+
+    def __str__(self):
+        return f"User {self.user_id} viewed subject #{self.subject_id} ({self.surface})"
