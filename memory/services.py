@@ -1,8 +1,31 @@
-"""Writes to the memory engine. No other code saves a memory model."""
+"""Writes to the memory engine. No other code saves a memory model.
 
+Every change to a memory appends its event to the subject's ledger within the same
+transaction, under the subject's lock: there is no write without its record.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Subject
+from . import ledger
+from .errors import InvalidMemory, InvalidTransition, NotFound, SubjectErased
+from .ledger import Cause, Entry
+from .models import (
+    EventAction,
+    Memory,
+    MemoryEvent,
+    MemoryKind,
+    MemoryPolicy,
+    MemorySource,
+    MemoryStatus,
+    Message,
+    Subject,
+)
+from .payloads import payload_clean
 
 
 @transaction.atomic
@@ -13,16 +36,422 @@ def subject_create(*, tenant_id: int, kind: str) -> Subject:
     return subject
 
 
+def memory_policy_get(*, tenant_id: int) -> MemoryPolicy:
+    """Return the tenant's memory policy, or the defaults if it never set one."""
+    policy = MemoryPolicy.objects.filter(tenant_id=tenant_id).first()
+    return policy or MemoryPolicy(tenant_id=tenant_id)
+
+
+@transaction.atomic
+def memory_policy_set(*, tenant_id: int, **fields) -> MemoryPolicy:
+    policy, _ = MemoryPolicy.objects.get_or_create(tenant_id=tenant_id)
+    for name, value in fields.items():
+        setattr(policy, name, value)
+    policy.full_clean()
+    policy.save()
+    return policy
+
+
+def _full_clean(memory: Memory) -> None:
+    try:
+        memory.full_clean(exclude=["subject", "superseded_by", "embedding"])
+    except ValidationError as error:
+        raise InvalidMemory(
+            {
+                name: [str(m) for m in messages]
+                for name, messages in error.message_dict.items()
+            }
+        ) from error
+    if not memory.text.strip():
+        raise InvalidMemory({"text": "must not be empty"})
+    if not 0 <= memory.importance <= 1:
+        raise InvalidMemory({"importance": "must be between 0 and 1"})
+    if not 0 <= memory.confidence <= 1:
+        raise InvalidMemory({"confidence": "must be between 0 and 1"})
+    if memory.valid_to and memory.valid_from and memory.valid_to < memory.valid_from:
+        raise InvalidMemory({"valid_to": "must not be before valid_from"})
+
+
+def _writable(subject: Subject) -> Subject:
+    locked = ledger.subject_lock(subject.pk)
+    if locked.erased_at is not None:
+        raise SubjectErased("This subject's memory was erased; it takes no new memory.")
+    return locked
+
+
+def _build(
+    *,
+    subject: Subject,
+    kind: str,
+    text: str,
+    payload: dict | None,
+    source: str,
+    key: str = "",
+    status: str = MemoryStatus.ACTIVE,
+    importance: float = 0.5,
+    confidence: float = 1.0,
+    valid_from: datetime | None = None,
+    recorded_at: datetime | None = None,
+    author_user_id: int | None = None,
+    author_label: str = "",
+    retention_class: str | None = None,
+    expires_at: datetime | None = None,
+) -> Memory:
+    now = timezone.now()
+    memory = Memory(
+        subject=subject,
+        tenant_id=subject.tenant_id,
+        kind=kind,
+        key=key[:200],
+        text=(text or "").strip(),
+        payload=payload_clean(kind, payload),
+        status=status,
+        importance=importance,
+        confidence=confidence,
+        valid_from=valid_from or now,
+        recorded_at=recorded_at or now,
+        source=source,
+        author_user_id=author_user_id,
+        author_label=author_label,
+        expires_at=expires_at,
+        created_at=now,
+        updated_at=now,
+    )
+    if retention_class:
+        memory.retention_class = retention_class
+    _full_clean(memory)
+    return memory
+
+
+@transaction.atomic
+def memory_record(
+    *,
+    subject: Subject,
+    kind: str,
+    text: str,
+    payload: dict | None,
+    cause: Cause,
+    source: str = MemorySource.MANUAL,
+    source_messages: Iterable[Message] = (),
+    **fields,
+) -> Memory:
+    """Record a new memory of a subject, with its ``create`` event.
+
+    ``fields`` are the optional ones of ``Memory``: key, status (active or
+    proposed), importance, confidence, valid_from, recorded_at, author_user_id,
+    author_label, retention_class, expires_at.
+    """
+    locked = _writable(subject)
+    memory = _build(
+        subject=locked, kind=kind, text=text, payload=payload, source=source, **fields
+    )
+    if memory.status not in (MemoryStatus.ACTIVE, MemoryStatus.PROPOSED):
+        raise InvalidMemory({"status": "a new memory is active or proposed"})
+    memory.save()
+    message_ids = _link_messages(memory, source_messages)
+    ledger.append(
+        subject=locked,
+        entries=[
+            Entry(
+                memory, EventAction.CREATE, None, ledger.snapshot(memory, message_ids)
+            )
+        ],
+        cause=cause,
+    )
+    return memory
+
+
+def _link_messages(memory: Memory, messages: Iterable[Message]) -> list[int]:
+    ids = sorted({m.pk for m in messages})
+    if ids:
+        memory.source_messages.add(*ids)
+    return ids
+
+
+def _reload_for_change(memory: Memory) -> tuple[Subject, Memory, dict]:
+    locked = _writable(memory.subject)
+    current = Memory.objects.select_for_update().get(pk=memory.pk)
+    return locked, current, ledger.snapshot(current)
+
+
+@transaction.atomic
+def memory_update(
+    *,
+    memory: Memory,
+    cause: Cause,
+    text: str | None = None,
+    payload: dict | None = None,
+    reason: str = "",
+    **fields,
+) -> Memory:
+    """Correct a memory in place (a new version of the same fact), with its event.
+
+    For a statement that replaces an earlier one in the world, use
+    ``memory_supersede``: that keeps both.
+    """
+    subject, current, before = _reload_for_change(memory)
+    if current.status not in (MemoryStatus.ACTIVE, MemoryStatus.PROPOSED):
+        raise InvalidTransition(
+            f"A {current.status} memory cannot be edited; restore a version instead.",
+            extra={"memory_id": current.pk, "status": current.status},
+        )
+    if text is not None:
+        current.text = text.strip()
+    if payload is not None:
+        current.payload = payload_clean(current.kind, payload)
+    for name, value in fields.items():
+        if name not in {
+            "importance",
+            "confidence",
+            "valid_from",
+            "key",
+            "retention_class",
+            "expires_at",
+        }:
+            raise InvalidMemory({name: "cannot be changed by an update"})
+        setattr(current, name, value)
+    _full_clean(current)
+    after_probe = ledger.snapshot(current)
+    if {**after_probe, "version": 0} == {**before, "version": 0}:
+        return current  # nothing changed: no new version, no event
+    current.version += 1
+    current.updated_at = timezone.now()
+    current.save()
+    ledger.append(
+        subject=subject,
+        entries=[
+            Entry(current, EventAction.UPDATE, before, ledger.snapshot(current), reason)
+        ],
+        cause=cause,
+    )
+    return current
+
+
+@transaction.atomic
+def memory_supersede(
+    *,
+    memory: Memory,
+    cause: Cause,
+    text: str,
+    payload: dict | None,
+    source: str = MemorySource.MANUAL,
+    source_messages: Iterable[Message] = (),
+    reason: str = "",
+    **fields,
+) -> Memory:
+    """Record what replaces ``memory`` in the world; the old one is closed, not lost.
+
+    The old memory's validity ends where the new one's begins, it links to its
+    successor, and both stay in history.
+    """
+    subject, current, before = _reload_for_change(memory)
+    if current.status != MemoryStatus.ACTIVE:
+        raise InvalidTransition(
+            f"Only an active memory can be superseded; this one is {current.status}.",
+            extra={"memory_id": current.pk, "status": current.status},
+        )
+    fields.setdefault("key", current.key)
+    fields.setdefault("importance", current.importance)
+    successor = _build(
+        subject=subject,
+        kind=current.kind,
+        text=text,
+        payload=payload,
+        source=source,
+        **fields,
+    )
+    successor.save()
+    message_ids = _link_messages(successor, source_messages)
+    current.status = MemoryStatus.SUPERSEDED
+    current.valid_to = max(successor.valid_from, current.valid_from)
+    current.superseded_by = successor
+    current.updated_at = timezone.now()
+    current.save()
+    ledger.append(
+        subject=subject,
+        entries=[
+            Entry(
+                successor,
+                EventAction.CREATE,
+                None,
+                ledger.snapshot(successor, message_ids),
+            ),
+            Entry(
+                current, EventAction.SUPERSEDE, before, ledger.snapshot(current), reason
+            ),
+        ],
+        cause=cause,
+    )
+    return successor
+
+
+@transaction.atomic
+def memory_retract(
+    *, memory: Memory, cause: Cause, reason: str = "", valid_to: datetime | None = None
+) -> Memory:
+    """Mark a memory as no longer true (or never true), keeping it in history."""
+    subject, current, before = _reload_for_change(memory)
+    if current.status not in (MemoryStatus.ACTIVE, MemoryStatus.PROPOSED):
+        raise InvalidTransition(
+            f"A {current.status} memory cannot be retracted.",
+            extra={"memory_id": current.pk, "status": current.status},
+        )
+    current.status = MemoryStatus.RETRACTED
+    current.valid_to = valid_to or timezone.now()
+    if current.valid_from and current.valid_to < current.valid_from:
+        current.valid_to = current.valid_from
+    current.updated_at = timezone.now()
+    current.save()
+    ledger.append(
+        subject=subject,
+        entries=[
+            Entry(
+                current, EventAction.RETRACT, before, ledger.snapshot(current), reason
+            )
+        ],
+        cause=cause,
+    )
+    return current
+
+
+@transaction.atomic
+def memory_approve(
+    *,
+    memory: Memory,
+    cause: Cause,
+    text: str | None = None,
+    payload: dict | None = None,
+) -> Memory:
+    """Apply a proposed memory, optionally edited; it supersedes its slot's holder."""
+    subject, current, before = _reload_for_change(memory)
+    if current.status != MemoryStatus.PROPOSED:
+        raise InvalidTransition(
+            f"Only a proposed memory can be approved; this one is {current.status}.",
+            extra={"memory_id": current.pk, "status": current.status},
+        )
+    if text is not None:
+        current.text = text.strip()
+    if payload is not None:
+        current.payload = payload_clean(current.kind, payload)
+    entries = []
+    if current.key:
+        holder = (
+            Memory.objects.select_for_update()
+            .filter(subject_id=subject.pk, key=current.key, status=MemoryStatus.ACTIVE)
+            .exclude(pk=current.pk)
+            .first()
+        )
+        if holder is not None:
+            holder_before = ledger.snapshot(holder)
+            holder.status = MemoryStatus.SUPERSEDED
+            holder.valid_to = max(timezone.now(), holder.valid_from)
+            holder.superseded_by = current
+            holder.updated_at = timezone.now()
+            holder.save()
+            entries.append(
+                Entry(
+                    holder,
+                    EventAction.SUPERSEDE,
+                    holder_before,
+                    ledger.snapshot(holder),
+                )
+            )
+    current.status = MemoryStatus.ACTIVE
+    current.version += 1
+    current.updated_at = timezone.now()
+    _full_clean(current)
+    current.save()
+    entries.insert(
+        0, Entry(current, EventAction.APPROVE, before, ledger.snapshot(current))
+    )
+    ledger.append(subject=subject, entries=entries, cause=cause)
+    return current
+
+
+@transaction.atomic
+def memory_reject(*, memory: Memory, cause: Cause, reason: str = "") -> Memory:
+    subject, current, before = _reload_for_change(memory)
+    if current.status != MemoryStatus.PROPOSED:
+        raise InvalidTransition(
+            f"Only a proposed memory can be rejected; this one is {current.status}.",
+            extra={"memory_id": current.pk, "status": current.status},
+        )
+    current.status = MemoryStatus.REJECTED
+    current.valid_to = timezone.now()
+    current.updated_at = timezone.now()
+    current.save()
+    ledger.append(
+        subject=subject,
+        entries=[
+            Entry(current, EventAction.REJECT, before, ledger.snapshot(current), reason)
+        ],
+        cause=cause,
+    )
+    return current
+
+
+RESTORABLE = [
+    "text",
+    "payload",
+    "status",
+    "importance",
+    "confidence",
+    "key",
+    "retention_class",
+]
+
+
+@transaction.atomic
+def memory_restore(
+    *,
+    memory: Memory,
+    event: MemoryEvent,
+    cause: Cause,
+    reason: str = "",
+    action: str = EventAction.RESTORE,
+) -> Memory:
+    """Bring a memory back to the version recorded after ``event``, as a new event.
+
+    History is not rewritten: the restore is one more version, pointing back.
+    """
+    subject, current, before = _reload_for_change(memory)
+    if event.memory_id != current.pk:
+        raise NotFound("That version belongs to another memory.")
+    if event.after is None:
+        raise InvalidTransition("That event has no recorded state to restore.")
+    state = event.after
+    for name in RESTORABLE:
+        setattr(current, name, state[name])
+    for name in ("valid_from", "valid_to", "expires_at"):
+        value = state.get(name)
+        setattr(current, name, datetime.fromisoformat(value) if value else None)
+    if current.status == MemoryStatus.ACTIVE:
+        current.superseded_by = None
+    current.version += 1
+    current.updated_at = timezone.now()
+    _full_clean(current)
+    current.save()
+    ledger.append(
+        subject=subject,
+        entries=[Entry(current, action, before, ledger.snapshot(current), reason)],
+        cause=cause,
+    )
+    return current
+
+
+def memory_get(*, memory_id: int, tenant_id: int) -> Memory:
+    memory = Memory.objects.filter(pk=memory_id, tenant_id=tenant_id).first()
+    if memory is None:
+        raise NotFound("No such memory.")
+    return memory
+
+
 SUMMARY_KIND_ORDER = ["profile", "goal", "preference", "holding", "view", "fact"]
 
 
 @transaction.atomic
 def subject_summary_consolidate(*, subject: Subject) -> Subject:
     """Rewrite a subject's profile summary from its active semantic memories."""
-    from django.utils import timezone
-
-    from .models import MemoryKind, MemoryStatus
-
     subject = Subject.objects.select_for_update().get(pk=subject.pk)
     memories = subject.memories.filter(status=MemoryStatus.ACTIVE).exclude(
         kind=MemoryKind.EPISODE
@@ -33,8 +462,7 @@ def subject_summary_consolidate(*, subject: Subject) -> Subject:
     lines = []
     for kind in SUMMARY_KIND_ORDER:
         if by_kind.get(kind):
-            label = MemoryKind(kind).label
-            lines.append(f"{label}: " + "; ".join(by_kind[kind][:8]))
+            lines.append(f"{MemoryKind(kind).label}: " + "; ".join(by_kind[kind][:8]))
     subject.summary = "\n".join(lines)
     subject.summary_updated_at = timezone.now()
     subject.save(update_fields=["summary", "summary_updated_at"])

@@ -1,0 +1,248 @@
+"""The ledger: an append-only, hash-chained record of every change to a memory.
+
+Each event holds the memory's state before and after the change. Its hash covers
+the previous event's hash and a canonical serialisation of the event, in which the
+content (before/after) appears only as a SHA-256 digest: erasure can then remove the
+content and keep the digest, and the chain still verifies.
+
+Appends serialise per subject by locking the subject's row, which also carries the
+chain's tail (length and head hash): writers to different subjects never wait for
+each other, writers to one subject never fork its chain.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from .models import CauseType, Memory, MemoryEvent, Subject
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class Cause:
+    """Who or what caused a change: a user, a message, a task, an API request..."""
+
+    type: str
+    user_id: int | None = None
+    message_id: int | None = None
+    ref: str = ""
+
+    @classmethod
+    def user(cls, user_id: int, ref: str = "") -> "Cause":
+        return cls(CauseType.USER, user_id=user_id, ref=ref)
+
+    @classmethod
+    def message(cls, message_id: int, ref: str = "") -> "Cause":
+        return cls(CauseType.MESSAGE, message_id=message_id, ref=ref)
+
+    @classmethod
+    def task(cls, ref: str) -> "Cause":
+        return cls(CauseType.TASK, ref=ref)
+
+    @classmethod
+    def api(cls, user_id: int, request_id: str) -> "Cause":
+        return cls(CauseType.API, user_id=user_id, ref=request_id)
+
+    @classmethod
+    def system(cls, ref: str = "") -> "Cause":
+        return cls(CauseType.SYSTEM, ref=ref)
+
+
+def _default(value):
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"not serialisable in the ledger: {type(value).__name__}")
+
+
+def canonical(value) -> bytes:
+    """Serialise ``value`` the one way the hash chain reads it."""
+    return json.dumps(
+        value,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=_default,
+    ).encode()
+
+
+def iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+SNAPSHOT_FIELDS = [
+    "kind",
+    "key",
+    "text",
+    "payload",
+    "status",
+    "importance",
+    "confidence",
+    "source",
+    "author_user_id",
+    "author_label",
+    "version",
+    "superseded_by_id",
+    "retention_class",
+    "reading",
+]
+SNAPSHOT_TIMES = ["valid_from", "valid_to", "recorded_at", "expires_at"]
+
+
+def snapshot(memory: Memory, source_message_ids: list[int] | None = None) -> dict:
+    """Return the state of a memory as the ledger records it."""
+    state = {name: getattr(memory, name) for name in SNAPSHOT_FIELDS}
+    state.update({name: iso(getattr(memory, name)) for name in SNAPSHOT_TIMES})
+    state["id"] = memory.pk
+    state["subject_id"] = memory.subject_id
+    if source_message_ids is None:
+        source_message_ids = (
+            sorted(memory.source_messages.values_list("pk", flat=True))
+            if memory.pk
+            else []
+        )
+    state["source_message_ids"] = sorted(source_message_ids)
+    # Round-trip through JSON so the digest computed now equals the one computed
+    # later from what PostgreSQL gives back.
+    return json.loads(canonical(state))
+
+
+def content_digest(before: dict | None, after: dict | None) -> str:
+    return hashlib.sha256(canonical({"before": before, "after": after})).hexdigest()
+
+
+def event_hash(event: MemoryEvent) -> str:
+    header = {
+        "prev": event.prev_hash,
+        "subject": event.subject_id,
+        "tenant": event.tenant_id,
+        "sequence": event.sequence,
+        "memory": event.memory_id,
+        "action": event.action,
+        "content": event.content_digest,
+        "cause_type": event.cause_type,
+        "cause_user": event.cause_user_id,
+        "cause_message": event.cause_message_id,
+        "cause_ref": event.cause_ref,
+        "reason": event.reason,
+        "occurred_at": iso(event.occurred_at),
+    }
+    return hashlib.sha256(canonical(header)).hexdigest()
+
+
+def subject_lock(subject_id: int) -> Subject:
+    """Lock a subject's row for this transaction: its ledger's writers queue here."""
+    return Subject.objects.select_for_update().get(pk=subject_id)
+
+
+@dataclass
+class Entry:
+    """One event to append: the memory, the action, its states, and its cause."""
+
+    memory: Memory | None
+    action: str
+    before: dict | None
+    after: dict | None
+    reason: str = ""
+
+
+def append(
+    *, subject: Subject, entries: list[Entry], cause: Cause, occurred_at=None
+) -> list[MemoryEvent]:
+    """Append events to a locked subject's chain, in one INSERT.
+
+    The caller holds the lock from ``subject_lock`` within its transaction.
+    """
+    occurred_at = occurred_at or timezone.now()
+    events = []
+    prev = subject.ledger_head or GENESIS
+    sequence = subject.ledger_length
+    for entry in entries:
+        sequence += 1
+        event = MemoryEvent(
+            subject_id=subject.pk,
+            tenant_id=subject.tenant_id,
+            sequence=sequence,
+            memory=entry.memory,
+            action=entry.action,
+            before=entry.before,
+            after=entry.after,
+            content_digest=content_digest(entry.before, entry.after),
+            cause_type=cause.type,
+            cause_user_id=cause.user_id,
+            cause_message_id=cause.message_id,
+            cause_ref=cause.ref,
+            reason=entry.reason,
+            occurred_at=occurred_at,
+            prev_hash=prev,
+        )
+        event.hash = event_hash(event)
+        prev = event.hash
+        events.append(event)
+    MemoryEvent.objects.bulk_create(events)
+    subject.ledger_length = sequence
+    subject.ledger_head = prev
+    Subject.objects.filter(pk=subject.pk).update(
+        ledger_length=sequence, ledger_head=prev
+    )
+    return events
+
+
+@dataclass
+class ChainReport:
+    subject_id: int
+    events_checked: int
+    broken_event_id: int | None = None
+    broken_sequence: int | None = None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+def chain_verify(subject: Subject, *, batch_size: int = 2000) -> ChainReport:
+    """Walk a subject's chain and return the first event that does not verify."""
+    report = ChainReport(subject_id=subject.pk, events_checked=0)
+    prev = GENESIS
+    expected_sequence = 0
+    events = MemoryEvent.objects.filter(subject_id=subject.pk).order_by("sequence")
+    for event in events.iterator(chunk_size=batch_size):
+        expected_sequence += 1
+        problem = ""
+        if event.sequence != expected_sequence:
+            problem = f"sequence {event.sequence} where {expected_sequence} was due"
+        elif event.prev_hash != prev:
+            problem = "does not link to the event before it"
+        elif event.redacted_at is None and event.content_digest != content_digest(
+            event.before, event.after
+        ):
+            problem = "content does not match its digest"
+        elif event.hash != event_hash(event):
+            problem = "hash does not match the event"
+        if problem:
+            report.broken_event_id = event.pk
+            report.broken_sequence = event.sequence
+            report.problem = problem
+            return report
+        report.events_checked += 1
+        prev = event.hash
+    length, head = Subject.objects.values_list("ledger_length", "ledger_head").get(
+        pk=subject.pk
+    )
+    if (length, head or GENESIS) != (expected_sequence, prev):
+        # Events were removed from the end, or the tail was rewritten.
+        report.problem = (
+            f"the chain ends at event {expected_sequence} but the subject "
+            f"records {length} events"
+        )
+        report.broken_sequence = expected_sequence + 1
+    return report

@@ -1,0 +1,414 @@
+"""The memory store and its ledger: versions, supersession, a tamper-evident chain."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, InternalError, connection, transaction
+from django.db.utils import DatabaseError
+from django.utils import timezone
+
+from memory import ledger
+from memory.errors import InvalidMemory, InvalidTransition
+from memory.ledger import Cause
+from memory.models import EventAction, Memory, MemoryEvent, MemoryStatus
+from memory.selectors import (
+    memory_history,
+    memory_lineage,
+    subject_state_as_of,
+    subject_state_live,
+)
+from memory.services import (
+    memory_approve,
+    memory_record,
+    memory_reject,
+    memory_restore,
+    memory_retract,
+    memory_supersede,
+    memory_update,
+    subject_create,
+)
+
+pytestmark = pytest.mark.django_db
+
+ADVISOR = Cause.user(7)
+
+
+@pytest.fixture
+def subject():
+    return subject_create(tenant_id=1, kind="client")
+
+
+def holding(subject, quantity=200, **extra):
+    return memory_record(
+        subject=subject,
+        kind="holding",
+        key="holding:AAPL:ira",
+        text=f"Holds {quantity} AAPL in the IRA",
+        payload={
+            "instrument": "aapl",
+            "quantity": quantity,
+            "cost_basis": 150,
+            "account": "ira",
+        },
+        cause=ADVISOR,
+        **extra,
+    )
+
+
+VALID = {
+    "profile": {"risk_tolerance": "Moderate", "horizon_years": 12},
+    "goal": {"goal": "retirement", "target_age": 60, "amount": "1,500,000"},
+    "preference": {
+        "topic": "exclusions",
+        "polarity": "avoids",
+        "sectors": ["Tobacco", "weapons"],
+    },
+    "holding": {"instrument": "msft", "quantity": 50.5, "cost_basis": 310},
+    "view": {
+        "instrument": "TSLA",
+        "stance": "bearish",
+        "target_price": 180,
+        "horizon_months": 6,
+        "conviction": "high",
+    },
+    "fact": {"category": "life_event", "detail": "second grandchild born in May"},
+    "episode": {
+        "message": "Hello",
+        "speaker": "client",
+        "occurred_at": "2026-01-02T10:00:00+00:00",
+    },
+}
+
+
+@pytest.mark.parametrize("kind", sorted(VALID))
+def test_every_kind_accepts_a_valid_payload_and_normalises_it(subject, kind):
+    memory = memory_record(
+        subject=subject, kind=kind, text=f"A {kind}", payload=VALID[kind], cause=ADVISOR
+    )
+    memory.refresh_from_db()
+    if kind == "holding":
+        assert memory.payload["instrument"] == "MSFT"
+    if kind == "profile":
+        assert memory.payload["risk_tolerance"] == "moderate"
+    if kind == "goal":
+        assert memory.payload["amount"] == 1_500_000
+    if kind == "preference":
+        assert memory.payload["sectors"] == ["tobacco", "weapons"]
+
+
+INVALID = [
+    ("holding", {"quantity": 10}, "payload.instrument", "is required"),
+    (
+        "holding",
+        {"instrument": "AAPL", "quantity": -5},
+        "payload.quantity",
+        "greater than zero",
+    ),
+    (
+        "holding",
+        {"instrument": "not a ticker!", "quantity": 5},
+        "payload.instrument",
+        "ticker",
+    ),
+    (
+        "holding",
+        {"instrument": "AAPL", "quantity": "lots"},
+        "payload.quantity",
+        "number",
+    ),
+    (
+        "holding",
+        {"instrument": "AAPL", "cost_basis": float("nan")},
+        "payload.cost_basis",
+        "finite",
+    ),
+    ("profile", {"risk_tolerance": "yolo"}, "payload.risk_tolerance", "one of"),
+    ("profile", {}, "payload.risk_tolerance", "at least one"),
+    ("goal", {"amount": 5}, "payload.goal", "is required"),
+    (
+        "goal",
+        {"goal": "tuition", "target_date": "next year"},
+        "payload.target_date",
+        "date",
+    ),
+    ("preference", {"topic": "oil", "polarity": "hates"}, "payload.polarity", "one of"),
+    ("view", {"stance": "bullish"}, "payload.instrument", "instrument or a sector"),
+    ("view", {"instrument": "NVDA", "stance": "up"}, "payload.stance", "one of"),
+    (
+        "view",
+        {"instrument": "NVDA", "stance": "bullish", "target_price": 0},
+        "payload.target_price",
+        "greater than zero",
+    ),
+    ("episode", {"speaker": "client"}, "payload.message", "is required"),
+]
+
+
+@pytest.mark.parametrize(("kind", "payload", "field", "words"), INVALID)
+def test_invalid_payloads_are_refused_with_a_field_error(
+    subject, kind, payload, field, words
+):
+    with pytest.raises(InvalidMemory) as caught:
+        memory_record(
+            subject=subject, kind=kind, text="x", payload=payload, cause=ADVISOR
+        )
+    assert field in caught.value.fields
+    assert words in " ".join(caught.value.fields[field])
+    assert not Memory.objects.exists()
+    assert not MemoryEvent.objects.exists()
+
+
+def test_empty_text_and_out_of_range_scores_are_refused(subject):
+    with pytest.raises(InvalidMemory, match="text"):
+        memory_record(
+            subject=subject, kind="fact", text="  ", payload={}, cause=ADVISOR
+        )
+    with pytest.raises(InvalidMemory, match="confidence"):
+        memory_record(
+            subject=subject,
+            kind="fact",
+            text="x",
+            payload={},
+            cause=ADVISOR,
+            confidence=1.5,
+        )
+
+
+def test_record_appends_a_create_event_with_the_full_state(subject):
+    memory = holding(subject)
+    (event,) = memory_history(memory=memory)
+    assert event.action == EventAction.CREATE
+    assert event.before is None
+    assert event.after["text"] == "Holds 200 AAPL in the IRA"
+    assert event.after["payload"]["quantity"] == 200
+    assert event.cause_type == "user" and event.cause_user_id == 7
+    assert event.sequence == 1
+    assert event.prev_hash == ledger.GENESIS
+    subject.refresh_from_db()
+    assert subject.ledger_length == 1 and subject.ledger_head == event.hash
+
+
+def test_supersede_keeps_both_versions_and_links_them(subject):
+    old = holding(subject)
+    new = memory_supersede(
+        memory=old,
+        cause=ADVISOR,
+        text="Holds 300 AAPL in the IRA",
+        payload={"instrument": "AAPL", "quantity": 300, "account": "ira"},
+    )
+    old.refresh_from_db()
+    assert old.status == MemoryStatus.SUPERSEDED
+    assert old.superseded_by_id == new.pk
+    assert old.valid_to == new.valid_from
+    assert old.text == "Holds 200 AAPL in the IRA"  # never overwritten
+    assert new.status == MemoryStatus.ACTIVE and new.key == old.key
+    assert memory_lineage(memory=new) == [old, new]
+    assert [e.action for e in memory_history(memory=old)] == ["create", "supersede"]
+
+
+def test_history_lists_every_version_in_order(subject):
+    memory = holding(subject)
+    memory_update(memory=memory, cause=ADVISOR, text="Holds 200 AAPL (IRA)")
+    memory_update(memory=memory, cause=ADVISOR, importance=0.9)
+    memory_retract(memory=memory, cause=ADVISOR, reason="sold")
+    history = list(memory_history(memory=memory))
+    assert [e.action for e in history] == ["create", "update", "update", "retract"]
+    assert [e.sequence for e in history] == [1, 2, 3, 4]
+    assert history[1].before["text"] == "Holds 200 AAPL in the IRA"
+    assert history[1].after["text"] == "Holds 200 AAPL (IRA)"
+    assert history[2].after["version"] == 3
+    assert history[3].after["status"] == "retracted"
+    for earlier, later in zip(history, history[1:], strict=False):
+        assert later.prev_hash == earlier.hash
+
+
+def test_an_update_that_changes_nothing_makes_no_version(subject):
+    memory = holding(subject)
+    memory_update(memory=memory, cause=ADVISOR, text="Holds 200 AAPL in the IRA")
+    assert memory_history(memory=memory).count() == 1
+    memory.refresh_from_db()
+    assert memory.version == 1
+
+
+def test_proposed_memory_waits_until_approved_then_supersedes_its_slot(subject):
+    active = holding(subject)
+    proposed = holding(subject, quantity=250, status=MemoryStatus.PROPOSED)
+    assert Memory.objects.filter(status="active").count() == 1
+    memory_approve(memory=proposed, cause=ADVISOR)
+    active.refresh_from_db()
+    proposed.refresh_from_db()
+    assert proposed.status == "active"
+    assert active.status == "superseded" and active.superseded_by_id == proposed.pk
+    with pytest.raises(InvalidTransition):
+        memory_approve(memory=proposed, cause=ADVISOR)
+
+
+def test_rejected_proposal_never_becomes_active(subject):
+    proposed = holding(subject, status=MemoryStatus.PROPOSED)
+    memory_reject(memory=proposed, cause=ADVISOR, reason="client misspoke")
+    proposed.refresh_from_db()
+    assert proposed.status == "rejected"
+    assert memory_history(memory=proposed).last().reason == "client misspoke"
+
+
+def test_restore_brings_back_an_earlier_version_as_a_new_event(subject):
+    memory = holding(subject)
+    first = memory_history(memory=memory).first()
+    memory_update(
+        memory=memory,
+        cause=ADVISOR,
+        text="Holds 250 AAPL in the IRA",
+        payload={"instrument": "AAPL", "quantity": 250},
+    )
+    memory_restore(memory=memory, event=first, cause=ADVISOR, reason="typo")
+    memory.refresh_from_db()
+    assert memory.text == "Holds 200 AAPL in the IRA"
+    assert memory.payload["quantity"] == 200
+    assert memory.version == 3
+    assert [e.action for e in memory_history(memory=memory)] == [
+        "create",
+        "update",
+        "restore",
+    ]
+
+
+def test_the_database_refuses_update_and_delete_of_ledger_rows(subject):
+    holding(subject)
+    event = MemoryEvent.objects.get()
+    for statement in (
+        "UPDATE memory_memoryevent SET reason = 'rewritten' WHERE id = %s",
+        "UPDATE memory_memoryevent SET after = '{}'::jsonb WHERE id = %s",
+        "DELETE FROM memory_memoryevent WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError, match="append-only"):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(statement, [event.pk])
+    with pytest.raises((InternalError, DatabaseError)):
+        with transaction.atomic():
+            MemoryEvent.objects.filter(pk=event.pk).update(action="erase")
+    event.refresh_from_db()
+    assert event.reason == "" and event.action == "create"
+
+
+def test_redaction_is_the_only_update_the_database_allows(subject):
+    holding(subject)
+    event = MemoryEvent.objects.get()
+    with pytest.raises(DatabaseError, match="append-only"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Redacting while also changing the hash is refused.
+            cursor.execute(
+                "UPDATE memory_memoryevent SET before = NULL, after = NULL, "
+                "redacted_at = now(), hash = %s WHERE id = %s",
+                ["f" * 64, event.pk],
+            )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE memory_memoryevent SET before = NULL, after = NULL, "
+            "redacted_at = now() WHERE id = %s",
+            [event.pk],
+        )
+    assert ledger.chain_verify(subject).ok
+
+
+def tamper(event_id: int, sql: str) -> None:
+    with connection.cursor() as cursor:
+        # As a superuser with a raw session could: replica mode skips triggers.
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute(sql, [event_id])
+        cursor.execute("SET session_replication_role = DEFAULT")
+
+
+@pytest.mark.parametrize(
+    ("sql", "problem"),
+    [
+        (
+            "UPDATE memory_memoryevent SET after = jsonb_set(after, '{text}', "
+            "'\"Holds 2000 AAPL\"') WHERE id = %s",
+            "digest",
+        ),
+        ("UPDATE memory_memoryevent SET cause_user_id = 99 WHERE id = %s", "hash"),
+        (
+            "UPDATE memory_memoryevent SET prev_hash = repeat('a', 64) WHERE id = %s",
+            "link",
+        ),
+    ],
+)
+def test_chain_verify_finds_the_first_tampered_event(subject, sql, problem):
+    memory = holding(subject)
+    memory_update(memory=memory, cause=ADVISOR, text="Holds 200 AAPL (IRA)")
+    memory_update(memory=memory, cause=ADVISOR, importance=0.8)
+    assert ledger.chain_verify(subject).ok
+    second = MemoryEvent.objects.get(subject=subject, sequence=2)
+    tamper(second.pk, sql)
+    report = ledger.chain_verify(subject)
+    assert not report.ok
+    assert report.broken_sequence == 2 and report.broken_event_id == second.pk
+    assert problem in report.problem
+
+
+def test_a_deleted_event_breaks_the_chain(subject):
+    memory = holding(subject)
+    memory_update(memory=memory, cause=ADVISOR, text="Holds 200 AAPL (IRA)")
+    memory_update(memory=memory, cause=ADVISOR, importance=0.8)
+    tamper(
+        MemoryEvent.objects.get(sequence=2).pk,
+        "DELETE FROM memory_memoryevent WHERE id = %s",
+    )
+    report = ledger.chain_verify(subject)
+    assert not report.ok and report.broken_sequence == 3
+
+
+def test_state_as_of_any_time_equals_the_live_state_then(subject):
+    moments, lives = [], []
+
+    def checkpoint():
+        moments.append(timezone.now())
+        lives.append(subject_state_live(subject=subject, statuses=None))
+
+    checkpoint()
+    first = holding(subject)
+    checkpoint()
+    second = memory_supersede(
+        memory=first,
+        cause=ADVISOR,
+        text="Holds 300 AAPL",
+        payload={"instrument": "AAPL", "quantity": 300},
+    )
+    checkpoint()
+    view = memory_record(
+        subject=subject,
+        kind="view",
+        text="Bearish on TSLA",
+        payload={"instrument": "TSLA", "stance": "bearish"},
+        cause=ADVISOR,
+    )
+    memory_update(
+        memory=view,
+        cause=ADVISOR,
+        text="Bearish on TSLA, target $180",
+        payload={"instrument": "TSLA", "stance": "bearish", "target_price": 180},
+    )
+    checkpoint()
+    memory_retract(memory=second, cause=ADVISOR)
+    checkpoint()
+    for moment, live in zip(moments, lives, strict=True):
+        assert subject_state_as_of(subject=subject, at=moment, statuses=None) == live
+    assert subject_state_as_of(subject=subject, at=moments[0] - timedelta(days=1)) == {}
+
+
+def test_event_sequence_is_unique_per_subject(subject):
+    holding(subject)
+    event = MemoryEvent.objects.get()
+    duplicate = MemoryEvent(
+        subject=subject,
+        tenant_id=1,
+        sequence=1,
+        action="create",
+        content_digest="0" * 64,
+        cause_type="system",
+        hash="1" * 64,
+    )
+    with pytest.raises(IntegrityError):
+        with transaction.atomic():
+            duplicate.save()
+    assert MemoryEvent.objects.count() == 1 and event.sequence == 1
