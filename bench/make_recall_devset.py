@@ -1,0 +1,801 @@
+"""Generate ``bench/recall_devset.json``: long, casual advisor-client conversations.
+
+Six clients talk with their advisor over 8-15 sessions spread across one to two
+years; each session has 20-60 turns, mostly chit-chat, with facts scattered through
+it: holdings bought and sold, goals, family events, preferences, views, and later
+corrections of earlier facts. Each question names the turns that hold its evidence.
+
+The output is deterministic for a given seed: ``python -m bench.make_recall_devset``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SEED = 20250314
+OUTPUT = Path(__file__).with_name("recall_devset.json")
+
+
+@dataclass
+class Persona:
+    subject: str
+    name: str
+    she: str  # subject pronoun
+    her: str  # possessive pronoun
+    spouse: str
+    spouse_role: str
+    daughter: str
+    son: str
+    city: str
+    employer: str
+    job: str
+    in_law: str
+    in_law_role: str
+    aunt: str
+    pet_kind: str
+    hobby: str
+    team: str
+
+
+PERSONAS = [
+    Persona("c1", "Margaret", "she", "her", "Tom", "husband", "Emma", "Noah",
+            "Columbus", "Acme Logistics", "operations manager", "Mark",
+            "brother-in-law", "Aunt Rose", "dog", "gardening", "Browns"),
+    Persona("c2", "David", "he", "his", "Priya", "wife", "Maya", "Leo",
+            "Austin", "Brightline Software", "senior engineer", "Raj",
+            "brother-in-law", "Aunt Lena", "cat", "cycling", "Longhorns"),
+    Persona("c3", "Linda", "she", "her", "Greg", "husband", "Sophie", "Jake",
+            "Tampa", "Sunrise Health", "nurse manager", "Carla",
+            "sister-in-law", "Aunt Bea", "dog", "pickleball", "Lightning"),
+    Persona("c4", "Robert", "he", "his", "Anne", "wife", "Claire", "Ethan",
+            "Denver", "Front Range Energy", "petroleum engineer", "Steve",
+            "brother-in-law", "Aunt Marge", "dog", "fly fishing", "Broncos"),
+    Persona("c5", "Susan", "she", "her", "Paul", "husband", "Grace", "Owen",
+            "Portland", "Cascade Bank", "branch director", "Dana",
+            "sister-in-law", "Aunt June", "cat", "hiking", "Timbers"),
+    Persona("c6", "James", "he", "his", "Lucia", "wife", "Ava", "Mateo",
+            "Charlotte", "Piedmont Furniture", "sales director", "Victor",
+            "brother-in-law", "Aunt Irene", "dog", "golf", "Panthers"),
+]  # fmt: skip
+
+# (company as people say it, ticker, rough price)
+COMPANIES = [
+    ("Costco", "COST", 540), ("Apple", "AAPL", 185), ("Microsoft", "MSFT", 410),
+    ("Nvidia", "NVDA", 460), ("Johnson & Johnson", "JNJ", 155),
+    ("Procter & Gamble", "PG", 160), ("Coca-Cola", "KO", 60), ("Disney", "DIS", 95),
+    ("Amazon", "AMZN", 175), ("Alphabet", "GOOGL", 140), ("Pfizer", "PFE", 29),
+    ("Verizon", "VZ", 40), ("Home Depot", "HD", 350), ("JPMorgan", "JPM", 190),
+    ("General Motors", "GM", 45), ("Boeing", "BA", 210), ("Intel", "INTC", 35),
+    ("Netflix", "NFLX", 600), ("Caterpillar", "CAT", 330), ("Mastercard", "MA", 450),
+    ("Starbucks", "SBUX", 90), ("Chevron", "CVX", 155), ("Target", "TGT", 150),
+    ("3M", "MMM", 100),
+]  # fmt: skip
+EXITED = [("Exxon", "XOM", 110), ("Altria", "MO", 42), ("AT&T", "T", 17)]
+SWITCH_INTO = [
+    ("a clean-energy ETF, ICLN", "ICLN"),
+    ("the S&P 500 index fund, VOO", "VOO"),
+    ("a dividend ETF, SCHD", "SCHD"),
+    ("a short-term Treasury fund, SGOV", "SGOV"),
+]
+ACCOUNTS = ["Roth IRA", "traditional IRA", "joint brokerage account", "401(k)"]
+VACATION_TOWNS = ["Traverse City", "Asheville", "Sedona", "Bar Harbor", "Door County",
+                  "Lake Tahoe"]  # fmt: skip
+EXCLUSIONS = [
+    ("tobacco companies", "my dad smoked his whole life and it killed him"),
+    ("gun makers", "after what happened at my nephew's school I just can't"),
+    ("casino and gambling stocks", "my brother lost everything at the tables"),
+    ("oil drillers", "I care too much about the grandkids' planet"),
+    ("private prison operators", "it just feels wrong to profit from that"),
+    ("fast food chains", "I spent thirty years telling patients to eat better"),
+]
+SURGERIES = ["knee replacement", "hip replacement", "cataract surgery",
+             "shoulder surgery", "back surgery", "gallbladder surgery"]  # fmt: skip
+PET_NAMES = ["Biscuit", "Pepper", "Maple", "Ziggy", "Juniper", "Otis"]
+CARS = ["a used Toyota Tacoma", "a Subaru Outback", "a Honda CR-V hybrid",
+        "a Ford F-150 Lightning", "a Mazda CX-5", "a Kia EV6"]  # fmt: skip
+GRANDBABY_NAMES = ["Lily", "Henry", "Olivia", "Theo", "Nora", "Felix"]
+NEW_EMPLOYERS = [
+    "a small startup called Tidewater Analytics",
+    "Meridian Group",
+    "a regional competitor, Northgate",
+    "the state university",
+    "a consulting firm, Halvorsen & Co",
+    "a family business, Reyes Supply",
+]
+
+# --------------------------------------------------------------------------------
+# Filler: the casual talk that fills most of every session
+# --------------------------------------------------------------------------------
+
+WEATHER = ["rainy", "freezing", "gorgeous", "muggy", "windy", "gray", "sunny",
+           "snowy", "humid", "chilly"]  # fmt: skip
+SHOWS = ["that baking competition", "the new detective series", "a documentary "
+         "about octopuses", "the Olympics", "some old westerns", "a cooking show",
+         "the royal family drama", "a true crime podcast"]  # fmt: skip
+FOODS = ["a new Thai place", "the taco truck by the library", "an Italian spot "
+         "downtown", "the diner on Main", "a sushi bar", "a barbecue joint",
+         "the farmers market"]  # fmt: skip
+ERRANDS = ["the dentist", "the DMV", "the hardware store", "my book club",
+           "a school board meeting", "the vet", "church", "the car wash"]  # fmt: skip
+
+CLIENT_FILLER = [
+    "Oh it's been {weather} here all week, I'm going a little stir crazy.",
+    "Sorry, give me one second, the {pet} is barking at the mailman again.",
+    "Ha, yes, we've been watching {show} every night, it's ridiculous but fun.",
+    "We tried {food} on Saturday, honestly pretty good.",
+    "I had to run to {errand} this morning so I'm a bit frazzled.",
+    "Did you see the {team} game? What a mess.",
+    "Can you hear me okay? My headphones keep cutting out.",
+    "Yeah, that makes sense to me.",
+    "Hmm, okay. I'll have to think about that.",
+    "Right, right. Go on.",
+    "Ha! No kidding.",
+    "I keep meaning to clean out the garage but it never happens.",
+    "My {hobby} has been the only thing keeping me sane lately.",
+    "Traffic on the way back from {errand} was awful.",
+    "Honestly the news has been so depressing, I've stopped watching.",
+    "Can we keep this short-ish? I have {errand} at four.",
+    "The market's been all over the place, hasn't it? I try not to look.",
+    "I read something about interest rates but I didn't really follow it.",
+    "Oh, before I forget, happy belated birthday!",
+    "We've been redoing the kitchen so everything's covered in dust.",
+    "Not much new, just the usual chaos.",
+    "My phone keeps asking me to update and I keep saying later.",
+    "I swear the grocery bill doubles every month.",
+    "We had the neighbors over for a cookout, it was nice.",
+    "Sorry, what was the last part?",
+    "Sounds good, thanks for walking me through it.",
+    "Ugh, taxes. Don't remind me.",
+    "I'm okay, a little tired. Long week.",
+    "You know how it is, summer goes by in a blink.",
+    "That's fair. I just like to understand what we're doing.",
+    "Yep, I got the statement, haven't opened it yet though.",
+    "My neighbor keeps bragging about some crypto thing, I tune it out.",
+    "I spent the whole weekend on {hobby}, it was wonderful.",
+    "Oh gosh, is it already {month}? Where does the time go.",
+    "We're thinking about repainting the living room, nobody can agree on a color.",
+    "I'll email you the form tonight, I promise.",
+    "The {pet} knocked a plant off the windowsill this morning, dirt everywhere.",
+    "Coffee number three, don't judge me.",
+    "Okay, I'm back, sorry about that.",
+    "Mostly good! Busy, but good.",
+]
+ADVISOR_FILLER = [
+    "Good to hear from you! How have things been?",
+    "Ha, I know the feeling. It's been {weather} here too.",
+    "No rush at all, take your time.",
+    "Got it, I'll make a note of that.",
+    "That makes sense. Anything else on your mind this week?",
+    "Let me pull up your accounts while we chat.",
+    "Totally understandable. Markets move, the plan doesn't have to.",
+    "Yes, I can hear you fine now.",
+    "Oh, I love {food}! Did you try the dessert?",
+    "I haven't watched {show} yet, my kids keep telling me to.",
+    "Quick housekeeping item: I'll send the updated paperwork by Friday.",
+    "We can keep it to half an hour, no problem.",
+    "Sure. Where were we?",
+    "That's a great question, let me think about how to explain it.",
+    "Sounds like a busy stretch. How's the family?",
+    "Perfect, I'll look out for the email.",
+    "I'll double-check that and get back to you.",
+    "Rates are a moving target right now, but nothing we need to react to today.",
+    "Thanks for being patient with all the forms.",
+    "Ha, fair enough.",
+    "Right. And how are you feeling about everything overall?",
+    "I'll put a reminder in for our next check-in.",
+    "Mm-hm. Keep going.",
+    "We'll revisit this at the annual review.",
+    "Sorry, my screen froze for a second, could you repeat that?",
+    "Glad you had a good weekend!",
+    "Oh no, hope it wasn't too bad.",
+    "Enjoy {hobby}, you've earned it.",
+    "I'll let you go in a minute, just one more thing.",
+    "Talk soon, and say hi to {spouse} for me.",
+]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July",
+          "August", "September", "October", "November", "December"]  # fmt: skip
+
+
+@dataclass
+class Event:
+    key: str
+    session: int
+    speaker: str
+    text: str
+
+
+@dataclass
+class Story:
+    events: list[Event] = field(default_factory=list)
+    questions: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
+
+    def say(self, key: str, session: int, speaker: str, text: str) -> str:
+        self.events.append(Event(key, session, speaker, text))
+        return key
+
+    def ask(self, kind: str, question: str, answer: str, *keys: str) -> None:
+        self.questions.append((kind, question, answer, list(keys)))
+
+
+# --------------------------------------------------------------------------------
+# Fact stories: each adds evidence turns and the questions they answer
+# --------------------------------------------------------------------------------
+
+
+def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
+    """Plan every fact of one client across ``n`` sessions, with its questions."""
+    early = list(range(0, max(2, n // 3)))
+    middle = list(range(n // 3, max(n // 3 + 1, 2 * n // 3)))
+    late = list(range(2 * n // 3, n))
+    companies = rng.sample(COMPANIES, 8)
+    name, she, her = p.name, p.she, p.her
+
+    # Retirement age, corrected later.
+    first_age = rng.choice([58, 60, 62])
+    later_age = first_age + rng.choice([2, 3, 5])
+    s1, s2 = rng.choice(early), rng.choice(late)
+    a = story.say(
+        "retire1",
+        s1,
+        "client",
+        f"Honestly, the dream is to stop working at {first_age}. "
+        f"{p.spouse} thinks I'm crazy but that's the number in my head.",
+    )
+    b = story.say(
+        "retire2",
+        s2,
+        "client",
+        f"So, change of plans on the retirement front: we're pushing it "
+        f"out to {later_age}. With everything going on it just makes "
+        "more sense.",
+    )
+    story.ask(
+        "knowledge_update",
+        f"At what age does {name} now plan to retire?",
+        str(later_age),
+        b,
+    )
+    story.ask(
+        "temporal",
+        f"What retirement age did {name} mention before {she} changed {her} plans?",
+        str(first_age),
+        a,
+    )
+
+    # A purchase, later trimmed.
+    company, _, price = companies[0]
+    qty = rng.choice([100, 150, 200, 250, 300])
+    sold = qty // rng.choice([2, 3, 4])
+    account = rng.choice(ACCOUNTS)
+    s1 = rng.choice(early)
+    s2 = rng.choice([s for s in middle + late if s > s1] or [n - 1])
+    buy = story.say(
+        "buy1",
+        s1,
+        "client",
+        f"Oh, and I went ahead and picked up {qty} shares of {company} "
+        f"last Tuesday, somewhere around ${price}, in the {account}.",
+    )
+    trim = story.say(
+        "trim1",
+        s2,
+        "client",
+        f"I got nervous and sold {sold} of the {company} shares. "
+        "Still holding the rest though.",
+    )
+    story.ask(
+        "single_fact",
+        f"How many {company} shares did {name} originally buy?",
+        str(qty),
+        buy,
+    )
+    story.ask(
+        "knowledge_update",
+        f"How many shares of {company} does {name} hold now?",
+        str(qty - sold),
+        buy,
+        trim,
+    )
+    story.ask(
+        "temporal",
+        f"When did {name} first buy {company}?",
+        f"the week before {{date:{s1}}}",
+        buy,
+    )
+
+    # An advisor-placed order.
+    _, ticker2, price2 = companies[1]
+    qty2 = rng.choice([20, 40, 50, 75])
+    s1 = rng.choice(middle)
+    order = story.say(
+        "order",
+        s1,
+        "advisor",
+        f"As we discussed, I placed the order for {qty2} shares of "
+        f"{ticker2} this morning; it filled at ${price2 + 3}.",
+    )
+    story.ask(
+        "single_fact",
+        f"At what price did the {ticker2} order fill for {name}?",
+        f"${price2 + 3}",
+        order,
+    )
+
+    # A holding switched into a fund.
+    old = rng.choice(EXITED)[0]
+    new, new_ticker = rng.choice(SWITCH_INTO)
+    s1, s2 = rng.choice(early), rng.choice(late)
+    held = story.say(
+        "old_holding",
+        s1,
+        "client",
+        f"I've had the {old} stock forever, my father left it to me, "
+        "it just sits there paying dividends.",
+    )
+    switch = story.say(
+        "switch",
+        s2,
+        "client",
+        f"Well, I finally did it. Sold every last share of {old} "
+        f"and moved the money into {new}.",
+    )
+    story.ask(
+        "temporal",
+        f"What stock did {name} own before moving into {new_ticker}?",
+        old,
+        held,
+        switch,
+    )
+
+    # Grandchild born.
+    baby = GRANDBABY_NAMES[PERSONAS.index(p)]
+    s1 = rng.choice(middle)
+    story.say(
+        "pregnant",
+        max(0, s1 - 2),
+        "client",
+        f"Big news, {p.daughter} is expecting! Due in the spring, we're over the moon.",
+    )
+    born = story.say(
+        "born",
+        s1,
+        "client",
+        f"{p.daughter} had the baby on Saturday! Little {baby}, "
+        "seven pounds even. I cried the whole drive to the hospital.",
+    )
+    story.ask(
+        "paraphrase", f"What is the name of {name}'s newest grandchild?", baby, born
+    )
+
+    # An exclusion.
+    excluded, reason = EXCLUSIONS[PERSONAS.index(p)]
+    s1 = rng.choice(early)
+    story.say(
+        "exclusion",
+        s1,
+        "client",
+        f"One thing I feel strongly about: no {excluded} in my portfolio, "
+        f"ever. {reason.capitalize()}.",
+    )
+    story.ask(
+        "paraphrase",
+        f"Which industries should never appear in {name}'s investments?",
+        excluded,
+        "exclusion",
+    )
+    story.ask(
+        "single_fact",
+        f"Why does {name} refuse to hold {excluded}?",
+        reason,
+        "exclusion",
+    )
+
+    # A view with a target, later revisited.
+    company3, _, price3 = companies[2]
+    target = int(price3 * rng.choice([0.6, 0.7, 0.75]))
+    s1 = rng.choice(early + middle)
+    view = story.say(
+        "view",
+        s1,
+        "client",
+        f"Between you and me, I think {company3} is way overpriced. "
+        f"I'd bet it's back down near ${target} within six months.",
+    )
+    s2 = rng.choice([s for s in late if s > s1] or [n - 1])
+    view2 = story.say(
+        "view2",
+        s2,
+        "client",
+        f"I have to eat my words on {company3}, it kept climbing. "
+        "I'm actually kind of warming up to it now.",
+    )
+    story.ask(
+        "single_fact",
+        f"What price target did {name} give for {company3}?",
+        f"${target}",
+        view,
+    )
+    story.ask(
+        "knowledge_update",
+        f"What is {name}'s latest opinion of {company3}?",
+        "warming up to it after being bearish",
+        view2,
+    )
+    story.ask(
+        "paraphrase", f"Which company did {name} think was overvalued?", company3, view
+    )
+
+    # Multi-hop: the in-law's employer, then a stock idea because of the in-law.
+    company4 = companies[3][0]
+    in_law_pronoun = "he" if p.in_law_role == "brother-in-law" else "she"
+    s1, s2 = rng.choice(early), rng.choice(late)
+    inlaw = story.say(
+        "inlaw",
+        s1,
+        "client",
+        f"My {p.in_law_role} {p.in_law} just started at {company4}, "
+        f"{in_law_pronoun}'s thrilled, the benefits are amazing.",
+    )
+    tip = story.say(
+        "tip",
+        s2,
+        "client",
+        f"{p.in_law} keeps saying their new products are flying off "
+        "the shelves. Should I buy some of the company's stock?",
+    )
+    story.ask(
+        "multi_hop",
+        f"Which company's stock was {name} considering because "
+        f"of {her} {p.in_law_role}'s tip?",
+        company4,
+        inlaw,
+        tip,
+    )
+
+    # Multi-hop: an inheritance, then where it went.
+    amount = rng.choice([80, 120, 150, 200, 250])
+    s1 = rng.choice(middle)
+    s2 = rng.choice([s for s in late if s > s1] or [n - 1])
+    estate = story.say(
+        "estate",
+        s1,
+        "client",
+        f"{p.aunt}'s estate finally settled, I'm getting about "
+        f"${amount}k. It feels strange, honestly.",
+    )
+    bonds = story.say(
+        "where",
+        s2,
+        "client",
+        "About that windfall: let's put it all in Treasuries for "
+        "now, I don't want to think about it for a while.",
+    )
+    story.ask(
+        "multi_hop",
+        f"What did {name} decide to do with the money from {p.aunt}?",
+        "put it in Treasuries",
+        estate,
+        bonds,
+    )
+    story.ask("single_fact", f"How much did {name} inherit?", f"${amount}k", estate)
+
+    # Job change.
+    new_employer = NEW_EMPLOYERS[PERSONAS.index(p)]
+    s1 = rng.choice(early)
+    s2 = rng.choice([s for s in middle if s > s1] or middle)
+    job1 = story.say(
+        "job1",
+        s1,
+        "client",
+        f"Work at {p.employer} is nonstop, being {p.job} means I'm "
+        "the one everybody calls when something breaks.",
+    )
+    job2 = story.say(
+        "job2",
+        s2,
+        "client",
+        f"So I gave notice at {p.employer}. I'm joining {new_employer} next month.",
+    )
+    story.ask(
+        "knowledge_update", f"Who is {name}'s current employer?", new_employer, job2
+    )
+    story.ask(
+        "temporal",
+        f"What was {name}'s role before {she} left {p.employer}?",
+        p.job,
+        job1,
+    )
+
+    # Vacation home.
+    town = VACATION_TOWNS[PERSONAS.index(p)]
+    s1 = rng.choice(middle)
+    story.say(
+        "cabin",
+        s1,
+        "client",
+        f"We closed on the little place in {town}! Nothing fancy, but it's "
+        "on the water and the grandkids will love it.",
+    )
+    story.ask(
+        "paraphrase", f"In which town is {name}'s getaway property?", town, "cabin"
+    )
+
+    # College savings for the son's kid (or the son).
+    monthly = rng.choice([200, 250, 300, 400, 500])
+    s1 = rng.choice(early + middle)
+    plan = story.say(
+        "college",
+        s1,
+        "client",
+        f"Can we open a 529 for {p.son}'s boy? I'd like to put in ${monthly} a month.",
+    )
+    story.ask(
+        "paraphrase",
+        f"How much does {name} want to contribute monthly "
+        "toward the grandson's education?",
+        f"${monthly}",
+        plan,
+    )
+
+    # Risk tolerance, revised after a drawdown.
+    s1, s2 = rng.choice(early), rng.choice(late)
+    risk1 = story.say(
+        "risk1",
+        s1,
+        "client",
+        "I'm pretty aggressive, I can stomach the swings, I'd rather grow the money.",
+    )
+    risk2 = story.say(
+        "risk2",
+        s2,
+        "client",
+        "After this last drop I don't sleep well. I think I'm more "
+        "of a conservative person than I admitted.",
+    )
+    story.ask(
+        "knowledge_update",
+        f"How would {name} describe {her} risk tolerance today?",
+        "conservative",
+        risk2,
+    )
+    story.ask(
+        "temporal",
+        f"How did {name} describe {her} appetite for risk before the market drop?",
+        "aggressive",
+        risk1,
+    )
+
+    # Surgery date.
+    surgery = SURGERIES[PERSONAS.index(p)]
+    s1 = rng.choice(middle + late)
+    month = rng.choice(MONTHS)
+    day = rng.randint(2, 27)
+    story.say(
+        "surgery",
+        s1,
+        "client",
+        f"Health update: my {surgery} is scheduled for {month} {day}. "
+        "Recovery is supposed to be six weeks.",
+    )
+    story.ask(
+        "temporal",
+        f"When is {name}'s {surgery} scheduled?",
+        f"{month} {day}",
+        "surgery",
+    )
+
+    # A pet.
+    pet_name = PET_NAMES[PERSONAS.index(p)]
+    s1 = rng.choice(early)
+    story.say(
+        "pet",
+        s1,
+        "client",
+        f"We adopted a rescue {p.pet_kind}, {pet_name}! Total chaos, "
+        "completely worth it.",
+    )
+
+    # Multi-hop: the car bought with the bonus.
+    bonus = rng.choice([15, 20, 25, 30])
+    car = CARS[PERSONAS.index(p)]
+    s1 = rng.choice(middle)
+    s2 = min(n - 1, s1 + 1)
+    got_bonus = story.say(
+        "bonus",
+        s1,
+        "client",
+        f"Year-end bonus came in, ${bonus}k after taxes. I "
+        "already know what I'm doing with it.",
+    )
+    bought_car = story.say(
+        "car",
+        s2,
+        "client",
+        f"Remember the bonus? It went straight into {car}. {p.spouse} loves it.",
+    )
+    story.ask(
+        "multi_hop",
+        f"How large was the bonus that paid for {name}'s new vehicle?",
+        f"${bonus}k",
+        got_bonus,
+        bought_car,
+    )
+
+    # Dividend preference.
+    s1 = rng.choice(early + middle)
+    story.say(
+        "dividends",
+        s1,
+        "client",
+        "I really like getting those quarterly checks in the mail, it "
+        "makes me feel like the money is actually working.",
+    )
+    story.ask(
+        "paraphrase",
+        f"Does {name} prefer income-paying investments?",
+        "yes, likes quarterly dividend checks",
+        "dividends",
+    )
+
+    # A second buy of the same stock, for a total.
+    company5 = companies[4][0]
+    q1, q2 = rng.choice([30, 40, 60]), rng.choice([20, 25, 50])
+    s1 = rng.choice(early)
+    s2 = rng.choice([s for s in middle + late if s > s1] or [n - 1])
+    first = story.say(
+        "add1",
+        s1,
+        "client",
+        f"I bought {q1} shares of {company5} for the joint account.",
+    )
+    second = story.say(
+        "add2", s2, "client", f"Added another {q2} {company5} shares when it dipped."
+    )
+    story.ask(
+        "multi_hop",
+        f"How many {company5} shares has {name} bought in total?",
+        str(q1 + q2),
+        first,
+        second,
+    )
+
+    # Distractors: companies and family talk that answer nothing.
+    for company_x, _, _ in companies[5:8]:
+        s1 = rng.randrange(n)
+        story.say(
+            f"noise-{company_x}",
+            s1,
+            "client",
+            f"My neighbor won't stop talking about {company_x}, "
+            "I don't own any and I'm not planning to.",
+        )
+    story.say(
+        "noise-family",
+        rng.randrange(n),
+        "client",
+        f"{p.son} called, he's doing fine, same old, nothing new.",
+    )
+
+
+def filler_line(p: Persona, speaker: str, rng: random.Random, month: str) -> str:
+    """Return one line of small talk for ``speaker``."""
+    pool = CLIENT_FILLER if speaker == "client" else ADVISOR_FILLER
+    return rng.choice(pool).format(
+        weather=rng.choice(WEATHER),
+        show=rng.choice(SHOWS),
+        food=rng.choice(FOODS),
+        errand=rng.choice(ERRANDS),
+        team=p.team,
+        pet=p.pet_kind,
+        hobby=p.hobby,
+        spouse=p.spouse,
+        month=month,
+    )
+
+
+def session_dates(rng: random.Random, count: int) -> list[dt.date]:
+    """Return ``count`` increasing session dates over one to two years."""
+    start = dt.date(2024, 1, 8) + dt.timedelta(days=rng.randrange(0, 120))
+    span = rng.randrange(365, 700)
+    offsets = sorted(rng.sample(range(0, span), count - 1))
+    return [start] + [start + dt.timedelta(days=offset + 1) for offset in offsets]
+
+
+def build_conversation(p: Persona, rng: random.Random) -> tuple[dict, list[dict]]:
+    """Return one client's conversation and its questions."""
+    count = rng.randint(8, 15)
+    dates = session_dates(rng, count)
+    story = Story()
+    write_stories(p, rng, count, story)
+
+    turn_ids: dict[str, str] = {}
+    sessions = []
+    for index, date in enumerate(dates):
+        session_id = f"{p.subject}-s{index + 1:02d}"
+        facts = [event for event in story.events if event.session == index]
+        length = rng.randint(20, 60)
+        length = max(length, len(facts) * 3 + 4)
+        slots = sorted(rng.sample(range(2, length - 1), len(facts)))
+        month = MONTHS[date.month - 1]
+        turns = []
+        pending = dict(zip(slots, facts, strict=True))
+        for position in range(length):
+            turn_id = f"{session_id}-t{position + 1:02d}"
+            event = pending.get(position)
+            if event is not None:
+                turn_ids[event.key] = turn_id
+                speaker, text = event.speaker, event.text
+            else:
+                speaker = "advisor" if position % 2 == 0 else "client"
+                text = filler_line(p, speaker, rng, month)
+            turns.append({"turn_id": turn_id, "speaker": speaker, "text": text})
+        sessions.append(
+            {"session_id": session_id, "date": date.isoformat(), "turns": turns}
+        )
+
+    questions = []
+    for number, (kind, question, answer, keys) in enumerate(story.questions, 1):
+        for index, date in enumerate(dates):
+            answer = answer.replace(f"{{date:{index}}}", date.isoformat())
+        questions.append(
+            {
+                "qid": f"{p.subject}-q{number:02d}",
+                "subject": p.subject,
+                "question": question,
+                "type": kind,
+                "answer": answer,
+                "evidence": [turn_ids[key] for key in keys],
+            }
+        )
+    return {"subject": p.subject, "sessions": sessions}, questions
+
+
+def build_devset(seed: int = SEED) -> dict:
+    """Return the whole development set for ``seed``."""
+    rng = random.Random(seed)
+    conversations, questions = [], []
+    for persona in PERSONAS:
+        conversation, asked = build_conversation(persona, rng)
+        conversations.append(conversation)
+        questions.extend(asked)
+    return {
+        "description": (
+            "Evidence recall dev set: casual multi-session advisor-client "
+            f"conversations, generated by bench/make_recall_devset.py (seed {seed})."
+        ),
+        "conversations": conversations,
+        "questions": questions,
+    }
+
+
+def main() -> None:
+    """Write the dev set and print its size."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--output", type=Path, default=OUTPUT)
+    args = parser.parse_args()
+    devset = build_devset(args.seed)
+    text = json.dumps(devset, indent=1, ensure_ascii=False) + "\n"
+    args.output.write_text(text, encoding="utf-8")
+    turns = sum(
+        len(session["turns"])
+        for conversation in devset["conversations"]
+        for session in conversation["sessions"]
+    )
+    kinds: dict[str, int] = {}
+    for question in devset["questions"]:
+        kinds[question["type"]] = kinds.get(question["type"], 0) + 1
+    print(
+        f"wrote {args.output} ({len(text) / 1e6:.2f} MB): "
+        f"{len(devset['conversations'])} conversations, {turns} turns, "
+        f"{len(devset['questions'])} questions {kinds}"
+    )
+
+
+if __name__ == "__main__":
+    main()
