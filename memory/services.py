@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import ledger
@@ -334,7 +335,27 @@ def memory_approve(
     if payload is not None:
         current.payload = payload_clean(current.kind, payload)
     entries = []
-    if current.key:
+    retracts = (
+        current.payload.get("retracts") if current.kind == MemoryKind.FACT else None
+    )
+    if retracts:
+        # An approved proposal to retract: the memories in that slot end now.
+        for target in (
+            Memory.objects.select_for_update()
+            .filter(subject_id=subject.pk, status=MemoryStatus.ACTIVE)
+            .filter(Q(key=retracts) | Q(key__startswith=retracts + ":"))
+        ):
+            target_before = ledger.snapshot(target)
+            target.status = MemoryStatus.RETRACTED
+            target.valid_to = max(timezone.now(), target.valid_from)
+            target.updated_at = timezone.now()
+            target.save()
+            entries.append(
+                Entry(
+                    target, EventAction.RETRACT, target_before, ledger.snapshot(target)
+                )
+            )
+    elif current.key:
         holder = (
             Memory.objects.select_for_update()
             .filter(subject_id=subject.pk, key=current.key, status=MemoryStatus.ACTIVE)

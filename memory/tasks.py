@@ -2,18 +2,53 @@
 
 from celery import shared_task
 
-from .models import Subject
-from .services import subject_summary_consolidate
+from .models import ImportJob, Message, Subject
+
+RETRY = {
+    "autoretry_for": (Exception,),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
 
 
-@shared_task(
-    autoretry_for=(Exception,),
-    dont_autoretry_for=(Subject.DoesNotExist,),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-)
+@shared_task(dont_autoretry_for=(Subject.DoesNotExist,), **RETRY)
 def subject_summary_refresh(subject_id: int) -> str:
     """Consolidate one subject's profile summary from its active memories."""
+    from .services import subject_summary_consolidate
+
     subject = Subject.objects.get(pk=subject_id)
     return subject_summary_consolidate(subject=subject).summary
+
+
+@shared_task(**RETRY)
+def memories_embed_task(memory_ids: list[int]) -> int:
+    from .indexing import memories_embed_by_id
+
+    return memories_embed_by_id(memory_ids=memory_ids)
+
+
+@shared_task(dont_autoretry_for=(ImportJob.DoesNotExist,), **RETRY)
+def import_index_task(job_id: int) -> str:
+    from .indexing import import_index
+
+    job = import_index(job=ImportJob.objects.get(pk=job_id))
+    return job.status
+
+
+@shared_task(dont_autoretry_for=(Message.DoesNotExist,), **RETRY)
+def message_extract_task(message_id: int) -> int:
+    """Extract memories from one message; running it twice changes nothing."""
+    from .extraction.pipeline import message_extract
+
+    report = message_extract(message=Message.objects.get(pk=message_id))
+    return len(report.applied)
+
+
+@shared_task(**RETRY)
+def memory_expiry_sweep_task() -> int:
+    """Erase the content of memories past their retention; return how many."""
+    from .governance import memory_expiry_sweep
+
+    return memory_expiry_sweep()

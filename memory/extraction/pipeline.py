@@ -1,0 +1,251 @@
+"""Turn a message into memories: extract candidates, reconcile, apply or propose.
+
+Reconciliation compares each candidate with the subject's memories in the same
+slot (its ``key``): nothing new is NOTHING, a new value supersedes (never
+overwrites), a retraction retracts. A firm may require review: then, and always for
+low-confidence candidates, the result waits as a proposed memory. One message is
+extracted once, in one transaction: running it twice changes nothing, and a failure
+leaves nothing half-written.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from .. import ledger
+from ..errors import InvalidMemory
+from ..ledger import Cause
+from ..models import Memory, MemorySource, MemoryStatus, Message, MessageRole
+from ..payloads import payload_clean
+from ..services import (
+    memory_policy_get,
+    memory_record,
+    memory_retract,
+    memory_supersede,
+)
+from .candidates import Candidate, CandidateAction
+
+logger = logging.getLogger(__name__)
+
+RETRACTION = "retraction"
+
+
+@dataclass
+class ExtractionReport:
+    message_id: int
+    applied: list[tuple[str, int]] = field(default_factory=list)
+    proposed: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    already_extracted: bool = False
+
+
+def get_extractor():
+    """Return the extractor the ``MEMORY_EXTRACTOR`` setting names."""
+    from django.conf import settings
+
+    choice = getattr(settings, "MEMORY_EXTRACTOR", "rules")
+    if choice == "llm":
+        from .llm import LLMExtractor
+
+        return LLMExtractor.from_settings()
+    from .resolver import instrument_resolver
+    from .rules import RulesExtractor
+
+    return RulesExtractor(resolver=instrument_resolver())
+
+
+def speaker_role(message: Message) -> str:
+    speaker = message.speaker.lower()
+    for role in ("client", "advisor", "analyst"):
+        if speaker.startswith(role):
+            return role
+    return "analyst" if message.subject.kind == "analyst" else "client"
+
+
+def author_label(extractor) -> str:
+    return getattr(extractor, "author_label", None) or (
+        f"{extractor.name}-extractor/{extractor.version}"
+    )
+
+
+@transaction.atomic
+def message_extract(*, message: Message, extractor=None) -> ExtractionReport:
+    """Extract and reconcile the memories stated in one message (idempotent)."""
+    report = ExtractionReport(message_id=message.pk)
+    ledger.subject_lock(message.subject_id)
+    message = (
+        Message.objects.select_for_update().select_related("subject").get(pk=message.pk)
+    )
+    if message.extracted_at is not None:
+        report.already_extracted = True
+        return report
+    if message.subject.erased_at is not None or message.role != MessageRole.USER:
+        _mark_extracted(message)
+        return report
+    extractor = extractor or get_extractor()
+    existing = list(
+        Memory.objects.filter(
+            subject_id=message.subject_id,
+            status__in=[MemoryStatus.ACTIVE, MemoryStatus.PROPOSED],
+        )
+        .exclude(kind="episode")
+        .only("id", "kind", "key", "text", "payload", "status")
+    )
+    candidates = extractor.extract(
+        message.text,
+        role=speaker_role(message),
+        occurred_at=message.occurred_at,
+        **(
+            {"existing": existing}
+            if getattr(extractor, "wants_existing", False)
+            else {}
+        ),
+    )
+    policy = memory_policy_get(tenant_id=message.subject.tenant_id)
+    cause = Cause.message(message.pk, ref="extraction")
+    for candidate in candidates:
+        try:
+            _reconcile(message, candidate, extractor, policy, cause, report)
+        except InvalidMemory as error:
+            report.skipped.append(f"{candidate.key}: {error.message}")
+            logger.info(
+                "Skipped candidate %s of message %s: %s",
+                candidate.key,
+                message.pk,
+                error.message,
+            )
+    _mark_extracted(message)
+    return report
+
+
+def _mark_extracted(message: Message) -> None:
+    message.extracted_at = timezone.now()
+    message.save(update_fields=["extracted_at"])
+
+
+def _holders(subject_id: int, key: str) -> list[Memory]:
+    """Return the active memories in a slot; "holding:AAPL" also covers its accounts."""
+    memories = Memory.objects.select_for_update().filter(
+        subject_id=subject_id, status=MemoryStatus.ACTIVE
+    )
+    exact = list(memories.filter(key=key))
+    if exact:
+        return exact
+    return list(memories.filter(key__startswith=key + ":"))
+
+
+def _same(memory: Memory, candidate: Candidate, payload: dict) -> bool:
+    if memory.kind == "fact":
+        return memory.text.strip().lower() == candidate.text.strip().lower()
+    return {k: v for k, v in memory.payload.items() if v is not None} == {
+        k: v for k, v in payload.items() if v is not None
+    }
+
+
+def _apply_change(payload: dict, holders: list[Memory]) -> dict | None:
+    """Resolve "bought 50 more" against the current quantity; None if all sold."""
+    change = payload.pop("change", None)
+    if change is None or payload.get("quantity") is not None:
+        return payload
+    current = holders[0].payload.get("quantity") if len(holders) == 1 else None
+    if current is None:
+        if change > 0 and not holders:
+            payload["quantity"] = change
+        return payload
+    quantity = current + change
+    if quantity <= 0:
+        return None
+    for name in ("cost_basis", "account", "currency"):
+        if payload.get(name) is None and holders[0].payload.get(name) is not None:
+            payload[name] = holders[0].payload[name]
+    payload["quantity"] = quantity
+    return payload
+
+
+def _reconcile(message, candidate, extractor, policy, cause, report) -> None:
+    auto = (
+        policy.auto_apply_extractions
+        and candidate.confidence >= policy.min_auto_apply_confidence
+    )
+    common = {
+        "cause": cause,
+        "source": MemorySource.MESSAGE,
+        "source_messages": [message],
+        "confidence": candidate.confidence,
+        "importance": candidate.importance,
+        "author_label": author_label(extractor),
+        "valid_from": message.occurred_at,
+    }
+    holders = _holders(message.subject_id, candidate.key)
+    if candidate.action == CandidateAction.RETRACT:
+        if not holders:
+            report.skipped.append(f"{candidate.key}: nothing to retract")
+            return
+        if auto:
+            for holder in holders:
+                memory_retract(
+                    memory=holder,
+                    cause=cause,
+                    valid_to=message.occurred_at,
+                    reason=candidate.evidence or candidate.text,
+                )
+                report.applied.append(("retract", holder.pk))
+            return
+        proposal = memory_record(
+            subject=message.subject,
+            kind="fact",
+            key=f"retract:{candidate.key}",
+            text=candidate.text or f"No longer true: {holders[0].text}",
+            payload={"category": RETRACTION, "retracts": candidate.key},
+            status=MemoryStatus.PROPOSED,
+            **common,
+        )
+        report.proposed.append(proposal.pk)
+        return
+
+    payload = payload_clean(candidate.kind, dict(candidate.payload))
+    if candidate.kind == "holding":
+        payload = _apply_change(payload, holders)
+        if payload is None:  # sold everything that was held
+            for holder in holders:
+                memory_retract(
+                    memory=holder,
+                    cause=cause,
+                    valid_to=message.occurred_at,
+                    reason=candidate.evidence or candidate.text,
+                )
+                report.applied.append(("retract", holder.pk))
+            return
+    if len(holders) > 1:
+        holders = [h for h in holders if h.key == candidate.key] or holders[:1]
+    holder = holders[0] if holders else None
+    if holder is not None and _same(holder, candidate, payload):
+        report.unchanged.append(holder.pk)
+        return
+    if holder is not None and auto:
+        successor = memory_supersede(
+            memory=holder,
+            text=candidate.text,
+            payload=payload,
+            key=holder.key if holder.key.startswith(candidate.key) else candidate.key,
+            reason=candidate.evidence,
+            **common,
+        )
+        report.applied.append(("supersede", successor.pk))
+        return
+    memory = memory_record(
+        subject=message.subject,
+        kind=candidate.kind,
+        key=candidate.key,
+        text=candidate.text,
+        payload=payload,
+        status=MemoryStatus.ACTIVE if auto else MemoryStatus.PROPOSED,
+        **common,
+    )
+    if auto:
+        report.applied.append(("add", memory.pk))
+    else:
+        report.proposed.append(memory.pk)

@@ -1,0 +1,163 @@
+"""Conversations, episodes and transcript import."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from memory import ledger
+from memory.conversations import conversation_start, message_append, transcript_import
+from memory.errors import InvalidMemory
+from memory.models import ImportJob, Memory, MemoryEvent, Message
+from memory.retrieval import memory_search
+from memory.services import subject_create
+
+pytestmark = pytest.mark.django_db
+
+START = datetime(2025, 3, 14, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def subject():
+    return subject_create(tenant_id=1, kind="client")
+
+
+def turns(count, *, prefix="t", start=START):
+    return [
+        {
+            "speaker": "client" if i % 2 == 0 else "advisor",
+            "text": f"Turn {i}: we talked about the lake house and bond ladder {i}",
+            "occurred_at": (start + timedelta(minutes=i)).isoformat(),
+            "external_id": f"{prefix}-{i}",
+        }
+        for i in range(count)
+    ]
+
+
+def test_a_turn_is_stored_as_message_and_episode_and_is_searchable_at_once(subject):
+    conversation = conversation_start(subject=subject, title="Review")
+    message = message_append(
+        conversation=conversation,
+        role="user",
+        speaker="client",
+        text="My granddaughter Maya starts at Oberlin next fall.",
+    )
+    conversation.refresh_from_db()
+    assert conversation.head_id == message.pk
+    episode = Memory.objects.get(kind="episode")
+    assert episode.text == message.text
+    assert list(episode.source_messages.all()) == [message]
+    assert episode.embedding is not None  # the offline embedder runs inline
+    event = MemoryEvent.objects.get(memory=episode)
+    assert event.cause_type == "message" and event.cause_message_id == message.pk
+    (hit,) = memory_search(
+        subject=subject, query="Which college is Maya going to?", limit=1
+    )
+    assert hit.memory == episode
+    assert hit.provenance[0]["message_id"] == message.pk
+
+
+def test_messages_form_a_tree_under_the_head(subject):
+    conversation = conversation_start(subject=subject)
+    first = message_append(
+        conversation=conversation, role="user", speaker="client", text="Hello"
+    )
+    second = message_append(
+        conversation=conversation, role="assistant", speaker="assistant", text="Hi!"
+    )
+    branch = message_append(
+        conversation=conversation,
+        role="user",
+        speaker="client",
+        text="Actually, a different question",
+        parent=first,
+    )
+    assert second.parent == first and branch.parent == first
+    conversation.refresh_from_db()
+    assert conversation.head == branch
+
+
+def test_import_stores_turns_in_order_and_reimport_changes_nothing(subject):
+    job = transcript_import(
+        subject=subject,
+        turns=turns(25),
+        title="2025 review",
+        conversation_external_id="crm-call-9",
+        batch_size=10,
+    )
+    assert job.turns_total == 25 and job.turns_stored == 25
+    messages = list(Message.objects.order_by("occurred_at"))
+    assert [m.external_id for m in messages] == [f"t-{i}" for i in range(25)]
+    assert all(
+        b.parent_id == a.pk for a, b in zip(messages, messages[1:], strict=False)
+    )
+    counts = (
+        Message.objects.count(),
+        Memory.objects.count(),
+        MemoryEvent.objects.count(),
+    )
+    again = transcript_import(
+        subject=subject, turns=turns(25), conversation_external_id="crm-call-9"
+    )
+    assert again.turns_stored == 0 and again.turns_skipped == 25
+    assert counts == (
+        Message.objects.count(),
+        Memory.objects.count(),
+        MemoryEvent.objects.count(),
+    )
+    subject.refresh_from_db()
+    assert ledger.chain_verify(subject).ok
+
+
+def test_import_reports_progress_per_batch_and_when_fully_indexed(
+    subject, django_capture_on_commit_callbacks
+):
+    seen = []
+    with django_capture_on_commit_callbacks(execute=True):
+        job = transcript_import(
+            subject=subject,
+            turns=turns(35),
+            batch_size=10,
+            progress=lambda j: seen.append(j.turns_stored),
+        )
+    assert seen == [10, 20, 30, 35]
+    job.refresh_from_db()
+    # Tasks run inline in tests: indexing (embedding, extraction) is done.
+    assert job.status == ImportJob.Status.DONE and job.fully_indexed
+    assert job.turns_embedded == 35 and job.turns_extracted == 35
+    assert Message.objects.filter(extracted_at__isnull=True).count() == 0
+
+
+def test_import_with_a_bad_turn_stores_nothing_and_names_the_field(subject):
+    bad = turns(5)
+    bad[3]["occurred_at"] = "yesterday-ish"
+    bad[1]["text"] = "   "
+    with pytest.raises(InvalidMemory) as caught:
+        transcript_import(subject=subject, turns=bad)
+    assert set(caught.value.fields) == {"turns[3].occurred_at", "turns[1].text"}
+    assert not Message.objects.exists() and not Memory.objects.exists()
+    naive = turns(1)
+    naive[0]["occurred_at"] = "2025-03-14T10:00:00"
+    with pytest.raises(InvalidMemory, match="time zone"):
+        transcript_import(subject=subject, turns=naive)
+
+
+def test_duplicate_external_ids_within_one_transcript_are_refused(subject):
+    dup = turns(3)
+    dup[2]["external_id"] = "t-0"
+    with pytest.raises(InvalidMemory, match="appears twice"):
+        transcript_import(subject=subject, turns=dup)
+    assert not Message.objects.exists()
+
+
+def test_external_ids_are_kept_verbatim_and_surface_in_provenance(subject):
+    data = turns(2)
+    data[0]["external_id"] = "Zendesk#4471/msg:0009 "
+    transcript_import(subject=subject, turns=data)
+    message = Message.objects.get(external_id="Zendesk#4471/msg:0009 ")
+    hits = memory_search(subject=subject, query="lake house bond ladder 0")
+    assert any(
+        p["external_id"] == "Zendesk#4471/msg:0009 "
+        for hit in hits
+        for p in hit.provenance
+    )
+    assert message.subject == subject
