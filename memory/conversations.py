@@ -133,10 +133,12 @@ def message_append(
     parent: Message | None = None,
     author_user_id: int | None = None,
     citations: list | None = None,
+    extract: bool = True,
 ) -> Message:
     """Append a turn after ``parent`` (the head by default) and make it the head.
 
-    The turn's episode memory is stored in the same transaction.
+    The turn's episode memory is stored in the same transaction; extraction of what
+    a person said follows in the background once the turn is committed.
     """
     subject = ledger.subject_lock(conversation.subject_id)
     if subject.erased_at is not None:
@@ -177,6 +179,10 @@ def message_append(
     from .indexing import episodes_embed_soon
 
     episodes_embed_soon(episodes=[episode])
+    if extract and role == MessageRole.USER:
+        from .tasks import message_extract_task
+
+        transaction.on_commit(lambda: message_extract_task.delay(message.pk))
     return message
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from advisor.config.celery_app import app as celery_app
 
-pytest_plugins = ["tests.factories"]
+pytest_plugins = ["tests.factories", "tests.fakes.conftest_plugin"]
 
 
 @pytest.fixture(autouse=True, scope="session")
