@@ -1,0 +1,1 @@
+"""Extract candidate memories from conversation turns (rules offline, or a model)."""
