@@ -217,17 +217,7 @@ def chain_verify(subject: Subject, *, batch_size: int = 2000) -> ChainReport:
     events = MemoryEvent.objects.filter(subject_id=subject.pk).order_by("sequence")
     for event in events.iterator(chunk_size=batch_size):
         expected_sequence += 1
-        problem = ""
-        if event.sequence != expected_sequence:
-            problem = f"sequence {event.sequence} where {expected_sequence} was due"
-        elif event.prev_hash != prev:
-            problem = "does not link to the event before it"
-        elif event.redacted_at is None and event.content_digest != content_digest(
-            event.before, event.after
-        ):
-            problem = "content does not match its digest"
-        elif event.hash != event_hash(event):
-            problem = "hash does not match the event"
+        problem = event_problem(event, expected_sequence=expected_sequence, prev=prev)
         if problem:
             report.broken_event_id = event.pk
             report.broken_sequence = event.sequence
@@ -238,11 +228,35 @@ def chain_verify(subject: Subject, *, batch_size: int = 2000) -> ChainReport:
     length, head = Subject.objects.values_list("ledger_length", "ledger_head").get(
         pk=subject.pk
     )
-    if (length, head or GENESIS) != (expected_sequence, prev):
-        # Events were removed from the end, or the tail was rewritten.
-        report.problem = (
-            f"the chain ends at event {expected_sequence} but the subject "
-            f"records {length} events"
-        )
+    problem = tail_problem(
+        events_seen=expected_sequence, prev=prev, length=length, head=head
+    )
+    if problem:
+        report.problem = problem
         report.broken_sequence = expected_sequence + 1
     return report
+
+
+def event_problem(event: MemoryEvent, *, expected_sequence: int, prev: str) -> str:
+    """Return what is wrong with an event at its place in the chain, or ""."""
+    if event.sequence != expected_sequence:
+        return f"sequence {event.sequence} where {expected_sequence} was due"
+    if event.prev_hash != prev:
+        return "does not link to the event before it"
+    if event.redacted_at is None and event.content_digest != content_digest(
+        event.before, event.after
+    ):
+        return "content does not match its digest"
+    if event.hash != event_hash(event):
+        return "hash does not match the event"
+    return ""
+
+
+def tail_problem(*, events_seen: int, prev: str, length: int, head: str) -> str:
+    """Return what is wrong with the chain's end against the subject's record."""
+    if (length, head or GENESIS) == (events_seen, prev):
+        return ""
+    # Events were removed from the end, or the tail was rewritten.
+    return (
+        f"the chain ends at event {events_seen} but the subject records {length} events"
+    )

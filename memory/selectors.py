@@ -128,3 +128,25 @@ def subject_state_live(*, subject: Subject, statuses=(MemoryStatus.ACTIVE,)) -> 
     return {
         m.pk: snapshot(m, [msg.pk for msg in m.source_messages.all()]) for m in memories
     }
+
+
+def subject_list_for_tenant(*, tenant_id: int) -> QuerySet[Subject]:
+    """Return a tenant's subjects, and only theirs."""
+    return Subject.objects.filter(tenant_id=tenant_id).order_by("pk")
+
+
+def memory_list_for_tenant(*, tenant_id: int) -> QuerySet[Memory]:
+    """Return every memory of a tenant, whatever its status, newest first."""
+    return Memory.objects.filter(tenant_id=tenant_id).order_by("-recorded_at", "-pk")
+
+
+def memory_event_list_for_tenant(*, tenant_id: int) -> QuerySet[MemoryEvent]:
+    """Return a tenant's ledger events, by subject then sequence."""
+    return MemoryEvent.objects.filter(tenant_id=tenant_id).order_by(
+        "subject_id", "sequence"
+    )
+
+
+def subject_events(*, subject: Subject) -> QuerySet[MemoryEvent]:
+    """Return a subject's whole ledger, oldest first."""
+    return MemoryEvent.objects.filter(subject_id=subject.pk).order_by("sequence")
