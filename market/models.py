@@ -4,6 +4,12 @@ from django.db import models
 from django.utils import timezone
 
 
+class QuoteSource(models.TextChoices):
+    SIMULATED = "simulated", "Simulated"
+    YFINANCE = "yfinance", "yfinance (live)"
+    FIXED = "fixed", "Fixed (tests)"
+
+
 class Instrument(models.Model):
     symbol = models.CharField(max_length=32, unique=True)
     name = models.CharField(max_length=200)
@@ -39,7 +45,7 @@ class Quote(models.Model):
     price = models.DecimalField(max_digits=18, decimal_places=6)
     currency = models.CharField(max_length=3)
     as_of = models.DateTimeField(help_text="When the price was true, in UTC.")
-    source = models.CharField(max_length=40)
+    source = models.CharField(max_length=40, choices=QuoteSource.choices)
     fetched_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -70,7 +76,7 @@ class PriceBar(models.Model):
     low = models.DecimalField(max_digits=18, decimal_places=6)
     close = models.DecimalField(max_digits=18, decimal_places=6)
     volume = models.BigIntegerField(null=True, blank=True)
-    source = models.CharField(max_length=40)
+    source = models.CharField(max_length=40, choices=QuoteSource.choices)
 
     class Meta:
         ordering = ["instrument", "date"]
@@ -82,3 +88,36 @@ class PriceBar(models.Model):
 
     def __str__(self):
         return f"{self.date} close {self.close}"
+
+
+class ProviderHealth(models.Model):
+    """How a quote provider has been answering: outcomes, counters, cool-down."""
+
+    provider = models.CharField(max_length=40, unique=True, choices=QuoteSource.choices)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    cooldown_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="No requests are sent to the provider before this time.",
+    )
+    requests = models.PositiveBigIntegerField(
+        default=0, help_text="Fetches asked of the provider."
+    )
+    failures = models.PositiveBigIntegerField(
+        default=0, help_text="Fetches that failed or ended in a cool-down."
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["provider"]
+        verbose_name = "provider health"
+        verbose_name_plural = "provider health"
+
+    def __str__(self):
+        return self.provider
+
+    def is_cooling_down(self, now) -> bool:
+        return self.cooldown_until is not None and now < self.cooldown_until

@@ -1,0 +1,110 @@
+"""Reads of market data. No selector ever calls a quote provider."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import Instrument, PriceBar, ProviderHealth, Quote
+
+# Regular sessions of NYSE and NASDAQ; other exchanges are given the same hours in
+# their own time zone. Holidays and early closes are ignored.
+SESSION_OPEN = time(9, 30)
+SESSION_CLOSE = time(16, 0)
+
+
+def _symbols(symbols: Iterable[str]) -> list[str]:
+    return sorted({str(symbol).strip().upper() for symbol in symbols if symbol})
+
+
+def instruments_by_symbol(*, symbols: Iterable[str]) -> dict[str, Instrument]:
+    """Return the known instruments among ``symbols``, keyed by symbol."""
+    return {
+        instrument.symbol: instrument
+        for instrument in Instrument.objects.filter(symbol__in=_symbols(symbols))
+    }
+
+
+def instrument_reference_prices(*, symbols: Iterable[str]) -> dict[str, Decimal]:
+    """Return the reference price of each known instrument that has one."""
+    rows = Instrument.objects.filter(
+        symbol__in=_symbols(symbols), reference_price__isnull=False
+    ).values_list("symbol", "reference_price")
+    return dict(rows)
+
+
+def latest_quotes(
+    *,
+    instrument_ids: Iterable[int] | None = None,
+    symbols: Iterable[str] | None = None,
+    source: str | None = None,
+) -> dict[str, Quote]:
+    """Return the newest stored quote of each instrument, keyed by symbol.
+
+    One query (``DISTINCT ON``), whatever the number of instruments; the quote's
+    instrument is loaded with it. Pass ``source`` to read one provider's quotes.
+    """
+    if instrument_ids is None and symbols is None:
+        raise ValueError("Pass instrument_ids or symbols.")
+    quotes = Quote.objects.select_related("instrument")
+    if instrument_ids is not None:
+        quotes = quotes.filter(instrument_id__in=list(instrument_ids))
+    if symbols is not None:
+        quotes = quotes.filter(instrument__symbol__in=_symbols(symbols))
+    if source is not None:
+        quotes = quotes.filter(source=source)
+    quotes = quotes.order_by("instrument_id", "-as_of", "-fetched_at", "-id").distinct(
+        "instrument_id"
+    )
+    return {quote.instrument.symbol: quote for quote in quotes}
+
+
+def quote_age(quote: Quote, now: datetime | None = None) -> timedelta:
+    """Return how old a quote is (never negative)."""
+    now = now or timezone.now()
+    return max(now - quote.as_of, timedelta(0))
+
+
+def is_market_open(instrument: Instrument, at: datetime | None = None) -> bool:
+    """Tell whether the instrument's exchange is in its regular session at ``at``.
+
+    9:30 to 16:00 local time (America/New_York for NYSE and NASDAQ), Monday to
+    Friday. Exchange holidays and early closes are not known and count as open.
+    """
+    at = at or timezone.now()
+    if timezone.is_naive(at):
+        raise ValueError("is_market_open needs an aware datetime.")
+    zone = ZoneInfo(instrument.exchange_timezone or "America/New_York")
+    local = at.astimezone(zone)
+    return local.weekday() < 5 and SESSION_OPEN <= local.time() < SESSION_CLOSE
+
+
+def price_history(*, symbol: str, start: date, end: date) -> QuerySet[PriceBar]:
+    """Return the daily bars of a symbol from ``start`` to ``end``, oldest first."""
+    return PriceBar.objects.filter(
+        instrument__symbol=symbol.strip().upper(), date__range=(start, end)
+    ).order_by("date")
+
+
+def provider_health(*, provider: str) -> ProviderHealth | None:
+    """Return the health record of a provider, if it was ever asked."""
+    return ProviderHealth.objects.filter(provider=provider).first()
+
+
+def provider_cooldown_until(
+    *, provider: str, now: datetime | None = None
+) -> datetime | None:
+    """Return when a provider's cool-down ends, or None if it is not cooling down."""
+    until = (
+        ProviderHealth.objects.filter(provider=provider)
+        .values_list("cooldown_until", flat=True)
+        .first()
+    )
+    if until is None or until <= (now or timezone.now()):
+        return None
+    return until
