@@ -212,9 +212,10 @@ _RELATION = (
 )
 _RELATION_WORD = re.compile(rf"(?:{_RELATION})(?:'s|s')?", re.IGNORECASE)
 _REPORTED = re.compile(
-    rf"\b(?:{_RELATION}|he|she|they|cramer|the\s+street|wall\s+street|the\s+market)"
-    r"\s+(?:says|said|thinks|think|believes?|reckons?|claims?|recommends?|told|"
-    r"keeps\s+saying|is\s+saying)\b",
+    rf"\b(?:(?:{_RELATION}|advisor|adviser|broker|planner|analyst|he|she|they|"
+    r"cramer|the\s+street|wall\s+street|the\s+market)\s+(?:said|think|believe|"
+    r"told|keep\s+saying|is\s+saying)|says|thinks|believes|reckons|claims|"
+    r"recommends|according\s+to)\b",
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"[a-z]+(?:[’'-][a-z]+)*")
@@ -317,19 +318,22 @@ def _topic_at(text: str, pos: int) -> tuple[str, int] | None:
 
 # ------------------------------------------------------------------- holdings
 
+# Order matters: the longer phrase of a verb must come first ("got out of" is an
+# exit, "got" alone a purchase).
 _VERBS = [
-    ("buy", r"bought|purchased|picked\s+up|acquired|grabbed|invested\s+in|got"),
-    ("add", r"added(?:\s+to)?|bought\s+(?:another|more)"),
-    ("sell", r"sold|trimmed|reduced|cut|took\s+profits?\s+(?:on|in)|sold\s+off"),
     (
         "exit",
         r"dumped|unloaded|offloaded|liquidated|cashed\s+out(?:\s+of)?|got\s+rid\s+of|"
         r"got\s+out\s+of|exited|closed\s+(?:out\s+)?(?:of\s+)?",
     ),
+    ("add", r"added(?:\s+to)?|bought\s+(?:another|more)"),
+    ("sell", r"sold\s+off|sold|trimmed|reduced|cut|took\s+profits?\s+(?:on|in)"),
+    ("buy", r"bought|purchased|picked\s+up|acquired|grabbed|invested\s+in|got"),
     (
         "own",
-        r"own|owns|hold|holds|have|has|'ve\s+got|’ve\s+got|am\s+long|'m\s+long|"
-        r"are\s+long|'re\s+long|is\s+long|be\s+long|sitting\s+on|owned|held|had",
+        r"(?:'ve|have|has)\s+(?:held|owned|had)|own|owns|hold|holds|have|has|"
+        r"'ve\s+got|am\s+long|'m\s+long|are\s+long|'re\s+long|is\s+long|be\s+long|"
+        r"sitting\s+on|owned|held|had",
     ),
 ]
 _VERB_RE = re.compile(
@@ -536,6 +540,9 @@ _TARGET = re.compile(
     rf"(?:\s+for\s+{_M})?\s*(?:of|is|at|:|=|around|about|near|~|\s)*"
     rf"(?P<p>[$€£]?\s?{_DIGITS}(?:\s?k)?)(?![\d%])(?!\s*(?:%|shares|percent))",
     re.IGNORECASE,
+)
+_TARGET_FIRST = re.compile(
+    rf"(?P<p>[$€£]\s?{_DIGITS}(?:\s?k)?)\s+(?:price\s+)?target\b", re.IGNORECASE
 )
 _HORIZON = re.compile(
     rf"\b(?:(?:within|in|over|inside|by|for|on)\s+(?:the\s+)?(?:next\s+|coming\s+)?"
@@ -1089,6 +1096,9 @@ class RulesExtractor:
 
     name = "rules"
     version = "1"
+    # Tell the pipeline to pass the subject's current memories, so a bare
+    # correction in a later message can find the slot it corrects.
+    wants_existing = True
 
     def __init__(self, resolver: TickerResolver | None = None):
         self.resolver = resolver or TickerResolver()
@@ -1105,23 +1115,38 @@ class RulesExtractor:
         role: str = "client",
         occurred_at: datetime | None = None,
         context: Iterable[Candidate] = (),
+        existing: Iterable = (),
     ) -> list[Candidate]:
         """Return candidate memories stated in one message.
 
         ``role`` is who wrote it: a client's or an analyst's first-person statements
         are about themselves; an advisor's "you hold 200 AAPL" is about the client.
-        ``context`` (optional) holds earlier candidates, oldest first, so that a
-        bare correction ("it was 300, not 200") can name the slot it corrects.
+        ``context`` (optional) holds earlier candidates, oldest first, and
+        ``existing`` the subject's current memories (anything with ``kind``,
+        ``key`` and ``payload``), so that a bare correction ("it was 300, not
+        200") can name the slot it corrects. Neither is needed otherwise.
         """
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
         text = text or ""
         found: list[Candidate] = []
-        prior = list(context)
+        prior = [*_holdings_of(existing), *context]
         for start, end in split_sentences(text):
             sentence = _Sentence(self, text[start:end], role, occurred_at, found, prior)
             found.extend(sentence.read())
         return _latest_per_slot(found)
+
+
+def _holdings_of(memories: Iterable) -> list[Candidate]:
+    """Return existing holding memories as candidates, in a stable order."""
+    found = [
+        Candidate(kind="holding", key=m.key, text=m.text, payload=dict(m.payload))
+        for m in memories
+        if getattr(m, "kind", None) == "holding"
+        and getattr(m, "key", "")
+        and isinstance(getattr(m, "payload", None), dict)
+    ]
+    return sorted(found, key=lambda c: c.key)
 
 
 def _latest_per_slot(candidates: list[Candidate]) -> list[Candidate]:
@@ -1506,16 +1531,22 @@ class _Sentence:
             c
             for c in [*self.context, *self.earlier, *self.out]
             if c.kind == "holding"
-            and c.action is ASSERT
+            and getattr(c, "action", ASSERT) is ASSERT
             and (not symbols or c.payload.get("instrument") in symbols)
         ]
+        fallback = None
+        said_here = [c for c in pool if c not in self.context]
+        if said_here:
+            fallback = said_here[-1]
+        elif len({c.key for c in pool}) == 1:
+            fallback = pool[-1]
         referent = next(
             (
                 c
                 for c in reversed(pool)
                 if old is not None and c.payload.get(field) == old
             ),
-            pool[-1] if pool else None,
+            fallback,
         )
         if referent is not None:
             payload = {**referent.payload, field: new}
@@ -1651,9 +1682,10 @@ class _Sentence:
             full_before = self.text[: offset + match.start()]
             kind = match.lastgroup
             word = match.group(0).lower()
-            if _MODAL_BEFORE.search(full_before):
+            used_to = re.search(r"\bused\s+to\s+$", full_before, re.IGNORECASE)
+            if _MODAL_BEFORE.search(full_before) and not used_to:
                 return None
-            negated = bool(_NEGATED_BEFORE.search(full_before))
+            negated = bool(_NEGATED_BEFORE.search(full_before) or used_to)
             if kind == "own" and word in _PAST_ONLY and not negated:
                 return None
             if kind == "buy" and word == "got" and not re.search(r"\d|shares", gap):
@@ -1912,7 +1944,9 @@ class _Sentence:
             lo = self.mentions[i - 1].end if i else 0
             hi = self.mentions[i + 1].start if i + 1 < len(self.mentions) else len(text)
             window = text[lo : mention.start] + _M + text[mention.end : hi]
-            view = self._stance(window)
+            view = self._stance(window) or self._stance_from_target(
+                mention.symbol, window
+            )
             if view is None or mention.symbol in seen:
                 continue
             stance, conviction, negated, stance_at = view
@@ -1992,6 +2026,24 @@ class _Sentence:
             return stance, conviction or "medium", False, m.start()
         return None
 
+    def _stance_from_target(self, symbol: str, window: str):
+        """Infer the stance of "I see MSFT at $500" from the instrument's price.
+
+        The stance is then a guess against a reference price, so the view is
+        proposed with low conviction and a flag, for a person to confirm.
+        """
+        if not _OPINION_FIRST.search(self.text) or self.role == "advisor":
+            return None
+        target = _TARGET.search(window) or _TARGET_FIRST.search(window)
+        reference = (self.resolver.instrument(symbol) or {}).get("reference_price")
+        if not target or not reference:
+            return None
+        value = parse_amount(target.group("p"))[0]
+        if not value:
+            return None
+        stance = "bullish" if value > reference else "bearish"
+        return stance, "inferred", False, None
+
     def _view(self, key, name, payload, window, conviction, negated) -> None:
         if negated:
             self.add(
@@ -2006,11 +2058,15 @@ class _Sentence:
                 importance=0.6,
             )
             return
+        confidence = 0.8
+        if conviction == "inferred":
+            conviction, confidence = "low", 0.5
+            payload["stance_inferred"] = True
         if self.hedged and conviction == "medium":
             conviction = "low"
         payload["conviction"] = conviction
         words = f"{payload['stance'].capitalize()} on {name}"
-        if m := _TARGET.search(window):
+        if m := _TARGET.search(window) or _TARGET_FIRST.search(window):
             target, currency = parse_amount(m.group("p"))
             if target:
                 payload["target_price"] = target
@@ -2023,7 +2079,7 @@ class _Sentence:
                 words += f" within {horizon}"
         if conviction != "medium":
             words += f" ({conviction} conviction)"
-        self.add("view", key, words, payload, importance=0.6)
+        self.add("view", key, words, payload, confidence=confidence, importance=0.6)
 
     def _horizon(self, m: re.Match) -> tuple[str | None, int | None]:
         if m.group("nextyear"):
@@ -2136,6 +2192,8 @@ class _Sentence:
                 continue
             details = {}
             key = f"fact:{category}:{event}"
+            if event == "marriage" and re.search(r"\bget(?:ting)?\b", m.group(0), re.I):
+                label = "Getting married"
             if relation:
                 details["relation"] = relation
                 key += f":{relation}"

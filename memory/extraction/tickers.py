@@ -443,9 +443,10 @@ COMMON_WORD_SYMBOLS = frozenset(
 )
 
 # Aliases that are ordinary words in lower case ("a travel visa", "intel on the
-# deal", "meta discussion"): these match only as written, capitalised.
+# deal", "meta discussion"): these match capitalised, or in lower case only when
+# "stock" or "shares" follows ("visa stock").
 CASE_SENSITIVE_ALIASES = frozenset(
-    {"Apple", "Visa", "Meta", "Oracle", "Intel", "Coke", "Ford", "Uber", "Citi"}
+    {"Visa", "Meta", "Oracle", "Intel", "Coke", "Ford", "Uber", "Citi"}
 )
 
 _SYMBOL_TOKEN = r"[A-Za-z]{1,5}(?:[.\-/][A-Za-z])?"
@@ -505,7 +506,7 @@ class TickerResolver:
             names = [*item.get("aliases", ()), item.get("name", "")]
             for name in names:
                 name = (name or "").strip()
-                if not name or normalise_symbol(name) == symbol:
+                if not name or name == symbol:
                     continue
                 if name in CASE_SENSITIVE_ALIASES:
                     exact.setdefault(name, symbol)
@@ -522,6 +523,12 @@ class TickerResolver:
             )
             pattern = re.compile(rf"(?<![\w&])({body})(?:['’]s)?(?![\w&])", flags)
             patterns.append((pattern, table))
+            if not flags:
+                pattern = re.compile(
+                    rf"(?<![\w&])({body})(?=\s+(?:stock|shares|share\s+price)\b)",
+                    re.IGNORECASE,
+                )
+                patterns.append((pattern, table))
         return patterns
 
     @property
@@ -588,7 +595,7 @@ class TickerResolver:
         for pattern, table in self._names:
             for match in pattern.finditer(text):
                 name = match.group(1)
-                key = name if pattern.flags & re.IGNORECASE == 0 else name.lower()
+                key = name if not pattern.flags & re.IGNORECASE else name.lower()
                 key = re.sub(r"\s+", " ", key).replace("’", "'")
                 symbol = table.get(key) or table.get(key.replace("'", ""))
                 if symbol is None:
