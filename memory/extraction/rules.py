@@ -590,7 +590,7 @@ _RISK_SELF = re.compile(
     r"i\s+consider\s+myself|we\s+consider\s+ourselves|he's|she's|he\s+is|she\s+is|"
     r"i've\s+always\s+been|i've\s+become|i'm\s+becoming|i\s+tend\s+to\s+be|"
     r"we\s+tend\s+to\s+be|always\s+been)\s+"
-    r"(?P<neg>not\s+)?(?:(?:an?|now|still|generally|always|more\s+of\s+an?)\s+)*"
+    r"(?:\d{2}(?:\s+years\s+old)?,?\s+and\s+)?(?P<neg>not\s+)?(?:(?:an?|now|still|generally|always|more\s+of\s+an?)\s+)*"
     r"(?:(?P<mod>very|pretty|fairly|quite|really|extremely|super|rather|somewhat|"
     r"slightly|moderately|a\s+bit|a\s+little|kind\s+of|sort\s+of|mildly|fairly)\s+)?"
     r"(?P<lvl>conservative|aggressive|risk[- ]averse|cautious|balanced|moderate)"
@@ -1265,7 +1265,7 @@ class _Sentence:
         self.add(
             "profile",
             "profile:horizon_years",
-            f"{years}-year investment horizon",
+            f"Investment horizon of {years} years",
             {"horizon_years": years},
             importance=0.8,
         )
@@ -1684,6 +1684,8 @@ class _Sentence:
             word = match.group(0).lower()
             used_to = re.search(r"\bused\s+to\s+$", full_before, re.IGNORECASE)
             if _MODAL_BEFORE.search(full_before) and not used_to:
+                return None
+            if re.search(r"\b(?:if|unless|whether|wish)\b[^,;]*$", full_before, re.I):
                 return None
             negated = bool(_NEGATED_BEFORE.search(full_before) or used_to)
             if kind == "own" and word in _PAST_ONLY and not negated:

@@ -453,10 +453,10 @@ _SYMBOL_TOKEN = r"[A-Za-z]{1,5}(?:[.\-/][A-Za-z])?"
 _UPPER_TOKEN = re.compile(r"(?<![\w$&.'-])([A-Z]{1,5}(?:[.\-/][A-Z])?)(?![\w&'])")
 _DOLLAR_TOKEN = re.compile(rf"(?<![\w$])\$({_SYMBOL_TOKEN})(?![\w&])")
 # A clear ticker position for a symbol that is also a word: "shares of T",
-# "ticker T", "200 T", "T stock".
+# "ticker T", "T stock". A bare number before it is not one: "at 3 PM".
 _TICKER_BEFORE = re.compile(
     r"(?:\b(?:shares?|stake|position|units|lots?)\s+(?:of|in)|\b(?:ticker|symbol)"
-    r"\s*:?|\d\s*(?:shares?\s+of)?)\s+$",
+    r"\s*:?)\s+$",
     re.IGNORECASE,
 )
 _TICKER_AFTER = re.compile(r"^\s+(?:shares|stock|common|calls|puts)\b", re.IGNORECASE)
