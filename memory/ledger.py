@@ -94,7 +94,7 @@ SNAPSHOT_FIELDS = [
     "retention_class",
     "reading",
 ]
-SNAPSHOT_TIMES = ["valid_from", "valid_to", "recorded_at", "expires_at"]
+SNAPSHOT_TIMES = ["valid_from", "valid_to", "recorded_at", "expires_at", "published_at"]
 
 
 def snapshot(memory: Memory, source_message_ids: list[int] | None = None) -> dict:

@@ -460,6 +460,31 @@ def memory_restore(
     return current
 
 
+@transaction.atomic
+def view_publish(*, memory: Memory, cause: Cause, publish: bool = True) -> Memory:
+    """Publish an analyst's active view as the firm's house view (or withdraw it)."""
+    subject, current, before = _reload_for_change(memory)
+    if current.kind != MemoryKind.VIEW or subject.kind != "analyst":
+        raise InvalidTransition("Only an analyst's view can be a house view.")
+    if current.status != MemoryStatus.ACTIVE:
+        raise InvalidTransition(f"A {current.status} view cannot be published.")
+    if bool(current.published_at) == publish:
+        return current
+    current.published_at = timezone.now() if publish else None
+    current.version += 1
+    current.updated_at = timezone.now()
+    current.save()
+    reason = "published as house view" if publish else "house view withdrawn"
+    ledger.append(
+        subject=subject,
+        entries=[
+            Entry(current, EventAction.UPDATE, before, ledger.snapshot(current), reason)
+        ],
+        cause=cause,
+    )
+    return current
+
+
 def memory_get(*, memory_id: int, tenant_id: int) -> Memory:
     memory = Memory.objects.filter(pk=memory_id, tenant_id=tenant_id).first()
     if memory is None:

@@ -1,13 +1,21 @@
 """Load the demo firm, idempotently: running it again changes nothing."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from advisor.models import Client, Firm, User
 from advisor.services import client_create, firm_create, user_create
+from memory.conversations import transcript_import
+from memory.indexing import import_index
+from memory.ledger import Cause
+from memory.models import Conversation, Memory, MemoryKind, MemoryStatus
+from memory.services import view_publish
 
 from . import firm as demo
+from .transcripts import ANALYST_SESSIONS, CLIENT_SESSIONS
 
 
 @dataclass
@@ -50,4 +58,58 @@ def seed_demo() -> SeedReport:
             continue
         client = client_create(advisor=advisor, **spec)
         report.created.append(f"client {client.name}")
+
+    for client in Client.objects.filter(firm=firm, external_id__in=CLIENT_SESSIONS):
+        sessions = CLIENT_SESSIONS[client.external_id]
+        report.created += _converse(client.subject, client.external_id, sessions)
+    analyst = users["analyst"]
+    report.created += _converse(
+        analyst.analyst_profile.subject, "analyst", ANALYST_SESSIONS
+    )
+    _publish_house_views(analyst)
     return report
+
+
+def _converse(subject, label: str, sessions) -> list[str]:
+    """Import each demo session once, and extract its memories right away."""
+    created = []
+    today = timezone.now().replace(hour=15, minute=0, second=0, microsecond=0)
+    for number, (days_ago, lines) in enumerate(sessions, start=1):
+        conversation_id = f"demo-{label}-s{number}"
+        if Conversation.objects.filter(
+            subject=subject, external_id=conversation_id
+        ).exists():
+            continue
+        start = today - timedelta(days=days_ago)
+        turns = [
+            {
+                "speaker": speaker,
+                "text": text,
+                "occurred_at": start + timedelta(minutes=2 * index),
+                "external_id": f"{conversation_id}-t{index + 1}",
+            }
+            for index, (speaker, text) in enumerate(lines)
+        ]
+        job = transcript_import(
+            subject=subject,
+            turns=turns,
+            title=f"Review meeting, {start:%B %Y}",
+            conversation_external_id=conversation_id,
+            index=False,
+        )
+        import_index(job=job)
+        created.append(f"conversation {conversation_id}")
+    return created
+
+
+def _publish_house_views(analyst) -> None:
+    """Publish the analyst's Nvidia and Apple views as the firm's house views."""
+    views = Memory.objects.filter(
+        subject=analyst.analyst_profile.subject,
+        kind=MemoryKind.VIEW,
+        status=MemoryStatus.ACTIVE,
+        payload__instrument__in=["NVDA", "AAPL"],
+        published_at__isnull=True,
+    )
+    for view in views:
+        view_publish(memory=view, cause=Cause.user(analyst.pk, ref="seed_demo"))

@@ -145,22 +145,59 @@ def _same(memory: Memory, candidate: Candidate, payload: dict) -> bool:
     }
 
 
+# A restatement keeps what it does not mention: "it was 300 shares, not 200" does not
+# forget the account or the cost basis.
+INHERITED = {
+    "holding": ("account", "cost_basis", "currency"),
+    "goal": ("target_age", "target_date", "amount", "currency"),
+    "profile": ("income_band", "net_worth_band"),
+}
+
+
+def _inherit(kind: str, payload: dict, holder: Memory | None) -> dict:
+    if holder is None:
+        return payload
+    for name in INHERITED.get(kind, ()):
+        if payload.get(name) is None and holder.payload.get(name) is not None:
+            payload[name] = holder.payload[name]
+    return payload
+
+
+def holding_text(payload: dict) -> str:
+    """Restate a holding from its payload, as an advisor would write it."""
+    quantity = payload.get("quantity")
+    amount = f"{quantity:,.4g}" if isinstance(quantity, float) else f"{quantity:,}"
+    text = f"Holds {amount} {payload['instrument']}"
+    if payload.get("cost_basis") is not None:
+        text += f" at an average cost of ${payload['cost_basis']:,.2f}"
+    if payload.get("account"):
+        text += f" in the {payload['account'].replace('_', ' ').upper()} account"
+    return text
+
+
 def _apply_change(payload: dict, holders: list[Memory]) -> dict | None:
-    """Resolve "bought 50 more" against the current quantity; None if all sold."""
+    """Resolve "bought 50 more" against the current holding; None if all sold.
+
+    A purchase averages the cost basis over the old and the new shares.
+    """
     change = payload.pop("change", None)
     if change is None or payload.get("quantity") is not None:
         return payload
-    current = holders[0].payload.get("quantity") if len(holders) == 1 else None
-    if current is None:
+    current = holders[0].payload if len(holders) == 1 else None
+    if current is None or current.get("quantity") is None:
         if change > 0 and not holders:
             payload["quantity"] = change
         return payload
-    quantity = current + change
+    quantity = current["quantity"] + change
     if quantity <= 0:
         return None
-    for name in ("cost_basis", "account", "currency"):
-        if payload.get(name) is None and holders[0].payload.get(name) is not None:
-            payload[name] = holders[0].payload[name]
+    old_cost, new_cost = current.get("cost_basis"), payload.get("cost_basis")
+    if change > 0 and old_cost is not None and new_cost is not None:
+        payload["cost_basis"] = round(
+            (current["quantity"] * old_cost + change * new_cost) / quantity, 4
+        )
+    elif change < 0 or new_cost is None:
+        payload["cost_basis"] = old_cost  # selling does not change the average cost
     payload["quantity"] = quantity
     return payload
 
@@ -222,15 +259,27 @@ def _reconcile(message, candidate, extractor, policy, cause, report) -> None:
     if len(holders) > 1:
         holders = [h for h in holders if h.key == candidate.key] or holders[:1]
     holder = holders[0] if holders else None
+    payload = _inherit(candidate.kind, payload, holder)
+    text = candidate.text
+    if (
+        candidate.kind == "holding"
+        and payload.get("quantity") is not None
+        and (holder is not None or "change" in candidate.payload)
+    ):
+        text = holding_text(payload)
+    # "holding:AAPL" said of the one account that holds AAPL fills that slot.
+    key = (
+        holder.key if holder and holder.key.startswith(candidate.key) else candidate.key
+    )
     if holder is not None and _same(holder, candidate, payload):
         report.unchanged.append(holder.pk)
         return
     if holder is not None and auto:
         successor = memory_supersede(
             memory=holder,
-            text=candidate.text,
+            text=text,
             payload=payload,
-            key=holder.key if holder.key.startswith(candidate.key) else candidate.key,
+            key=key,
             reason=candidate.evidence,
             **common,
         )
@@ -239,8 +288,8 @@ def _reconcile(message, candidate, extractor, policy, cause, report) -> None:
     memory = memory_record(
         subject=message.subject,
         kind=candidate.kind,
-        key=candidate.key,
-        text=candidate.text,
+        key=key,
+        text=text,
         payload=payload,
         status=MemoryStatus.ACTIVE if auto else MemoryStatus.PROPOSED,
         **common,
