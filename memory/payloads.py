@@ -180,6 +180,7 @@ def _goal(f: _Fields):
     f.number("target_age", minimum=0, integer=True)
     f.number("amount", positive=True)
     f.text("currency", max_length=3)
+    f.text("beneficiary", max_length=120)
 
 
 def _preference(f: _Fields):
@@ -196,6 +197,8 @@ def _holding(f: _Fields):
     f.text("currency", max_length=3)
     f.text("account", max_length=80)
     f.number("change")
+    f.number("change_fraction", minimum=-1)
+    f.number("value", positive=True)
 
 
 def _view(f: _Fields):

@@ -181,9 +181,12 @@ def _apply_change(payload: dict, holders: list[Memory]) -> dict | None:
     A purchase averages the cost basis over the old and the new shares.
     """
     change = payload.pop("change", None)
+    fraction = payload.pop("change_fraction", None)
+    current = holders[0].payload if len(holders) == 1 else None
+    if change is None and fraction is not None and current and current.get("quantity"):
+        change = current["quantity"] * fraction  # "sold half" is -0.5 of the position
     if change is None or payload.get("quantity") is not None:
         return payload
-    current = holders[0].payload if len(holders) == 1 else None
     if current is None or current.get("quantity") is None:
         if change > 0 and not holders:
             payload["quantity"] = change
@@ -217,6 +220,10 @@ def _reconcile(message, candidate, extractor, policy, cause, report) -> None:
         "valid_from": message.occurred_at,
     }
     holders = _holders(message.subject_id, candidate.key)
+    stance = candidate.payload.get("stance") if candidate.kind == "view" else None
+    if candidate.action == CandidateAction.RETRACT and stance:
+        # "No longer bullish" withdraws a bullish view, not a bearish one.
+        holders = [h for h in holders if h.payload.get("stance") in (None, stance)]
     if candidate.action == CandidateAction.RETRACT:
         if not holders:
             report.skipped.append(f"{candidate.key}: nothing to retract")

@@ -172,3 +172,19 @@ def test_extraction_runs_in_the_background_after_the_turn_commits(
         )
     (goal,) = active(subject, "goal")
     assert goal.payload.get("target_age") == 62
+
+
+def test_selling_half_halves_the_position(subject, say):
+    say("We own about 500 MSFT in the taxable account.")
+    say("I sold half of my Microsoft.")
+    (holding,) = active(subject, "holding")
+    assert holding.payload["quantity"] == 250
+
+
+def test_withdrawing_a_stance_leaves_an_opposite_view_alone(subject, say):
+    say("I'm bearish on TSLA, target $180 within 6 months.")
+    say("I'm not bullish on Tesla anymore.")
+    (view,) = active(subject, "view")
+    assert view.payload["stance"] == "bearish"
+    say("I'm no longer bearish on Tesla.")
+    assert active(subject, "view") == []
