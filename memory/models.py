@@ -443,3 +443,117 @@ class ImportJob(models.Model):
     @property
     def fully_indexed(self) -> bool:
         return self.status == self.Status.DONE
+
+
+class StatedPriceSource(models.TextChoices):
+    STATED = "stated", "Stated in the memory"
+    QUOTE_AT_STATEMENT = "quote at statement", "Quote when it was stated"
+    FIRST_QUOTE_AFTER = "first quote after", "First quote after it was stated"
+    PENDING = "pending", "No quote known yet"
+
+
+class MarketReference(models.Model):
+    """A memory's tie to the market: its instrument, the price when it was stated.
+
+    What was said stays in the memory; the reference carries the last quote the
+    memory was read against, and which alerts it has already raised.
+    """
+
+    memory = models.OneToOneField(
+        Memory, on_delete=models.PROTECT, related_name="market_reference"
+    )
+    # Denormalised from the memory so a refresh can group and lock by set.
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, related_name="market_references"
+    )
+    tenant_id = models.BigIntegerField()
+    # No reverse accessor: the market app knows nothing of memories.
+    instrument = models.ForeignKey(
+        "market.Instrument", on_delete=models.PROTECT, related_name="+"
+    )
+    stated_price = models.DecimalField(
+        max_digits=18,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="The price when the memory was stated; empty until one is known.",
+    )
+    stated_price_source = models.CharField(
+        max_length=30,
+        choices=StatedPriceSource.choices,
+        default=StatedPriceSource.PENDING,
+    )
+    stated_price_as_of = models.DateTimeField(
+        null=True, blank=True, help_text="When the stated price was true."
+    )
+    stated_currency = models.CharField(max_length=3, default="USD")
+    stated_at = models.DateTimeField()
+    last_price = models.DecimalField(
+        max_digits=18, decimal_places=6, null=True, blank=True
+    )
+    last_price_as_of = models.DateTimeField(null=True, blank=True)
+    last_price_source = models.CharField(max_length=40, blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    # Alert keys already raised ("target_reached:180"), so each fires exactly once.
+    crossed = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["tenant_id", "refreshed_at"], name="reference_tenant_refreshed"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Market reference of memory #{self.memory_id}"
+
+
+class MarketAlertKind(models.TextChoices):
+    TARGET_REACHED = "target_reached", "Target reached"
+    INVALIDATED = "invalidated", "View invalidated"
+    MOVED_BEYOND_THRESHOLD = "moved_beyond_threshold", "Moved beyond the threshold"
+
+
+class MarketAlert(models.Model):
+    """A threshold a memory's reading crossed: raised once, acknowledged by a user."""
+
+    tenant_id = models.BigIntegerField()
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, related_name="market_alerts"
+    )
+    memory = models.ForeignKey(
+        Memory, on_delete=models.PROTECT, related_name="market_alerts"
+    )
+    reference = models.ForeignKey(
+        MarketReference, on_delete=models.PROTECT, related_name="alerts"
+    )
+    kind = models.CharField(max_length=40, choices=MarketAlertKind.choices)
+    # Which threshold of the kind ("up:0.0500", "180"): the alert's identity.
+    threshold_key = models.CharField(max_length=60, blank=True)
+    message = models.TextField()
+    price = models.DecimalField(max_digits=18, decimal_places=6)
+    threshold = models.DecimalField(
+        max_digits=18, decimal_places=6, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by_user_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["tenant_id", "acknowledged_at", "created_at"],
+                name="alert_tenant_open",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference", "kind", "threshold_key"],
+                name="alert_once_per_threshold",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.message[:60]}"
