@@ -219,7 +219,8 @@ def quotes_refresh(
     logged, never stored. When the provider fails, the stored quotes stay as they
     are, the failure is recorded in its health and reported (raised too, if
     ``raise_errors``). While the provider cools down after repeated rate limits,
-    nothing is asked of it.
+    nothing is asked of it; a cool-down is reported, never raised, since retrying
+    before it ends would be pointless.
 
     Not atomic as a whole on purpose: no transaction is held open across network
     calls and backoff pauses. The quotes and the health record are each written
