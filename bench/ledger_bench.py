@@ -1,0 +1,127 @@
+"""Ledger append throughput: one busy subject, and writes spread over many.
+
+Each append is one service call in its own transaction (``memory_record`` or
+``memory_update``), exactly as the app makes them: the subject's row lock, the
+memory's write, the event's hash and the chain's tail, all committed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from django.db import connection
+
+from bench.progress import Progress
+from memory import ledger
+from memory.ledger import Cause
+from memory.services import memory_record, memory_update, subject_create
+
+LEDGER_TENANT = 8_000_000_000_003
+EVENTS = 20_000
+SUBJECTS = 200
+WRITERS = 8
+TARGET_PER_S = 2_000
+CAUSE = Cause.task("ledger-bench")
+
+
+def _append_all(subjects: list, count: int, progress: Progress) -> None:
+    """Append ``count`` events round-robin over ``subjects``, one call each."""
+    latest: dict[int, object] = {}
+    for i in range(count):
+        subject = subjects[i % len(subjects)]
+        memory = latest.get(subject.pk)
+        # Half creates, half new versions of the subject's latest memory.
+        if memory is None or (i // len(subjects)) % 2 == 0:
+            latest[subject.pk] = memory_record(
+                subject=subject,
+                kind="holding",
+                key=f"holding:AAPL:{i}",
+                text=f"Holds {i + 1} AAPL in the IRA",
+                payload={"instrument": "AAPL", "quantity": i + 1, "account": "ira"},
+                cause=CAUSE,
+            )
+        else:
+            memory_update(
+                memory=memory,
+                cause=CAUSE,
+                text=f"Holds {i + 1} AAPL in the IRA (corrected)",
+                payload={"instrument": "AAPL", "quantity": i + 1, "account": "ira"},
+            )
+        progress.advance()
+
+
+def _sequential(subject, events: int) -> float:
+    """Append ``events`` events to one subject from one writer; return events/s."""
+    progress = Progress("ledger: one subject", events)
+    started = time.perf_counter()
+    _append_all([subject], events, progress)
+    elapsed = time.perf_counter() - started
+    progress.close()
+    return events / elapsed
+
+
+def _parallel(subjects: list, events: int, writers: int) -> float:
+    """Append over ``subjects`` from ``writers`` threads, each with its own
+    connection and its own share of the subjects; return events/s."""
+    progress = Progress(f"ledger: {len(subjects)} subjects", events)
+    lock = threading.Lock()
+
+    class Shared:
+        def advance(self):
+            with lock:
+                progress.advance()
+
+    errors = []
+
+    def writer(index: int) -> None:
+        try:
+            share = subjects[index::writers]
+            _append_all(share, events // writers, Shared())
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(writers)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    progress.close()
+    if errors:
+        raise errors[0]
+    return (events // writers) * writers / elapsed
+
+
+def run(*, events: int = EVENTS, writers: int = WRITERS) -> dict:
+    """Measure ledger appends per second on the caller's (disposable) database."""
+    one = subject_create(tenant_id=LEDGER_TENANT, kind="client")
+    one_per_s = _sequential(one, events)
+    many = [
+        subject_create(tenant_id=LEDGER_TENANT, kind="client") for _ in range(SUBJECTS)
+    ]
+    many_per_s = _parallel(many, events, writers)
+
+    started = time.perf_counter()
+    report = ledger.chain_verify(one)
+    verify_s = time.perf_counter() - started
+    if not report.ok or report.events_checked != events:
+        raise AssertionError(f"the benchmark's chain does not verify: {report}")
+    return {
+        "ledger_events": events,
+        "ledger_append_per_s_one_subject": round(one_per_s, 1),
+        "ledger_append_per_s_many_subjects": round(many_per_s, 1),
+        "ledger_append_per_s": round(min(one_per_s, many_per_s), 1),
+        "ledger_append_per_s_target": TARGET_PER_S,
+        "ledger_writers_many_subjects": writers,
+        "ledger_verify_events_per_s": round(events / verify_s, 1),
+        "notes": [
+            "ledger: service calls (half memory_record, half memory_update), each "
+            "its own durable transaction; one subject from one writer (appends to "
+            f"a subject serialise by design), 200 subjects from {writers} writer "
+            "threads; the headline figure is the lower of the two"
+        ],
+    }
