@@ -149,3 +149,26 @@ class AnalystProfile(models.Model):
 
     def __str__(self):
         return f"{self.user} (analyst)"
+
+
+class IdempotentRequest(models.Model):
+    """A POST answered once per Idempotency-Key: a retry gets the same answer."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    request_digest = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"], name="idempotency_key_per_user"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.method} {self.path} [{self.key}]"

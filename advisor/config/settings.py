@@ -143,7 +143,10 @@ else:
 if env("ADVISOR_DATABASE_NAME"):
     DATABASES["default"]["NAME"] = env("ADVISOR_DATABASE_NAME")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"].setdefault("TEST", {})
+# Each test run gets a database of its own, so runs side by side never collide.
+DATABASES["default"]["TEST"] = {
+    "NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "advisor.User"
@@ -202,6 +205,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "advisor.api.pagination.IdCursorPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "advisor.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Advisor Twin API",
@@ -280,7 +284,12 @@ ASSISTANT_COMPOSER = "model" if OPENAI_CHAT_MODEL else "offline"
 
 MARKET_QUOTE_PROVIDER = env("MARKET_QUOTE_PROVIDER", "simulated")
 if MARKET_QUOTE_PROVIDER not in {"simulated", "yfinance", "fixed"}:
-    raise ImproperlyConfigured("MARKET_QUOTE_PROVIDER must be simulated or yfinance.")
+    raise ImproperlyConfigured(
+        "MARKET_QUOTE_PROVIDER must be simulated or yfinance (fixed is for tests)."
+    )
+MARKET_YF_CHUNK_SIZE = int(env_number("MARKET_YF_CHUNK_SIZE", 40, int))
+MARKET_YF_CHUNK_PAUSE_SECONDS = env_number("MARKET_YF_CHUNK_PAUSE_SECONDS", 1.0)
+MARKET_YF_COOLDOWN_MINUTES = int(env_number("MARKET_YF_COOLDOWN_MINUTES", 15, int))
 
 RUNTIME_MODES = {
     "database": DATABASE_MODE,
