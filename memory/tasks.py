@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from market.providers import ProviderError
+
 from .models import ImportJob, Message, Subject
 
 RETRY = {
@@ -52,3 +54,32 @@ def memory_expiry_sweep_task() -> int:
     from .governance import memory_expiry_sweep
 
     return memory_expiry_sweep()
+
+
+@shared_task(**RETRY)
+def references_refresh_task(instrument_ids: list[int] | None = None) -> dict:
+    """Re-read the references to some instruments (all if None), stored quotes only."""
+    from .market import references_refresh
+
+    return references_refresh(instrument_ids=instrument_ids).as_dict()
+
+
+@shared_task(
+    autoretry_for=(ProviderError, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def market_refresh_task(tenant_id: int | None = None) -> dict:
+    """Fetch quotes of every referenced instrument, then re-read the references.
+
+    A provider failure still applies the last good quotes, then raises so the
+    task retries with backoff.
+    """
+    from .market import market_refresh
+
+    report = market_refresh(tenant_id=tenant_id)
+    if report.provider_errors:
+        raise ProviderError("; ".join(report.provider_errors))
+    return report.as_dict()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from .. import ledger
 from ..errors import InvalidMemory
 from ..ledger import Cause
+from ..market import references_sync
 from ..models import Memory, MemorySource, MemoryStatus, Message, MessageRole
 from ..payloads import payload_clean
 from ..services import (
@@ -118,6 +119,13 @@ def message_extract(*, message: Message, extractor=None) -> ExtractionReport:
                 error.message,
             )
     _mark_extracted(message)
+    # The holdings and views just recorded that name an instrument get a reference.
+    references_sync(
+        memories=Memory.objects.filter(
+            pk__in=[pk for action, pk in report.applied if action != "retract"]
+            + report.proposed
+        )
+    )
     return report
 
 
