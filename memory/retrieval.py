@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .embedding import get_embedder
+from .market import attach_freshness
 from .models import Memory, MemoryStatus, Subject
 
 DEFAULTS = {
@@ -243,4 +244,4 @@ def _score(rows, limit: int, tuning: dict) -> list[Hit]:
             )
         )
     hits.sort(key=lambda hit: (-hit.score, -hit.memory.pk))
-    return hits[:limit]
+    return attach_freshness(hits[:limit])
