@@ -262,7 +262,18 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Quotes for every instrument a memory references, then their readings.
+    "market-refresh": {
+        "task": "memory.tasks.market_refresh_task",
+        "schedule": env_number("MARKET_REFRESH_SECONDS", 15 * 60),
+    },
+    # Content past its retention expiry is erased, unless a legal hold stops it.
+    "memory-expiry-sweep": {
+        "task": "memory.tasks.memory_expiry_sweep_task",
+        "schedule": 24 * 60 * 60,
+    },
+}
 
 # --- Models: OpenAI-compatible servers, or the offline defaults -------------------
 
