@@ -120,12 +120,15 @@ def import_index(*, job: ImportJob, batch_size: int = 200) -> ImportJob:
     ImportJob.objects.filter(pk=job.pk).update(turns_embedded=job.turns_embedded)
     extracted = 0
     for message in messages.filter(extracted_at__isnull=True).iterator(chunk_size=500):
-        message_extract(message=message)
+        message_extract(message=message, consolidate=False)
         extracted += 1
         if extracted % 100 == 0:
             ImportJob.objects.filter(pk=job.pk).update(
                 turns_extracted=messages.filter(extracted_at__isnull=False).count()
             )
+    from .services import subject_summary_consolidate
+
+    subject_summary_consolidate(subject=job.subject)
     job.turns_extracted = messages.filter(extracted_at__isnull=False).count()
     job.status = ImportJob.Status.DONE
     job.finished_at = timezone.now()

@@ -73,8 +73,14 @@ def author_label(extractor) -> str:
 
 
 @transaction.atomic
-def message_extract(*, message: Message, extractor=None) -> ExtractionReport:
-    """Extract and reconcile the memories stated in one message (idempotent)."""
+def message_extract(
+    *, message: Message, extractor=None, consolidate: bool = True
+) -> ExtractionReport:
+    """Extract and reconcile the memories stated in one message (idempotent).
+
+    When anything changed, the subject's profile summary is consolidated after
+    commit (``consolidate=False`` leaves that to a caller extracting many).
+    """
     report = ExtractionReport(message_id=message.pk)
     ledger.subject_lock(message.subject_id)
     message = (
@@ -126,6 +132,11 @@ def message_extract(*, message: Message, extractor=None) -> ExtractionReport:
             + report.proposed
         )
     )
+    if consolidate and (report.applied or report.proposed):
+        from ..tasks import subject_summary_refresh
+
+        subject_id = message.subject_id
+        transaction.on_commit(lambda: subject_summary_refresh.delay(subject_id))
     return report
 
 

@@ -148,3 +148,32 @@ def test_every_scheduled_task_exists():
     app.loader.import_default_modules()
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         assert entry["task"] in app.tasks, f"beat entry {name} names no task"
+
+
+def test_import_transcript_command_reports_progress_and_errors(
+    client_of, tmp_path, capsys
+):
+    import json
+
+    from django.core.management.base import CommandError
+
+    from advisor.models import Client
+
+    Client.objects.filter(pk=client_of.pk).update(external_id="CRM-9")
+    turns = [
+        {"speaker": "client", "text": f"Turn {i}", "external_id": f"x-{i}",
+         "occurred_at": f"2025-01-01T10:{i:02d}:00Z"}
+        for i in range(5)
+    ]
+    path = tmp_path / "call.json"
+    path.write_text(json.dumps(turns))
+    args = [str(path), "--firm", client_of.firm.slug, "--client", "CRM-9"]
+    call_command("import_transcript", *args, "--batch-size", "2")
+    out = capsys.readouterr().out
+    assert "stored 2/5" in out and "stored 5/5" in out and "5 turns stored" in out
+    call_command("import_transcript", *args)
+    assert "0 turns stored, 5 already imported" in capsys.readouterr().out
+    turns[1]["occurred_at"] = "someday"
+    path.write_text(json.dumps(turns))
+    with pytest.raises(CommandError, match=r"turns\[1\]\.occurred_at"):
+        call_command("import_transcript", *args)

@@ -188,3 +188,18 @@ def test_withdrawing_a_stance_leaves_an_opposite_view_alone(subject, say):
     assert view.payload["stance"] == "bearish"
     say("I'm no longer bearish on Tesla.")
     assert active(subject, "view") == []
+
+
+def test_the_profile_summary_is_consolidated_from_what_was_extracted(
+    subject, django_capture_on_commit_callbacks
+):
+    conversation = conversation_start(subject=subject)
+    with django_capture_on_commit_callbacks(execute=True):
+        message_append(conversation=conversation, role="user", speaker="client",
+                       text="I'm fairly conservative with money.")
+    with django_capture_on_commit_callbacks(execute=True):
+        message_append(conversation=conversation, role="user", speaker="client",
+                       text="No tobacco stocks please.")
+    subject.refresh_from_db()
+    assert "Profile: Conservative risk tolerance" in subject.summary
+    assert "Preference: Avoids tobacco" in subject.summary
