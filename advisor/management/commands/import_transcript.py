@@ -67,7 +67,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Import #{job.pk}: {job.turns_stored} turns stored, "
-                f"{job.turns_skipped} already imported. Embedding and extraction run in "
-                f"the background; GET /api/v1/imports/{job.pk}/ says when it is done."
+                f"{job.turns_skipped} already imported. Embedding and extraction "
+                f"run in the background; GET /api/v1/imports/{job.pk}/ says when "
+                "it is done."
             )
         )
