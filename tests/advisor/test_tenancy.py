@@ -132,3 +132,46 @@ def test_admin_change_page_of_another_firms_client_is_not_reachable(client, two_
     )
     assert response.status_code in (302, 404)
     assert "Sal South" not in response.content.decode()
+
+
+def test_reviewing_another_advisors_proposal_is_not_found(client, two_firms):
+    from memory.ledger import Cause
+    from memory.models import Memory
+    from memory.services import memory_record
+
+    theirs = two_firms["north_other_client"]
+    proposal = memory_record(
+        subject=theirs.subject,
+        kind="fact",
+        text="Secret",
+        payload={},
+        cause=Cause.system(),
+        status="proposed",
+    )
+    client.force_login(two_firms["north_advisor"])
+    for decision in ("approve", "reject"):
+        url = f"/clients/{theirs.pk}/memories/{proposal.pk}/{decision}/"
+        assert client.post(url).status_code == 404
+    own = two_firms["north_client"]
+    url = f"/clients/{own.pk}/memories/{proposal.pk}/approve/"
+    response = client.post(url, HTTP_HX_REQUEST="true")
+    assert "already reviewed" in response.content.decode()  # not theirs to touch
+    assert Memory.objects.get(pk=proposal.pk).status == "proposed"
+
+
+def test_client_page_shows_only_that_clients_memory(client, two_firms):
+    from memory.ledger import Cause
+    from memory.services import memory_record
+
+    for key in ("north_client", "north_other_client", "south_client"):
+        memory_record(
+            subject=two_firms[key].subject,
+            kind="fact",
+            text=f"Memory of {two_firms[key].name}",
+            payload={},
+            cause=Cause.system(),
+        )
+    client.force_login(two_firms["north_advisor"])
+    page = client.get(f"/clients/{two_firms['north_client'].pk}/").content.decode()
+    assert "Memory of Nora North" in page
+    assert "Memory of Ned Northeast" not in page and "Memory of Sal South" not in page

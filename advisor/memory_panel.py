@@ -1,0 +1,70 @@
+"""What the client page shows of a subject's memory, gathered in a few queries."""
+
+from dataclasses import dataclass, field
+
+from memory.market import alerts_open, attach_freshness
+from memory.models import Memory, MemoryKind, MemoryStatus, Subject
+
+KIND_ORDER = [
+    MemoryKind.PROFILE,
+    MemoryKind.GOAL,
+    MemoryKind.PREFERENCE,
+    MemoryKind.HOLDING,
+    MemoryKind.VIEW,
+    MemoryKind.FACT,
+]
+
+
+@dataclass
+class Row:
+    """A memory as the panel lists it, with its market freshness if any."""
+
+    memory: Memory
+    freshness: dict | None = None
+    earlier: list[Memory] = field(default_factory=list)
+
+
+@dataclass
+class Panel:
+    groups: list[tuple[str, list[Row]]]
+    proposed: list[Row]
+    alerts: list
+    summary: str
+    stale_count: int
+
+
+def memory_panel(*, subject: Subject) -> Panel:
+    """Group a subject's active memories by kind, with freshness and history."""
+    memories = list(
+        Memory.objects.filter(
+            subject=subject, status__in=[MemoryStatus.ACTIVE, MemoryStatus.PROPOSED]
+        )
+        .exclude(kind=MemoryKind.EPISODE)
+        .order_by("-importance", "-recorded_at")
+    )
+    rows = [Row(memory) for memory in memories]
+    attach_freshness(rows)
+    superseded = Memory.objects.filter(
+        subject=subject,
+        status=MemoryStatus.SUPERSEDED,
+        superseded_by__in=[m.pk for m in memories],
+    )
+    earlier: dict[int, list[Memory]] = {}
+    for memory in superseded:
+        earlier.setdefault(memory.superseded_by_id, []).append(memory)
+    for row in rows:
+        row.earlier = earlier.get(row.memory.pk, [])
+    active = [row for row in rows if row.memory.status == MemoryStatus.ACTIVE]
+    groups = [
+        (MemoryKind(kind).label, [row for row in active if row.memory.kind == kind])
+        for kind in KIND_ORDER
+    ]
+    return Panel(
+        groups=[(label, group) for label, group in groups if group],
+        proposed=[row for row in rows if row.memory.status == MemoryStatus.PROPOSED],
+        alerts=list(alerts_open(tenant_id=subject.tenant_id, subject_ids=[subject.pk])),
+        summary=subject.summary,
+        stale_count=sum(
+            1 for row in active if row.freshness and row.freshness["status"] == "stale"
+        ),
+    )
