@@ -48,9 +48,15 @@ def _vector_literal(vector: list[float]) -> str:
     return "[" + ",".join(f"{value:.7g}" for value in vector) + "]"
 
 
+# The subject's rows are materialised first, so the planner cannot reach them through
+# the approximate HNSW index. Words are ranked by BM25 over that scope: each query
+# term weighs by its rarity among the subject's own memories (a word said in every
+# session counts for little, a rare one for much), with OR semantics, so a question
+# matches a turn that shares only some of its words (BM25's usual k1 = 1.2, b = 0.75).
 SUBJECT_SQL = """
 WITH scope AS MATERIALIZED (
-    SELECT id, embedding, search_vector
+    SELECT id, embedding, search_vector, length(search_vector) AS terms, importance,
+           coalesce(valid_from, recorded_at) AS moment
     FROM memory_memory
     WHERE {where}
 ),
@@ -63,37 +69,50 @@ dense AS (
     ORDER BY embedding <=> %(vector)s::vector
     LIMIT %(pool)s
 ),
+stats AS (
+    SELECT count(*) AS n, greatest(avg(terms), 1) AS avg_terms FROM scope
+),
 words AS (
-    SELECT replace(plainto_tsquery('english', %(text)s)::text, ' & ', ' | ')::tsquery
-        AS query
+    SELECT DISTINCT lexeme
+    FROM unnest(tsvector_to_array(to_tsvector('english', %(text)s))) AS lexeme
+),
+weights AS (
+    SELECT words.lexeme, plainto_tsquery('simple', words.lexeme) AS query,
+           ln(1 + (min(stats.n) - count(*) + 0.5) / (count(*) + 0.5)) AS idf
+    FROM words CROSS JOIN stats
+    JOIN scope ON scope.search_vector @@ plainto_tsquery('simple', words.lexeme)
+    GROUP BY words.lexeme
+),
+matches AS (
+    SELECT scope.id,
+           sum(weights.idf) * (1.2 + 1) / (
+               1 + 1.2 * (
+                   1 - 0.75 + 0.75 * min(scope.terms) / min(stats.avg_terms)
+               )
+           ) AS score
+    FROM scope
+    JOIN weights ON scope.search_vector @@ weights.query
+    CROSS JOIN stats
+    GROUP BY scope.id
 ),
 lexical AS (
-    SELECT id,
-           row_number() OVER (ORDER BY ts_rank_cd(search_vector, words.query, 1) DESC,
-                              id DESC) AS rank,
-           ts_rank_cd(search_vector, words.query, 1) AS score
-    FROM scope, words
-    WHERE search_vector @@ words.query
+    SELECT id, row_number() OVER (ORDER BY score DESC, id DESC) AS rank, score
+    FROM matches
     ORDER BY score DESC, id DESC
     LIMIT %(pool)s
 )
-SELECT coalesce(dense.id, lexical.id), dense.rank, dense.similarity,
-       lexical.rank, lexical.score
-FROM dense FULL OUTER JOIN lexical ON dense.id = lexical.id
+SELECT scope.id, dense.rank, dense.similarity, lexical.rank, lexical.score,
+       scope.importance, scope.moment
+FROM (SELECT id FROM dense UNION SELECT id FROM lexical) candidates
+JOIN scope ON scope.id = candidates.id
+LEFT JOIN dense ON dense.id = candidates.id
+LEFT JOIN lexical ON lexical.id = candidates.id
 """
 
 
-def memory_search(
-    *,
-    subject: Subject,
-    query: str,
-    kinds: list[str] | None = None,
-    statuses: list[str] | None = None,
-    as_of: datetime | None = None,
-    limit: int = 10,
-    include_house_views: bool = False,
-) -> list[Hit]:
-    """Return the ``limit`` memories of ``subject`` that best match ``query``."""
+def _subject_where(
+    *, subject, kinds, statuses, as_of, include_house_views
+) -> tuple[str, dict]:
     params: dict = {"subject_id": subject.pk}
     statuses = list(statuses or (AS_OF_STATUSES if as_of else [MemoryStatus.ACTIVE]))
     own = ["subject_id = %(subject_id)s", "status = ANY(%(statuses)s)"]
@@ -103,7 +122,8 @@ def memory_search(
         params["kinds"] = list(kinds)
     if as_of is not None:
         own.append(
-            "recorded_at <= %(as_of)s AND (valid_from IS NULL OR valid_from <= %(as_of)s)"
+            "recorded_at <= %(as_of)s"
+            " AND (valid_from IS NULL OR valid_from <= %(as_of)s)"
             " AND (valid_to IS NULL OR valid_to > %(as_of)s)"
         )
         params["as_of"] = as_of
@@ -119,19 +139,100 @@ def memory_search(
             house.append("published_at <= %(as_of)s")
         params["tenant_id"] = subject.tenant_id
         where += " OR (" + " AND ".join(house) + ")"
-    return _run(SUBJECT_SQL.format(where=where), params, query, limit)
+    return where, params
+
+
+def subject_search_sql(
+    *,
+    subject: Subject,
+    query: str,
+    kinds: list[str] | None = None,
+    statuses: list[str] | None = None,
+    as_of: datetime | None = None,
+    include_house_views: bool = False,
+    limit: int = 10,
+) -> tuple[str, dict]:
+    """Return the SQL and parameters of a subject's candidate rows for ``query``.
+
+    Each row is ``(id, dense rank, cosine similarity, lexical rank, lexical score)``;
+    the benchmark runs it to compare the dense ranking with an exact scan.
+    """
+    where, params = _subject_where(
+        subject=subject,
+        kinds=kinds,
+        statuses=statuses,
+        as_of=as_of,
+        include_house_views=include_house_views,
+    )
+    return SUBJECT_SQL.format(where=where), _query_params(params, query, limit)
+
+
+def memory_search(
+    *,
+    subject: Subject,
+    query: str,
+    kinds: list[str] | None = None,
+    statuses: list[str] | None = None,
+    as_of: datetime | None = None,
+    limit: int = 10,
+    include_house_views: bool = False,
+) -> list[Hit]:
+    """Return the ``limit`` memories of ``subject`` that best match ``query``."""
+    sql, params = subject_search_sql(
+        subject=subject,
+        query=query,
+        kinds=kinds,
+        statuses=statuses,
+        as_of=as_of,
+        include_house_views=include_house_views,
+        limit=limit,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return _score(rows, limit, search_settings())
 
 
 FIRM_SQL = """
-SELECT id, row_number() OVER (ORDER BY distance) AS rank, 1 - distance
+SELECT id, row_number() OVER (ORDER BY distance) AS rank, 1 - distance, NULL, NULL,
+       importance, moment
 FROM (
-    SELECT id, embedding <=> %(vector)s::vector AS distance
+    SELECT id, embedding <=> %(vector)s::vector AS distance, importance,
+           coalesce(valid_from, recorded_at) AS moment
     FROM memory_memory
     WHERE tenant_id = %(tenant_id)s AND status = ANY(%(statuses)s) {kinds}
     ORDER BY embedding <=> %(vector)s::vector
     LIMIT %(pool)s
 ) nearest
 """
+FIRM_SETTINGS = (
+    # Iterative scans keep walking the graph until the filter yields k rows.
+    "SET LOCAL hnsw.iterative_scan = strict_order",
+    "SET LOCAL hnsw.ef_search = 200",
+)
+
+
+def firm_search_sql(
+    *,
+    tenant_id: int,
+    query: str,
+    kinds: list[str] | None = None,
+    statuses: list[str] | None = None,
+    limit: int = 10,
+) -> tuple[str, dict]:
+    """Return the SQL and parameters of a firm's nearest rows.
+
+    Run it after ``FIRM_SETTINGS``, in the same transaction.
+    """
+    params = {
+        "tenant_id": tenant_id,
+        "statuses": list(statuses or [MemoryStatus.ACTIVE]),
+    }
+    kinds_sql = ""
+    if kinds:
+        kinds_sql = "AND kind = ANY(%(kinds)s)"
+        params["kinds"] = list(kinds)
+    return FIRM_SQL.format(kinds=kinds_sql), _query_params(params, query, limit)
 
 
 def memory_search_firm(
@@ -143,105 +244,89 @@ def memory_search_firm(
     limit: int = 10,
 ) -> list[Hit]:
     """Search a whole firm's memories by meaning, through the HNSW index."""
-    params = {
-        "tenant_id": tenant_id,
-        "statuses": list(statuses or [MemoryStatus.ACTIVE]),
-    }
-    kinds_sql = ""
-    if kinds:
-        kinds_sql = "AND kind = ANY(%(kinds)s)"
-        params["kinds"] = list(kinds)
+    sql, params = firm_search_sql(
+        tenant_id=tenant_id, query=query, kinds=kinds, statuses=statuses, limit=limit
+    )
     with transaction.atomic(), connection.cursor() as cursor:
-        # Iterative scans keep walking the graph until the filter yields k rows.
-        cursor.execute("SET LOCAL hnsw.iterative_scan = strict_order")
-        cursor.execute("SET LOCAL hnsw.ef_search = 200")
-        return _run(
-            FIRM_SQL.format(kinds=kinds_sql),
-            params,
-            query,
-            limit,
-            lexical=False,
-            cursor=cursor,
-        )
+        for statement in FIRM_SETTINGS:
+            cursor.execute(statement)
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return _score(rows, limit, search_settings())
 
 
-def _run(sql, params, query, limit, *, lexical=True, cursor=None) -> list[Hit]:
+def _query_params(params: dict, query: str, limit: int) -> dict:
     tuning = search_settings()
     vector = get_embedder().embed_query(query or "")
-    params = {
+    return {
         **params,
         "vector": _vector_literal(vector),
         "text": query or "",
         "pool": max(tuning["pool"], limit),
     }
-    if cursor is None:
-        with connection.cursor() as own_cursor:
-            own_cursor.execute(sql, params)
-            rows = own_cursor.fetchall()
-    else:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not lexical:
-        rows = [(row[0], row[1], row[2], None, None) for row in rows]
-    return _score(rows, limit, tuning)
 
 
 def _score(rows, limit: int, tuning: dict) -> list[Hit]:
+    """Fuse the two rankings, re-score, and load only the memories that make the cut.
+
+    Each row is ``(id, dense rank, similarity, lexical rank, lexical score,
+    importance, moment)``.
+    """
     if not rows:
         return []
     k = tuning["rrf_k"]
     now = timezone.now()
-    memories = {
-        m.pk: m
-        for m in Memory.objects.filter(pk__in=[row[0] for row in rows])
-        .select_related("subject")
-        .prefetch_related("source_messages")
-    }
-    hits = []
     best_rrf = 2 / (k + 1)
-    for memory_id, dense_rank, similarity, lexical_rank, lexical_score in rows:
-        memory = memories.get(memory_id)
-        if memory is None:
-            continue
+    scored = []
+    for row in rows:
+        memory_id, dense_rank, similarity, lexical_rank, lexical_score = row[:5]
+        importance, moment = row[5], row[6]
         rrf = (1 / (k + dense_rank) if dense_rank else 0) + (
             1 / (k + lexical_rank) if lexical_rank else 0
         )
-        moment = memory.valid_from or memory.recorded_at
         age_days = max(0.0, (now - moment).total_seconds() / 86400)
         recency = math.pow(0.5, age_days / tuning["recency_half_life_days"])
         score = (
             tuning["weight_rrf"] * rrf / best_rrf
             + tuning["weight_recency"] * recency
-            + tuning["weight_importance"] * memory.importance
+            + tuning["weight_importance"] * importance
         )
-        hits.append(
-            Hit(
-                memory=memory,
-                score=round(score, 6),
-                breakdown={
-                    "dense_rank": dense_rank,
-                    "dense_similarity": None
-                    if similarity is None
-                    else round(similarity, 4),
-                    "lexical_rank": lexical_rank,
-                    "lexical_score": None
-                    if lexical_score is None
-                    else round(lexical_score, 4),
-                    "rrf": round(rrf, 6),
-                    "recency": round(recency, 4),
-                    "importance": memory.importance,
-                },
-                provenance=[
-                    {
-                        "message_id": message.pk,
-                        "external_id": message.external_id,
-                        "occurred_at": message.occurred_at.isoformat(),
-                        "speaker": message.speaker,
-                        "conversation_id": message.conversation_id,
-                    }
-                    for message in memory.source_messages.all()
-                ],
-            )
+        breakdown = {
+            "dense_rank": dense_rank,
+            "dense_similarity": None if similarity is None else round(similarity, 4),
+            "lexical_rank": lexical_rank,
+            "lexical_score": None if lexical_score is None else round(lexical_score, 4),
+            "rrf": round(rrf, 6),
+            "recency": round(recency, 4),
+            "importance": importance,
+        }
+        scored.append((round(score, 6), memory_id, breakdown))
+    scored.sort(key=lambda item: (-item[0], -item[1]))
+    top = scored[:limit]
+    # A search never needs the vectors, which are most of a row's bytes.
+    memories = (
+        Memory.objects.defer("embedding", "search_vector")
+        .select_related("subject")
+        .prefetch_related("source_messages")
+        .in_bulk([memory_id for _, memory_id, _ in top])
+    )
+    hits = [
+        Hit(
+            memory=memories[memory_id],
+            score=score,
+            breakdown=breakdown,
+            provenance=[
+                {
+                    "message_id": message.pk,
+                    "external_id": message.external_id,
+                    "occurred_at": message.occurred_at.isoformat(),
+                    "speaker": message.speaker,
+                    "conversation_id": message.conversation_id,
+                }
+                for message in memories[memory_id].source_messages.all()
+            ],
         )
-    hits.sort(key=lambda hit: (-hit.score, -hit.memory.pk))
-    return attach_freshness(hits[:limit])
+        for score, memory_id, breakdown in top
+        if memory_id in memories
+    ]
+    return attach_freshness(hits)
