@@ -31,6 +31,9 @@ from .candidates import Candidate, CandidateAction
 logger = logging.getLogger(__name__)
 
 RETRACTION = "retraction"
+# An event's reason is hashed into the chain and so survives erasure: it must never
+# carry what the client said. The cause (the message) is the provenance.
+EXTRACTION_REASON = "extracted from the message that caused this event"
 
 
 @dataclass
@@ -253,7 +256,7 @@ def _reconcile(message, candidate, extractor, policy, cause, report) -> None:
                     memory=holder,
                     cause=cause,
                     valid_to=message.occurred_at,
-                    reason=candidate.evidence or candidate.text,
+                    reason=EXTRACTION_REASON,
                 )
                 report.applied.append(("retract", holder.pk))
             return
@@ -278,7 +281,7 @@ def _reconcile(message, candidate, extractor, policy, cause, report) -> None:
                     memory=holder,
                     cause=cause,
                     valid_to=message.occurred_at,
-                    reason=candidate.evidence or candidate.text,
+                    reason=EXTRACTION_REASON,
                 )
                 report.applied.append(("retract", holder.pk))
             return
@@ -306,7 +309,7 @@ def _reconcile(message, candidate, extractor, policy, cause, report) -> None:
             text=text,
             payload=payload,
             key=key,
-            reason=candidate.evidence,
+            reason=EXTRACTION_REASON,
             **common,
         )
         report.applied.append(("supersede", successor.pk))

@@ -444,3 +444,41 @@ def test_a_redacted_version_cannot_be_reverted_to(subject):
     with pytest.raises(InvalidTransition, match="erased"):
         memory_revert_to(memory=memory, event=first, cause=ADVISOR, reason="x")
     assert Memory.objects.get().status == MemoryStatus.ERASED
+
+
+@pytest.mark.django_db
+def test_erasure_after_extraction_leaves_no_client_words_in_the_ledger():
+    """Extraction must not copy what was said into hashed, unerasable columns."""
+    from django.db import connection
+
+    from memory.conversations import conversation_start, message_append
+    from memory.extraction.pipeline import message_extract
+    from memory.governance import subject_erase
+    from memory.ledger import chain_verify
+    from memory.services import subject_create
+
+    subject = subject_create(tenant_id=1, kind="client")
+    conversation = conversation_start(subject=subject)
+    said = [
+        "I own 100 shares of Tesla in my Roth IRA at Zephyrbank.",
+        "I sold all my Tesla at Zephyrbank last week.",
+    ]
+    for text in said:
+        message = message_append(
+            conversation=conversation,
+            role="user",
+            speaker="client",
+            text=text,
+            extract=False,
+        )
+        message_extract(message=message)
+    subject_erase(subject=subject, requested_by_user_id=1, reason="GDPR request 17")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM memory_memoryevent WHERE subject_id = %s AND "
+            "(reason ILIKE %s OR cause_ref ILIKE %s OR coalesce(before::text, '') "
+            "ILIKE %s OR coalesce(after::text, '') ILIKE %s)",
+            [subject.pk] + ["%zephyrbank%"] * 4,
+        )
+        assert cursor.fetchone()[0] == 0
+    assert chain_verify(subject).ok
