@@ -4,8 +4,15 @@ Every staff user, superusers included, sees only their own firm: tenancy is
 absolute, and a platform operator works through the database, not this admin.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from memory.admin import CONFIRM_TEMPLATE, ReasonForm
+from memory.errors import MemoryEngineError
+
+from .services import client_erase
 
 from .models import AnalystProfile, Client, Firm, Team, User
 
@@ -14,6 +21,19 @@ class FirmScopedAdmin(admin.ModelAdmin):
     """Limit lists, lookups and choices to the signed-in staff user's firm."""
 
     firm_path = "firm"
+
+    def _firm_officer(self, request) -> bool:
+        # Compliance and firm administrators read their firm's records by role.
+        return request.user.is_staff and request.user.role in {
+            User.Role.COMPLIANCE,
+            User.Role.ADMIN,
+        }
+
+    def has_module_permission(self, request):
+        return self._firm_officer(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._firm_officer(request) or super().has_view_permission(request, obj)
 
     def get_queryset(self, request):
         return (
@@ -77,9 +97,55 @@ class ClientAdmin(FirmScopedAdmin):
     readonly_fields = ["subject", "created_at", "updated_at"]
     exclude = ["firm"]
 
+    actions = ["erase_clients"]
+
     def has_add_permission(self, request):
         # A client needs a memory subject, created by the client service.
         return False
+
+    def has_erase_permission(self, request):
+        return request.user.role == User.Role.COMPLIANCE
+
+    @admin.action(
+        description="Erase the selected clients (right to be forgotten)",
+        permissions=["erase"],
+    )
+    def erase_clients(self, request, queryset):
+        form = ReasonForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            for client in queryset:
+                try:
+                    client_erase(
+                        client=client,
+                        requested_by=request.user,
+                        reason=form.cleaned_data["reason"],
+                    )
+                except MemoryEngineError as error:
+                    self.message_user(
+                        request, f"{client}: {error.message}", messages.ERROR
+                    )
+                else:
+                    self.message_user(request, f"Erased {client}.", messages.SUCCESS)
+            return None
+        return TemplateResponse(
+            request,
+            CONFIRM_TEMPLATE,
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Erase clients",
+                "intro": "This removes these clients' names and contact details and "
+                "the content of every memory, message and ledger event about them, "
+                "for good. The ledger keeps its digests and records who erased "
+                "what, and why. Clients on legal hold are refused.",
+                "form": form,
+                "submit_label": "Erase for good",
+                "items": list(queryset),
+                "action": "erase_clients",
+                "selected": [c.pk for c in queryset],
+                "cancel_url": reverse("admin:advisor_client_changelist"),
+            },
+        )
 
 
 @admin.register(AnalystProfile)

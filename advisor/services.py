@@ -110,3 +110,32 @@ def client_create(
     client.full_clean()
     client.save()
     return client
+
+
+@transaction.atomic
+def client_erase(*, client: Client, requested_by: User, reason: str) -> Client:
+    """Honour a client's right to be forgotten: their memory and their record.
+
+    The memory engine erases the subject (refusing under legal hold); the client
+    record keeps only what the firm must: that a client existed, under whom.
+    """
+    from memory.governance import subject_erase
+
+    if (
+        requested_by.role != User.Role.COMPLIANCE
+        or requested_by.firm_id != client.firm_id
+    ):
+        from memory.errors import MemoryEngineError
+
+        raise MemoryEngineError("Only the firm's compliance officers erase clients.")
+    subject_erase(
+        subject=client.subject, requested_by_user_id=requested_by.pk, reason=reason
+    )
+    client.name = f"Erased client #{client.pk}"
+    client.email = ""
+    client.external_id = ""
+    client.objectives = ""
+    client.risk_tolerance = ""
+    client.horizon_years = None
+    client.save()
+    return client

@@ -175,3 +175,78 @@ def test_client_page_shows_only_that_clients_memory(client, two_firms):
     page = client.get(f"/clients/{two_firms['north_client'].pk}/").content.decode()
     assert "Memory of Nora North" in page
     assert "Memory of Ned Northeast" not in page and "Memory of Sal South" not in page
+
+
+def test_compliance_erases_a_client_through_the_admin(client, two_firms):
+    from memory.governance import legal_hold_place
+    from memory.ledger import Cause, chain_verify
+    from memory.models import Memory
+    from memory.services import memory_record
+
+    officer = UserFactory(
+        firm=two_firms["north"],
+        role=User.Role.COMPLIANCE,
+        is_staff=True,
+        username="officer",
+    )
+    nora, ned = two_firms["north_client"], two_firms["north_other_client"]
+    memory_record(
+        subject=nora.subject,
+        kind="fact",
+        text="Nora's secret",
+        payload={},
+        cause=Cause.system(),
+    )
+    legal_hold_place(
+        subject=ned.subject,
+        matter="SEC-1",
+        scope="all",
+        approver_user_id=officer.pk,
+        reason="inquiry",
+        placed_by_user_id=officer.pk,
+    )
+    client.force_login(officer)
+    url = "/admin/advisor/client/"
+    ask = client.post(
+        url, {"action": "erase_clients", "_selected_action": [nora.pk, ned.pk]}
+    )
+    assert "Erase for good" in ask.content.decode()
+    done = client.post(
+        url,
+        {
+            "action": "erase_clients",
+            "confirm": "yes",
+            "reason": "Client asked, ticket 9",
+            "_selected_action": [nora.pk, ned.pk],
+        },
+        follow=True,
+    )
+    page = done.content.decode()
+    assert "legal hold" in page
+    nora.refresh_from_db()
+    ned.refresh_from_db()
+    assert nora.name.startswith("Erased client") and nora.email == ""
+    assert ned.name == "Ned Northeast"  # held: refused, untouched
+    assert not Memory.objects.filter(subject=nora.subject, text__contains="secret")
+    assert chain_verify(nora.subject).ok
+
+
+def test_only_compliance_may_erase_clients(client, two_firms):
+    boss = UserFactory(
+        firm=two_firms["north"], role=User.Role.ADMIN, is_staff=True, username="boss2"
+    )
+    boss.is_superuser = True
+    boss.save()
+    client.force_login(boss)
+    nora = two_firms["north_client"]
+    client.post(
+        "/admin/advisor/client/",
+        {
+            "action": "erase_clients",
+            "confirm": "yes",
+            "reason": "x",
+            "_selected_action": [nora.pk],
+        },
+    )
+    nora.refresh_from_db()
+    assert nora.name == "Nora North"
