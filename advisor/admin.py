@@ -12,9 +12,8 @@ from django.urls import reverse
 from memory.admin import CONFIRM_TEMPLATE, ReasonForm
 from memory.errors import MemoryEngineError
 
-from .services import client_erase
-
 from .models import AnalystProfile, Client, Firm, Team, User
+from .services import client_erase
 
 
 class FirmScopedAdmin(admin.ModelAdmin):
