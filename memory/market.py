@@ -768,32 +768,39 @@ def references_refresh(
     return report
 
 
-def _snapshot_of_row(row, reading: dict) -> dict:
-    """Return the ledger snapshot of a memory row, as ``ledger.snapshot`` makes it."""
-    return {
-        "kind": row[12],
-        "key": row[13],
-        "text": row[14],
-        "payload": row[15],
-        "status": row[16],
-        "importance": row[17],
-        "confidence": row[18],
-        "source": row[19],
-        "author_user_id": row[20],
+def _snapshot_halves(row, payload: dict) -> tuple[str, str]:
+    """Return a memory row's canonical snapshot, split where its reading goes.
+
+    ``ledger.snapshot`` serialised with sorted keys is ``head,"reading":...,tail``;
+    a refresh changes only the reading, so the two halves serve both the before
+    and the after state.
+    """
+    head = {
         "author_label": row[21],
-        "version": row[22],
-        "superseded_by_id": row[23],
+        "author_user_id": row[20],
+        "confidence": row[18],
+        "expires_at": ledger.iso(row[29]),
+        "id": row[1],
+        "importance": row[17],
+        "key": row[13],
+        "kind": row[12],
+        "payload": payload,
+        "published_at": ledger.iso(row[30]),
+    }
+    tail = {
+        "recorded_at": ledger.iso(row[28]),
         "retention_class": row[24],
-        "reading": reading,
+        "source": row[19],
+        "source_message_ids": list(row[31] or []),
+        "status": row[16],
+        "subject_id": row[2],
+        "superseded_by_id": row[23],
+        "text": row[14],
         "valid_from": ledger.iso(row[26]),
         "valid_to": ledger.iso(row[27]),
-        "recorded_at": ledger.iso(row[28]),
-        "expires_at": ledger.iso(row[29]),
-        "published_at": ledger.iso(row[30]),
-        "id": row[1],
-        "subject_id": row[2],
-        "source_message_ids": list(row[31] or []),
+        "version": row[22],
     }
+    return _canonical_text(head)[:-1], _canonical_text(tail)[1:]
 
 
 def _canonical_text(value) -> str:
@@ -816,141 +823,230 @@ def _refresh_chunk(subject_ids, filters, params, quotes, policies, cause, now, r
             ROWS_SQL.format(filters=filters), {**params, "subjects": list(subjects)}
         )
         rows = cursor.fetchall()
-    report.references += len(rows)
-    pending = [row for row in rows if row[4] is None and quotes.get(row[3]) is not None]
-    stated = dict(
-        zip(
-            [row[0] for row in pending],
-            prices_at([(row[3], row[6]) for row in pending]),
-            strict=True,
+        report.references += len(rows)
+        pending = [
+            row for row in rows if row[4] is None and quotes.get(row[3]) is not None
+        ]
+        stated = dict(
+            zip(
+                [row[0] for row in pending],
+                prices_at([(row[3], row[6]) for row in pending]),
+                strict=True,
+            )
         )
-    )
-    memory_updates: dict[int, str] = {}
-    reference_updates = []
-    alerts = []
-    events_by_subject: dict[int, list] = defaultdict(list)
-    for row in rows:
-        quote = quotes.get(row[3])
-        if quote is None:
-            report.without_quote += 1
-            continue
-        report.read += 1
-        reference_id, memory_id, subject_id = row[0], row[1], row[2]
-        stated_price, stated_source = row[4], row[5]
-        stated_as_of = None
-        filled = stated_price is None
-        if filled:
-            found = stated.get(reference_id)
-            if found is not None:
-                stated_price, stated_as_of = found
-                stated_source = StatedPriceSource.QUOTE_AT_STATEMENT
-            elif quote.as_of >= row[6]:
-                stated_price, stated_as_of = quote.price, quote.as_of
-                stated_source = StatedPriceSource.FIRST_QUOTE_AFTER
-            else:
-                filled = False
-            report.stated_prices_filled += filled
-        policy = policies[row[11]]
-        crossed = _json(row[10]) or []
-        payload = _json(row[15]) or {}
-        previous = _json(row[25]) or {}
-        reading, drafts = reading_compute(
-            kind=row[12],
-            symbol=quote.instrument.symbol,
-            payload=payload,
-            stated_price=stated_price,
-            stated_at=row[6],
-            price=quote.price,
-            currency=quote.currency,
-            as_of=quote.as_of,
-            source=quote.source,
-            crossed=crossed,
-            move_threshold=Decimal(policy.move_threshold),
-            previous=previous,
-            now=now,
-        )
-        if drafts:
-            crossed = crossed + [draft.crossed_key for draft in drafts]
-            for draft in drafts:
-                alerts.append((row, quote, draft))
-        unchanged_reference = (
-            not filled
-            and not drafts
-            and row[7] == quote.price
-            and row[8] == quote.as_of
-            and row[9] == quote.source
-        )
-        if not unchanged_reference:
-            reference_updates.append(
+        memory_updates: dict[int, str] = {}
+        reference_updates = []
+        alerts = []
+        events_by_subject: dict[int, list] = defaultdict(list)
+        thresholds = {
+            tenant: Decimal(policy.move_threshold)
+            for tenant, policy in policies.items()
+        }
+        for row in rows:
+            quote = quotes.get(row[3])
+            if quote is None:
+                report.without_quote += 1
+                continue
+            report.read += 1
+            reference_id, memory_id, subject_id = row[0], row[1], row[2]
+            stated_price, stated_source = row[4], row[5]
+            stated_as_of = None
+            filled = stated_price is None
+            if filled:
+                found = stated.get(reference_id)
+                if found is not None:
+                    stated_price, stated_as_of = found
+                    stated_source = StatedPriceSource.QUOTE_AT_STATEMENT
+                elif quote.as_of >= row[6]:
+                    stated_price, stated_as_of = quote.price, quote.as_of
+                    stated_source = StatedPriceSource.FIRST_QUOTE_AFTER
+                else:
+                    filled = False
+                report.stated_prices_filled += filled
+            crossed = _json(row[10]) or []
+            payload = _json(row[15]) or {}
+            previous = _json(row[25]) or {}
+            reading, drafts = reading_compute(
+                kind=row[12],
+                symbol=quote.instrument.symbol,
+                payload=payload,
+                stated_price=stated_price,
+                stated_at=row[6],
+                price=quote.price,
+                currency=quote.currency,
+                as_of=quote.as_of,
+                source=quote.source,
+                crossed=crossed,
+                move_threshold=thresholds[row[11]],
+                previous=previous,
+                now=now,
+            )
+            if drafts:
+                crossed = crossed + [draft.crossed_key for draft in drafts]
+                alerts += [
+                    (
+                        row[11],
+                        subject_id,
+                        memory_id,
+                        reference_id,
+                        str(draft.kind),
+                        draft.threshold_key,
+                        draft.message,
+                        quote.price,
+                        draft.threshold,
+                    )
+                    for draft in drafts
+                ]
+            if (
+                filled
+                or drafts
+                or row[7] != quote.price
+                or row[8] != quote.as_of
+                or row[9] != quote.source
+            ):
+                reference_updates.append(
+                    (
+                        reference_id,
+                        quote.price,
+                        quote.as_of,
+                        quote.source,
+                        _canonical_text(crossed),
+                        stated_price,
+                        stated_source,
+                        stated_as_of,
+                        filled,
+                    )
+                )
+            if reading == previous:
+                continue
+            report.changed += 1
+            reading_text = _canonical_text(reading)
+            memory_updates[memory_id] = reading_text
+            head, tail = _snapshot_halves(row, payload)
+            events_by_subject[subject_id].append(
                 (
-                    reference_id,
-                    quote.price,
-                    quote.as_of,
-                    quote.source,
-                    _canonical_text(crossed),
-                    stated_price,
-                    stated_source,
-                    stated_as_of,
-                    filled,
+                    memory_id,
+                    head,
+                    tail,
+                    _canonical_text(previous),
+                    reading_text,
+                    f"{quote.instrument.symbol} {reading['price']} {quote.currency} "
+                    f"as of {reading['as_of']} ({quote.source})",
                 )
             )
-        if reading == previous:
-            continue
-        report.changed += 1
-        row = list(row)
-        row[15] = payload
-        reading_text = _canonical_text(reading)
-        memory_updates[memory_id] = reading_text
-        events_by_subject[subject_id].append(
-            (memory_id, _snapshot_of_row(row, previous), reading, quote)
-        )
-    _write_memories(memory_updates)
-    _write_references(reference_updates, now)
-    report.events += _append_events(subjects, events_by_subject, cause, now)
-    report.subjects += len(events_by_subject)
-    inserted = _write_alerts(alerts, now)
+        _write_memories(cursor, memory_updates)
+        _write_references(cursor, reference_updates, now)
+        report.events += _append_events(cursor, subjects, events_by_subject, cause, now)
+        report.subjects += len(events_by_subject)
+        inserted = _write_alerts(cursor, alerts, now)
     report.alerts += len(inserted)
     for kind in inserted:
         report.alert_kinds[kind] = report.alert_kinds.get(kind, 0) + 1
 
 
-def _write_memories(updates: dict[int, str]) -> None:
-    if not updates:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE memory_memory m SET reading = v.reading::jsonb "
-            "FROM unnest(%s::bigint[], %s::text[]) AS v(id, reading) "
-            "WHERE m.id = v.id",
-            [list(updates), list(updates.values())],
+def _copy_text(value) -> str:
+    """Return one field of PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+            .replace("\t", "\\t")
         )
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
 
 
-def _write_references(updates: list[tuple], now: datetime) -> None:
+def _copy_json(text: str) -> str:
+    # json.dumps escapes control characters; only its backslashes need doubling.
+    return text.replace("\\", "\\\\")
+
+
+def _copy_lines(cursor, table: str, columns: Iterable[str], lines: list[str]) -> None:
+    """COPY lines already in PostgreSQL's text format into a table.
+
+    psycopg's per-value adaptation (and its array dumper) costs more than the
+    rest of a refresh; lines formatted here and joined in C do not.
+    """
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with cursor.cursor.copy(sql) as copy:
+        for start in range(0, len(lines), 5000):
+            copy.write("\n".join(lines[start : start + 5000]) + "\n")
+
+
+def _copy(cursor, table: str, columns: Iterable[str], rows: Iterable[tuple]) -> None:
+    """COPY rows of Python values into a table."""
+    lines = ["\t".join(map(_copy_text, row)) for row in rows]
+    _copy_lines(cursor, table, columns, lines)
+
+
+def _temp_table(cursor, name: str, columns: str) -> None:
+    """Create (or empty) a scratch table that lives until the transaction ends.
+
+    Emptied rather than created afresh: a caller's outer transaction may run
+    several refreshes, and ON COMMIT DROP waits for the outermost commit.
+    """
+    cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns}) ON COMMIT DROP")
+    cursor.execute(f"TRUNCATE {name}")
+
+
+def _write_memories(cursor, updates: dict[int, str]) -> None:
     if not updates:
         return
-    columns = list(zip(*updates, strict=True))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE memory_marketreference r SET
-                last_price = v.price, last_price_as_of = v.as_of,
-                last_price_source = v.source, crossed = v.crossed::jsonb,
-                refreshed_at = %s,
-                stated_price = CASE WHEN v.filled THEN v.stated ELSE r.stated_price END,
-                stated_price_source = CASE WHEN v.filled THEN v.stated_source
-                                      ELSE r.stated_price_source END,
-                stated_price_as_of = CASE WHEN v.filled THEN v.stated_as_of
-                                     ELSE r.stated_price_as_of END
-            FROM unnest(%s::bigint[], %s::numeric[], %s::timestamptz[], %s::text[],
-                        %s::text[], %s::numeric[], %s::text[], %s::timestamptz[],
-                        %s::boolean[])
-                 AS v(id, price, as_of, source, crossed, stated, stated_source,
-                      stated_as_of, filled)
-            WHERE r.id = v.id
-            """,
-            [now, *[list(column) for column in columns]],
-        )
+    _temp_table(cursor, "refresh_reading", "id bigint, reading jsonb")
+    _copy_lines(
+        cursor,
+        "refresh_reading",
+        ("id", "reading"),
+        [f"{pk}\t{_copy_json(text)}" for pk, text in updates.items()],
+    )
+    cursor.execute(
+        "UPDATE memory_memory m SET reading = v.reading "
+        "FROM refresh_reading v WHERE m.id = v.id"
+    )
+
+
+REFERENCE_UPDATE_COLUMNS = (
+    "id",
+    "price",
+    "as_of",
+    "source",
+    "crossed",
+    "stated",
+    "stated_source",
+    "stated_as_of",
+    "filled",
+)
+
+
+def _write_references(cursor, updates: list[tuple], now: datetime) -> None:
+    if not updates:
+        return
+    _temp_table(
+        cursor,
+        "refresh_reference",
+        "id bigint, price numeric, as_of timestamptz, source text, crossed jsonb, "
+        "stated numeric, stated_source text, stated_as_of timestamptz, "
+        "filled boolean",
+    )
+    _copy(cursor, "refresh_reference", REFERENCE_UPDATE_COLUMNS, updates)
+    cursor.execute(
+        """
+        UPDATE memory_marketreference r SET
+            last_price = v.price, last_price_as_of = v.as_of,
+            last_price_source = v.source, crossed = v.crossed, refreshed_at = %s,
+            stated_price = CASE WHEN v.filled THEN v.stated ELSE r.stated_price END,
+            stated_price_source = CASE WHEN v.filled THEN v.stated_source
+                                  ELSE r.stated_price_source END,
+            stated_price_as_of = CASE WHEN v.filled THEN v.stated_as_of
+                                 ELSE r.stated_price_as_of END
+        FROM refresh_reference v WHERE r.id = v.id
+        """,
+        [now],
+    )
 
 
 EVENT_COLUMNS = (
@@ -973,41 +1069,40 @@ EVENT_COLUMNS = (
 )
 
 
-def _append_events(subjects, events_by_subject, cause, now) -> int:
+def _append_events(cursor, subjects, events_by_subject, cause, now) -> int:
     """Append each subject's refresh events to its chain, all in one COPY.
 
     The same chain ``ledger.append`` writes (same digest, same hash), built for
-    many subjects at once; the callers hold the subjects' locks.
+    many subjects at once; the caller holds the subjects' locks.
     """
     if not events_by_subject:
         return 0
     rows = []
     tails = []
+    action = EventAction.REFRESH.value
+    cause_fields = "\t".join(
+        map(_copy_text, (str(cause.type), cause.user_id, cause.message_id, cause.ref))
+    )
+    occurred = now.isoformat()
     for subject_id, entries in events_by_subject.items():
         subject = subjects[subject_id]
         prev = subject.head or ledger.GENESIS
         sequence = subject.length
-        for memory_id, before, reading, quote in entries:
+        for memory_id, head, tail, before_reading, after_reading, reason in entries:
             sequence += 1
-            before_text = _canonical_text(before)
-            # The after state is the before state with the new reading: splice it
-            # in rather than serialise the memory a second time.
-            after = dict(before, reading=reading)
-            after_text = _canonical_text(after)
+            # Canonical snapshots, spliced around the one field a refresh changes.
+            before_text = f'{head},"reading":{before_reading},{tail}'
+            after_text = f'{head},"reading":{after_reading},{tail}'
             digest = hashlib.sha256(
                 f'{{"after":{after_text},"before":{before_text}}}'.encode()
             ).hexdigest()
-            reason = (
-                f"{quote.instrument.symbol} {_price_text(quote.price)} "
-                f"{quote.currency} as of {ledger.iso(quote.as_of)} ({quote.source})"
-            )
             header = SimpleNamespace(
                 prev_hash=prev,
                 subject_id=subject_id,
                 tenant_id=subject.tenant_id,
                 sequence=sequence,
                 memory_id=memory_id,
-                action=EventAction.REFRESH.value,
+                action=action,
                 content_digest=digest,
                 cause_type=cause.type,
                 cause_user_id=cause.user_id,
@@ -1018,81 +1113,58 @@ def _append_events(subjects, events_by_subject, cause, now) -> int:
             )
             event_hash = ledger.event_hash(header)
             rows.append(
-                (
-                    subject_id,
-                    subject.tenant_id,
-                    sequence,
-                    memory_id,
-                    header.action,
-                    before_text,
-                    after_text,
-                    digest,
-                    str(cause.type),
-                    cause.user_id,
-                    cause.message_id,
-                    cause.ref,
-                    reason,
-                    now,
-                    prev,
-                    event_hash,
-                )
+                f"{subject_id}\t{subject.tenant_id}\t{sequence}\t{memory_id}\t"
+                f"{action}\t{_copy_json(before_text)}\t{_copy_json(after_text)}\t"
+                f"{digest}\t{cause_fields}\t{_copy_text(reason)}\t{occurred}\t"
+                f"{prev}\t{event_hash}"
             )
             prev = event_hash
         tails.append((subject_id, sequence, prev))
-    with connection.cursor() as cursor:
-        copy_sql = f"COPY memory_memoryevent ({', '.join(EVENT_COLUMNS)}) FROM STDIN"
-        with cursor.cursor.copy(copy_sql) as copy:
-            for row in rows:
-                copy.write_row(row)
-        cursor.execute(
-            "UPDATE memory_subject s SET ledger_length = v.length, "
-            "ledger_head = v.head "
-            "FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) "
-            "AS v(id, length, head) "
-            "WHERE s.id = v.id",
-            [list(column) for column in zip(*tails, strict=True)],
-        )
+    _copy_lines(cursor, "memory_memoryevent", EVENT_COLUMNS, rows)
+    _temp_table(cursor, "refresh_tail", "id bigint, length bigint, head text")
+    _copy(cursor, "refresh_tail", ("id", "length", "head"), tails)
+    cursor.execute(
+        "UPDATE memory_subject s SET ledger_length = v.length, ledger_head = v.head "
+        "FROM refresh_tail v WHERE s.id = v.id"
+    )
     return len(rows)
 
 
-def _write_alerts(alerts: list[tuple], now: datetime) -> list[str]:
+ALERT_COLUMNS = (
+    "tenant_id",
+    "subject_id",
+    "memory_id",
+    "reference_id",
+    "kind",
+    "threshold_key",
+    "message",
+    "price",
+    "threshold",
+)
+
+
+def _write_alerts(cursor, alerts: list[tuple], now: datetime) -> list[str]:
     """Insert the alerts; the unique constraint makes a second raise a no-op."""
     if not alerts:
         return []
-    columns = list(
-        zip(
-            *[
-                (
-                    row[11],
-                    row[2],
-                    row[1],
-                    row[0],
-                    str(draft.kind),
-                    draft.threshold_key,
-                    draft.message,
-                    quote.price,
-                    draft.threshold,
-                )
-                for row, quote, draft in alerts
-            ],
-            strict=True,
-        )
+    _temp_table(
+        cursor,
+        "refresh_alert",
+        "tenant_id bigint, subject_id bigint, memory_id bigint, "
+        "reference_id bigint, kind text, threshold_key text, message text, "
+        "price numeric, threshold numeric",
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO memory_marketalert (tenant_id, subject_id, memory_id,
-                reference_id, kind, threshold_key, message, price, threshold,
-                created_at)
-            SELECT v.*, %s FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[],
-                %s::bigint[], %s::text[], %s::text[], %s::text[], %s::numeric[],
-                %s::numeric[]) AS v
-            ON CONFLICT (reference_id, kind, threshold_key) DO NOTHING
-            RETURNING kind
-            """,
-            [now, *[list(column) for column in columns]],
-        )
-        return [row[0] for row in cursor.fetchall()]
+    _copy(cursor, "refresh_alert", ALERT_COLUMNS, alerts)
+    cursor.execute(
+        f"""
+        INSERT INTO memory_marketalert ({", ".join(ALERT_COLUMNS)}, created_at)
+        SELECT {", ".join(ALERT_COLUMNS)}, %s FROM refresh_alert
+        ON CONFLICT (reference_id, kind, threshold_key) DO NOTHING
+        RETURNING kind
+        """,
+        [now],
+    )
+    return [row[0] for row in cursor.fetchall()]
 
 
 # --- On read -------------------------------------------------------------------
