@@ -21,7 +21,8 @@ from .models import Memory, MemoryStatus, Subject
 
 DEFAULTS = {
     "rrf_k": 60,
-    "pool": 60,
+    # Candidates taken from each ranking before fusion; repeats collapse after it.
+    "pool": 100,
     "weight_rrf": 1.0,
     "weight_recency": 0.1,
     "weight_importance": 0.1,
@@ -102,9 +103,10 @@ lexical AS (
     LIMIT %(pool)s
 )
 SELECT scope.id, dense.rank, dense.similarity, lexical.rank, lexical.score,
-       scope.importance, scope.moment
+       scope.importance, scope.moment, md5(lower(memory.text))
 FROM (SELECT id FROM dense UNION SELECT id FROM lexical) candidates
 JOIN scope ON scope.id = candidates.id
+JOIN memory_memory memory ON memory.id = candidates.id
 LEFT JOIN dense ON dense.id = candidates.id
 LEFT JOIN lexical ON lexical.id = candidates.id
 """
@@ -195,10 +197,10 @@ def memory_search(
 
 FIRM_SQL = """
 SELECT id, row_number() OVER (ORDER BY distance) AS rank, 1 - distance, NULL, NULL,
-       importance, moment
+       importance, moment, digest
 FROM (
     SELECT id, embedding <=> %(vector)s::vector AS distance, importance,
-           coalesce(valid_from, recorded_at) AS moment
+           coalesce(valid_from, recorded_at) AS moment, md5(lower(text)) AS digest
     FROM memory_memory
     WHERE tenant_id = %(tenant_id)s AND status = ANY(%(statuses)s) {kinds}
     ORDER BY embedding <=> %(vector)s::vector
@@ -270,7 +272,9 @@ def _score(rows, limit: int, tuning: dict) -> list[Hit]:
     """Fuse the two rankings, re-score, and load only the memories that make the cut.
 
     Each row is ``(id, dense rank, similarity, lexical rank, lexical score,
-    importance, moment)``.
+    importance, moment, text digest)``. Of rows saying the very same thing ("Thanks,
+    talk soon" in every session) only the best is kept: repeats would otherwise fill
+    the top k with one weak match and push out the rows that answer the query.
     """
     if not rows:
         return []
@@ -280,7 +284,7 @@ def _score(rows, limit: int, tuning: dict) -> list[Hit]:
     scored = []
     for row in rows:
         memory_id, dense_rank, similarity, lexical_rank, lexical_score = row[:5]
-        importance, moment = row[5], row[6]
+        importance, moment, digest = row[5], row[6], row[7]
         rrf = (1 / (k + dense_rank) if dense_rank else 0) + (
             1 / (k + lexical_rank) if lexical_rank else 0
         )
@@ -300,9 +304,14 @@ def _score(rows, limit: int, tuning: dict) -> list[Hit]:
             "recency": round(recency, 4),
             "importance": importance,
         }
-        scored.append((round(score, 6), memory_id, breakdown))
+        scored.append((round(score, 6), memory_id, breakdown, digest))
     scored.sort(key=lambda item: (-item[0], -item[1]))
-    top = scored[:limit]
+    top, seen = [], set()
+    for score, memory_id, breakdown, digest in scored:
+        if digest not in seen:
+            seen.add(digest)
+            top.append((score, memory_id, breakdown))
+    top = top[:limit]
     # A search never needs the vectors, which are most of a row's bytes.
     memories = (
         Memory.objects.defer("embedding", "search_vector")

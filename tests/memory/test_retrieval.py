@@ -301,3 +301,16 @@ def test_firm_search_uses_the_hnsw_index_with_an_iterative_scan():
     assert "memory_embedding_hnsw" in plan
     hits = memory_search_firm(tenant_id=3, query="sailing")
     assert [h.memory.text for h in hits] == ["Enjoys sailing"]
+
+
+def test_repeated_small_talk_does_not_crowd_out_the_answer():
+    subject = subject_create(tenant_id=1, kind="client")
+    for _ in range(12):
+        remember(subject, "fact", "Not much new, just the usual chaos.", {})
+    answer = remember(
+        subject, "fact", "Aunt Rose's estate settled; she inherits about $80k", {}
+    )
+    hits = memory_search(subject=subject, query="How much did she inherit?", limit=5)
+    assert answer in {h.memory for h in hits}
+    texts = [h.memory.text for h in hits]
+    assert len(texts) == len(set(texts))  # each repeat collapses into one hit
