@@ -302,13 +302,20 @@ class MemoryEvent(models.Model):
     content while keeping its digest, so the chain still verifies.
     """
 
+    # Each foreign key below is covered by a composite index (see Meta): a
+    # single-column index of its own would only slow every append.
     subject = models.ForeignKey(
-        Subject, on_delete=models.PROTECT, related_name="events"
+        Subject, on_delete=models.PROTECT, related_name="events", db_index=False
     )
     tenant_id = models.BigIntegerField()
     sequence = models.PositiveBigIntegerField()
     memory = models.ForeignKey(
-        Memory, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+        Memory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        db_index=False,
     )
     action = models.CharField(max_length=20, choices=EventAction.choices)
     before = models.JSONField(null=True, blank=True)
@@ -317,7 +324,12 @@ class MemoryEvent(models.Model):
     cause_type = models.CharField(max_length=20, choices=CauseType.choices)
     cause_user_id = models.BigIntegerField(null=True, blank=True)
     cause_message = models.ForeignKey(
-        Message, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+        Message,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        db_index=False,
     )
     cause_ref = models.CharField(
         max_length=200, blank=True, help_text="Task id, API request id, import id..."
