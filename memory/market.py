@@ -41,6 +41,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -80,7 +81,10 @@ INVALIDATION_MULTIPLE = Decimal(2)
 STATED_PRICE_LOOKBACK = timedelta(days=7)
 # References refreshed per transaction: big enough for set-based writes, small
 # enough that subjects' ledger locks are not held for long.
-REFRESH_CHUNK = 25_000
+REFRESH_CHUNK = 10_000
+# Chunks refreshed side by side, each on its own connection (outside a caller's
+# transaction only): one computes while another waits on the database.
+REFRESH_THREADS = 3
 CENT = Decimal("0.01")
 
 
@@ -648,6 +652,22 @@ class RefreshReport:
             "seconds": round(self.seconds, 3),
         }
 
+    def merge(self, part: RefreshReport) -> None:
+        """Add the counts of one chunk's report to this one."""
+        for name in (
+            "references",
+            "read",
+            "changed",
+            "without_quote",
+            "stated_prices_filled",
+            "events",
+            "alerts",
+            "subjects",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(part, name))
+        for kind, count in part.alert_kinds.items():
+            self.alert_kinds[kind] = self.alert_kinds.get(kind, 0) + count
+
 
 def _ids(values: Iterable | None) -> list[int] | None:
     if values is None:
@@ -750,22 +770,49 @@ def references_refresh(
         CauseType.REFRESH, ref=cause_ref or f"market-refresh {now:%Y-%m-%dT%H:%M:%SZ}"
     )
     report.instruments = len(instruments)
-    chunk: list[int] = []
+    chunks: list[list[int]] = [[]]
     size = 0
     for subject_id, count in per_subject.items():
-        chunk.append(subject_id)
-        size += count
         if size >= REFRESH_CHUNK:
-            _refresh_chunk(chunk, filters, params, quotes, policies, cause, now, report)
-            chunk, size = [], 0
-            if progress:
-                progress(report)
-    if chunk:
-        _refresh_chunk(chunk, filters, params, quotes, policies, cause, now, report)
+            chunks.append([])
+            size = 0
+        chunks[-1].append(subject_id)
+        size += count
+
+    def run(chunk: list[int]) -> RefreshReport:
+        part = RefreshReport()
+        _refresh_chunk(chunk, filters, params, quotes, policies, cause, now, part)
+        return part
+
+    if connection.in_atomic_block or len(chunks) == 1 or REFRESH_THREADS < 2:
+        # Inside a caller's transaction every chunk must share its connection.
+        parts = map(run, chunks)
+    else:
+        parts = _in_threads(run, chunks)
+    for part in parts:
+        report.merge(part)
         if progress:
             progress(report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _in_threads(run, chunks):
+    """Yield ``run(chunk)`` for each chunk, computed by a few threads.
+
+    Chunks lock disjoint subjects, each on its thread's own connection and in
+    its own transaction; while one thread waits on PostgreSQL another computes,
+    which is where a refresh spends its time.
+    """
+
+    def job(chunk):
+        try:
+            return run(chunk)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=REFRESH_THREADS) as pool:
+        yield from pool.map(job, chunks)
 
 
 def _snapshot_halves(row, payload: dict) -> tuple[str, str]:
@@ -991,6 +1038,9 @@ def _temp_table(cursor, name: str, columns: str) -> None:
     """
     cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns}) ON COMMIT DROP")
     cursor.execute(f"TRUNCATE {name}")
+    # Each filled scratch table is analysed before it is joined: unanalysed, the
+    # planner guesses its size and hashes the whole memory table instead of
+    # probing its primary key.
 
 
 def _write_memories(cursor, updates: dict[int, str]) -> None:
@@ -1003,6 +1053,7 @@ def _write_memories(cursor, updates: dict[int, str]) -> None:
         ("id", "reading"),
         [f"{pk}\t{_copy_json(text)}" for pk, text in updates.items()],
     )
+    cursor.execute("ANALYZE refresh_reading")
     cursor.execute(
         "UPDATE memory_memory m SET reading = v.reading "
         "FROM refresh_reading v WHERE m.id = v.id"
@@ -1033,6 +1084,7 @@ def _write_references(cursor, updates: list[tuple], now: datetime) -> None:
         "filled boolean",
     )
     _copy(cursor, "refresh_reference", REFERENCE_UPDATE_COLUMNS, updates)
+    cursor.execute("ANALYZE refresh_reference")
     cursor.execute(
         """
         UPDATE memory_marketreference r SET
@@ -1123,6 +1175,7 @@ def _append_events(cursor, subjects, events_by_subject, cause, now) -> int:
     _copy_lines(cursor, "memory_memoryevent", EVENT_COLUMNS, rows)
     _temp_table(cursor, "refresh_tail", "id bigint, length bigint, head text")
     _copy(cursor, "refresh_tail", ("id", "length", "head"), tails)
+    cursor.execute("ANALYZE refresh_tail")
     cursor.execute(
         "UPDATE memory_subject s SET ledger_length = v.length, ledger_head = v.head "
         "FROM refresh_tail v WHERE s.id = v.id"
@@ -1155,6 +1208,7 @@ def _write_alerts(cursor, alerts: list[tuple], now: datetime) -> list[str]:
         "price numeric, threshold numeric",
     )
     _copy(cursor, "refresh_alert", ALERT_COLUMNS, alerts)
+    cursor.execute("ANALYZE refresh_alert")
     cursor.execute(
         f"""
         INSERT INTO memory_marketalert ({", ".join(ALERT_COLUMNS)}, created_at)
