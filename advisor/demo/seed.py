@@ -8,10 +8,19 @@ from django.utils import timezone
 
 from advisor.models import Client, Firm, User
 from advisor.services import client_create, firm_create, user_create
+from market.providers.simulated import SimulatedProvider
+from market.services import bars_backfill, quotes_refresh
 from memory.conversations import transcript_import
 from memory.indexing import import_index
 from memory.ledger import Cause
-from memory.models import Conversation, Memory, MemoryKind, MemoryStatus
+from memory.market import referenced_symbols, references_refresh, references_sync
+from memory.models import (
+    Conversation,
+    MarketReference,
+    Memory,
+    MemoryKind,
+    MemoryStatus,
+)
 from memory.services import view_publish
 
 from . import firm as demo
@@ -67,6 +76,7 @@ def seed_demo() -> SeedReport:
         analyst.analyst_profile.subject, "analyst", ANALYST_SESSIONS
     )
     _publish_house_views(analyst)
+    report.created += _market_readings(firm)
     return report
 
 
@@ -113,3 +123,46 @@ def _publish_house_views(analyst) -> None:
     )
     for view in views:
         view_publish(memory=view, cause=Cause.user(analyst.pk, ref="seed_demo"))
+
+
+# Its quote is left days old, so the demo shows a stale reference and its age.
+STALE_DEMO_DAYS = 3
+
+
+def _market_readings(firm) -> list[str]:
+    """Read the demo's holdings and views against the simulated market, once.
+
+    Daily bars first (the analyst's charts, and the price when each memory was
+    stated), then a quote per instrument: all fresh but one, left days old.
+    """
+    references_sync(
+        memories=Memory.objects.filter(
+            tenant_id=firm.pk,
+            kind__in=[MemoryKind.HOLDING, MemoryKind.VIEW],
+            status__in=[MemoryStatus.ACTIVE, MemoryStatus.PROPOSED],
+        )
+    )
+    if not MarketReference.objects.filter(
+        tenant_id=firm.pk, memory__status=MemoryStatus.ACTIVE, refreshed_at=None
+    ).exists():
+        return []
+    symbols = sorted(referenced_symbols(tenant_id=firm.pk))
+    if not symbols:
+        return []
+    now = timezone.now()
+    oldest = MarketReference.objects.filter(tenant_id=firm.pk).order_by("stated_at")
+    days = (now - oldest.first().stated_at).days + 10
+    provider = SimulatedProvider()
+    bars_backfill(symbols=symbols, days=days, provider=provider)
+    stale, fresh = symbols[-1], symbols[:-1]
+    quotes_refresh(symbols=fresh, provider=provider)
+    quotes_refresh(
+        symbols=[stale],
+        provider=SimulatedProvider(clock=lambda: now - timedelta(days=STALE_DEMO_DAYS)),
+    )
+    refreshed = references_refresh(tenant_id=firm.pk, now=now, cause_ref="seed_demo")
+    return [
+        f"market readings of {refreshed.read} memories over {len(symbols)} "
+        f"instruments ({refreshed.alerts} alerts; {stale} left {STALE_DEMO_DAYS} "
+        "days old)"
+    ]

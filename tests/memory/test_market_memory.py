@@ -646,3 +646,25 @@ def test_search_hits_carry_their_market_freshness(aapl, subject):
     assert by_id[memory.pk].freshness["symbol"] == "AAPL"
     assert by_id[memory.pk].freshness["price"] == "100.00"
     assert [hit.freshness for hit in hits if hit.memory.pk != memory.pk] == [None]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_in_chunks_on_threads_commits_each_chunk_and_every_chain(
+    monkeypatch,
+):
+    from memory import market
+
+    monkeypatch.setattr(market, "REFRESH_CHUNK", 2)
+    InstrumentFactory(symbol="AAPL", name="Apple Inc.")
+    subjects = [subject_create(tenant_id=1, kind="client") for _ in range(5)]
+    store_quote("AAPL", "100", STATED)
+    for subject in subjects:
+        holding(subject, quantity=1)
+        holding(subject, quantity=2, text="a second lot")
+    store_quote("AAPL", "103", OPEN)
+
+    report = refresh()
+
+    assert report.read == 10 and report.events == 10 and report.subjects == 5
+    assert all(ledger.chain_verify(subject).ok for subject in subjects)
+    assert refresh(now=OPEN + timedelta(minutes=1)).events == 0
