@@ -181,6 +181,24 @@ def _after(current: Memory, before: dict) -> dict:
     return ledger.snapshot(current, before["source_message_ids"])
 
 
+def _save_with_event(
+    subject: Subject,
+    memory: Memory,
+    action: str,
+    before: dict,
+    cause: Cause,
+    reason: str = "",
+) -> None:
+    """Save a changed memory and append the event recording the change."""
+    memory.updated_at = timezone.now()
+    memory.save()
+    ledger.append(
+        subject=subject,
+        entries=[Entry(memory, action, before, _after(memory, before), reason)],
+        cause=cause,
+    )
+
+
 @transaction.atomic
 def memory_update(
     *,
@@ -222,15 +240,7 @@ def memory_update(
     if {**after_probe, "version": 0} == {**before, "version": 0}:
         return current  # nothing changed: no new version, no event
     current.version += 1
-    current.updated_at = timezone.now()
-    current.save()
-    ledger.append(
-        subject=subject,
-        entries=[
-            Entry(current, EventAction.UPDATE, before, _after(current, before), reason)
-        ],
-        cause=cause,
-    )
+    _save_with_event(subject, current, EventAction.UPDATE, before, cause, reason)
     return current
 
 
@@ -307,15 +317,7 @@ def memory_retract(
     current.valid_to = valid_to or timezone.now()
     if current.valid_from and current.valid_to < current.valid_from:
         current.valid_to = current.valid_from
-    current.updated_at = timezone.now()
-    current.save()
-    ledger.append(
-        subject=subject,
-        entries=[
-            Entry(current, EventAction.RETRACT, before, _after(current, before), reason)
-        ],
-        cause=cause,
-    )
+    _save_with_event(subject, current, EventAction.RETRACT, before, cause, reason)
     return current
 
 
@@ -403,15 +405,7 @@ def memory_reject(*, memory: Memory, cause: Cause, reason: str = "") -> Memory:
         )
     current.status = MemoryStatus.REJECTED
     current.valid_to = timezone.now()
-    current.updated_at = timezone.now()
-    current.save()
-    ledger.append(
-        subject=subject,
-        entries=[
-            Entry(current, EventAction.REJECT, before, _after(current, before), reason)
-        ],
-        cause=cause,
-    )
+    _save_with_event(subject, current, EventAction.REJECT, before, cause, reason)
     return current
 
 
@@ -453,14 +447,8 @@ def memory_restore(
     if current.status == MemoryStatus.ACTIVE:
         current.superseded_by = None
     current.version += 1
-    current.updated_at = timezone.now()
     _full_clean(current)
-    current.save()
-    ledger.append(
-        subject=subject,
-        entries=[Entry(current, action, before, _after(current, before), reason)],
-        cause=cause,
-    )
+    _save_with_event(subject, current, action, before, cause, reason)
     return current
 
 
@@ -476,16 +464,8 @@ def view_publish(*, memory: Memory, cause: Cause, publish: bool = True) -> Memor
         return current
     current.published_at = timezone.now() if publish else None
     current.version += 1
-    current.updated_at = timezone.now()
-    current.save()
     reason = "published as house view" if publish else "house view withdrawn"
-    ledger.append(
-        subject=subject,
-        entries=[
-            Entry(current, EventAction.UPDATE, before, _after(current, before), reason)
-        ],
-        cause=cause,
-    )
+    _save_with_event(subject, current, EventAction.UPDATE, before, cause, reason)
     return current
 
 
