@@ -161,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
             figures["notes"].append(f"{name}: no benchmark module yet; skipped")
         else:
             figures["notes"].extend(
-                f"{name}: {note}" for note in result.pop("notes", [])
+                note if note.startswith(f"{name}") else f"{name}: {note}"
+                for note in result.pop("notes", [])
             )
             figures[name] = result
         logger.info(
