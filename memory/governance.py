@@ -29,6 +29,8 @@ from .models import (
     EventAction,
     ImportJob,
     LegalHold,
+    MarketAlert,
+    MarketReference,
     Memory,
     MemoryEvent,
     MemoryStatus,
@@ -220,6 +222,10 @@ def subject_erase(
     )
     Conversation.objects.filter(subject_id=locked.pk).update(title="", external_id="")
     ImportJob.objects.filter(subject_id=locked.pk).update(error="")
+    # Market references and alerts are derived, not records, and they name what
+    # the person held and at what price: they go entirely.
+    MarketAlert.objects.filter(subject_id=locked.pk).delete()
+    MarketReference.objects.filter(subject_id=locked.pk).delete()
     Subject.objects.filter(pk=locked.pk).update(
         summary="", summary_updated_at=now, erased_at=now
     )

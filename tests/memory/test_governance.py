@@ -482,3 +482,43 @@ def test_erasure_after_extraction_leaves_no_client_words_in_the_ledger():
         )
         assert cursor.fetchone()[0] == 0
     assert chain_verify(subject).ok
+
+
+@pytest.mark.django_db
+def test_erasure_removes_market_references_and_alerts():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from memory.governance import subject_erase
+    from memory.models import MarketAlert, MarketReference
+    from memory.services import subject_create
+    from tests.market.factories import InstrumentFactory
+    from tests.memory.test_market_memory import refresh, store_quote
+
+    InstrumentFactory(symbol="AAPL", name="Apple Inc.")
+    subject = subject_create(tenant_id=1, kind="client")
+    stated = timezone.now() - timedelta(days=1)
+    store_quote("AAPL", "100", stated - timedelta(minutes=1))
+    from memory.ledger import Cause
+    from memory.market import references_sync
+    from memory.services import memory_record
+
+    memory = memory_record(
+        subject=subject,
+        kind="holding",
+        text="Holds 10 AAPL",
+        payload={"instrument": "AAPL", "quantity": 10},
+        cause=Cause.system(),
+        valid_from=stated,
+        recorded_at=stated,
+    )
+    references_sync(memories=[memory])
+    now = timezone.now()
+    store_quote("AAPL", "130", now - timedelta(minutes=1))
+    refresh(now=now)
+    assert MarketReference.objects.filter(subject=subject).exists()
+    assert MarketAlert.objects.filter(subject=subject).exists()
+    subject_erase(subject=subject, requested_by_user_id=1, reason="request")
+    assert not MarketReference.objects.filter(subject=subject).exists()
+    assert not MarketAlert.objects.filter(subject=subject).exists()
