@@ -9,12 +9,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from . import ledger
 from .errors import InvalidMemory, SubjectErased
+from .indexing import embeddings_prepare, embeddings_queue
 from .ledger import Cause, Entry
 from .models import (
     Conversation,
@@ -95,7 +96,10 @@ def _episodes_create(
     """Store one episode per message, linked to it, with one ledger event each."""
     for message in messages:
         message.subject = subject
-    episodes = Memory.objects.bulk_create([_episode(m) for m in messages])
+    episodes = [_episode(m) for m in messages]
+    # Vectors are made before the INSERT so each row is written once.
+    embeddings_prepare(episodes)
+    episodes = Memory.objects.bulk_create(episodes)
     through = Memory.source_messages.through
     through.objects.bulk_create(
         [
@@ -176,9 +180,7 @@ def message_append(
         cause=Cause.message(message.pk),
         occurred_at=now,
     )
-    from .indexing import episodes_embed_soon
-
-    episodes_embed_soon(episodes=[episode])
+    embeddings_queue([episode])
     if extract and role == MessageRole.USER:
         from .tasks import message_extract_task
 
@@ -331,6 +333,16 @@ def transcript_import(
     return job
 
 
+def _message_ids(count: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('memory_message', 'id')) "
+            "FROM generate_series(1, %s)",
+            [count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 @transaction.atomic
 def _import_batch(
     *, job: ImportJob, conversation: Conversation, turns: list[Turn]
@@ -338,9 +350,14 @@ def _import_batch(
     subject = ledger.subject_lock(job.subject_id)
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     now = timezone.now()
+    # Ids drawn first, so each message is inserted already linked to its parent.
+    ids = _message_ids(len(turns))
+    parent_ids = [conversation.head_id, *ids[:-1]]
     messages = Message.objects.bulk_create(
         [
             Message(
+                pk=pk,
+                parent_id=parent_id,
                 conversation=conversation,
                 subject=subject,
                 role=t.role,
@@ -350,15 +367,10 @@ def _import_batch(
                 external_id=t.external_id,
                 created_at=now,
             )
-            for t in turns
+            for pk, parent_id, t in zip(ids, parent_ids, turns, strict=True)
         ]
     )
-    parent_id = conversation.head_id
-    for message in messages:
-        message.parent_id = parent_id
-        parent_id = message.pk
-    Message.objects.bulk_update(messages, ["parent"], batch_size=1000)
-    conversation.head_id = parent_id
+    conversation.head_id = ids[-1]
     conversation.save(update_fields=["head"])
     episodes = _episodes_create(
         subject=subject,
@@ -366,8 +378,6 @@ def _import_batch(
         cause=Cause(type="import", user_id=job.requested_by_id, ref=f"import:{job.pk}"),
         occurred_at=now,
     )
-    from .indexing import episodes_embed_inline
-
-    job.turns_embedded += episodes_embed_inline(episodes)
+    job.turns_embedded += sum(1 for e in episodes if e.embedding is not None)
     ImportJob.objects.filter(pk=job.pk).update(turns_embedded=job.turns_embedded)
     return [m.pk for m in messages]

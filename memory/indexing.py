@@ -46,22 +46,29 @@ def memories_embed(memories: list[Memory], *, embedder: Embedder | None = None) 
     return len(memories)
 
 
-def episodes_embed_inline(episodes: list[Memory]) -> int:
-    """Embed now if the embedder is local; a remote one is left to the indexer."""
+def embeddings_prepare(memories: list[Memory]) -> bool:
+    """Set the vectors of unsaved (or changed) memories now if the embedder is local.
+
+    Return whether it did; a remote embedder's vectors are made after commit by
+    ``embeddings_queue``, so no request waits on a model server.
+    """
     embedder = get_embedder()
-    if not is_local(embedder):
-        return 0
-    return memories_embed(episodes, embedder=embedder)
+    if not is_local(embedder) or not memories:
+        return False
+    vectors = embedder.embed_documents([embedding_text(m) for m in memories])
+    for memory, vector in zip(memories, vectors, strict=True):
+        memory.embedding = vector
+        memory.embedding_model = embedder.name
+    return True
 
 
-def episodes_embed_soon(*, episodes: list[Memory]) -> None:
-    """Embed fresh memories inline when cheap, else in the background after commit."""
-    if episodes_embed_inline(episodes):
-        return
-    from .tasks import memories_embed_task
+def embeddings_queue(memories: list[Memory]) -> None:
+    """Queue the embedding of saved memories that have no vector yet."""
+    ids = [m.pk for m in memories if m.embedding is None]
+    if ids:
+        from .tasks import memories_embed_task
 
-    ids = [m.pk for m in episodes]
-    transaction.on_commit(lambda: memories_embed_task.delay(ids))
+        transaction.on_commit(lambda: memories_embed_task.delay(ids))
 
 
 def memories_embed_by_id(*, memory_ids: list[int]) -> int:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from . import ledger
 from .errors import InvalidMemory, InvalidTransition, NotFound, SubjectErased
+from .indexing import embeddings_prepare, embeddings_queue
 from .ledger import Cause, Entry
 from .models import (
     EventAction,
@@ -148,7 +149,9 @@ def memory_record(
     )
     if memory.status not in (MemoryStatus.ACTIVE, MemoryStatus.PROPOSED):
         raise InvalidMemory({"status": "a new memory is active or proposed"})
+    embeddings_prepare([memory])
     memory.save()
+    embeddings_queue([memory])
     message_ids = _link_messages(memory, source_messages)
     ledger.append(
         subject=locked,
@@ -181,6 +184,15 @@ def _after(current: Memory, before: dict) -> dict:
     return ledger.snapshot(current, before["source_message_ids"])
 
 
+def _reembed_if_reworded(memory: Memory, before: dict) -> None:
+    """A memory's vector follows its words: remake it (or drop it to be remade)."""
+    if memory.text == before.get("text"):
+        return
+    if not embeddings_prepare([memory]):
+        memory.embedding = None
+        memory.embedding_model = ""
+
+
 def _save_with_event(
     subject: Subject,
     memory: Memory,
@@ -190,8 +202,10 @@ def _save_with_event(
     reason: str = "",
 ) -> None:
     """Save a changed memory and append the event recording the change."""
+    _reembed_if_reworded(memory, before)
     memory.updated_at = timezone.now()
     memory.save()
+    embeddings_queue([memory])
     ledger.append(
         subject=subject,
         entries=[Entry(memory, action, before, _after(memory, before), reason)],
@@ -277,7 +291,9 @@ def memory_supersede(
         source=source,
         **fields,
     )
+    embeddings_prepare([successor])
     successor.save()
+    embeddings_queue([successor])
     message_ids = _link_messages(successor, source_messages)
     current.status = MemoryStatus.SUPERSEDED
     current.valid_to = max(successor.valid_from, current.valid_from)
@@ -387,7 +403,9 @@ def memory_approve(
     current.version += 1
     current.updated_at = timezone.now()
     _full_clean(current)
+    _reembed_if_reworded(current, before)
     current.save()
+    embeddings_queue([current])
     entries.insert(
         0, Entry(current, EventAction.APPROVE, before, _after(current, before))
     )

@@ -161,3 +161,29 @@ def test_external_ids_are_kept_verbatim_and_surface_in_provenance(subject):
         for p in hit.provenance
     )
     assert message.subject == subject
+
+
+def test_import_writes_each_row_once_already_linked_and_embedded(subject):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def statements(count, prefix):
+        with CaptureQueriesContext(connection) as captured:
+            transcript_import(
+                subject=subject,
+                turns=turns(count, prefix=prefix),
+                batch_size=1000,
+                index=False,
+            )
+        return len(captured.captured_queries)
+
+    # A batch costs the same few statements whatever its size: no row is
+    # written twice (parents and vectors go in with the INSERT).
+    assert statements(20, "a") == statements(200, "b")
+    messages = list(
+        Message.objects.filter(external_id__startswith="b-").order_by("occurred_at")
+    )
+    assert all(
+        b.parent_id == a.pk for a, b in zip(messages, messages[1:], strict=False)
+    )
+    assert not Memory.objects.filter(kind="episode", embedding__isnull=True).exists()

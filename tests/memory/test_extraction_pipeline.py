@@ -6,7 +6,12 @@ from memory.conversations import conversation_start, message_append
 from memory.extraction.pipeline import message_extract
 from memory.ledger import Cause
 from memory.models import Memory, MemoryEvent, MemoryStatus
-from memory.services import memory_approve, memory_policy_set, subject_create
+from memory.services import (
+    memory_approve,
+    memory_policy_set,
+    memory_record,
+    subject_create,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -195,11 +200,46 @@ def test_the_profile_summary_is_consolidated_from_what_was_extracted(
 ):
     conversation = conversation_start(subject=subject)
     with django_capture_on_commit_callbacks(execute=True):
-        message_append(conversation=conversation, role="user", speaker="client",
-                       text="I'm fairly conservative with money.")
+        message_append(
+            conversation=conversation,
+            role="user",
+            speaker="client",
+            text="I'm fairly conservative with money.",
+        )
     with django_capture_on_commit_callbacks(execute=True):
-        message_append(conversation=conversation, role="user", speaker="client",
-                       text="No tobacco stocks please.")
+        message_append(
+            conversation=conversation,
+            role="user",
+            speaker="client",
+            text="No tobacco stocks please.",
+        )
     subject.refresh_from_db()
     assert "Profile: Conservative risk tolerance" in subject.summary
     assert "Preference: Avoids tobacco" in subject.summary
+
+
+def test_extracted_memories_are_embedded_and_found_by_meaning(subject, say):
+    from memory.retrieval import memory_search
+
+    say("We want to retire at 62.")
+    (goal,) = active(subject, "goal")
+    assert goal.embedding is not None and goal.embedding_model
+    hits = memory_search(subject=subject, query="stop working age", kinds=["goal"])
+    assert [h.memory for h in hits] == [goal]
+    assert hits[0].breakdown["dense_rank"] == 1
+
+
+def test_a_reworded_memory_gets_a_new_vector(subject):
+    from memory.services import memory_update
+
+    memory = memory_record(
+        subject=subject,
+        kind="fact",
+        text="Likes sailing",
+        payload={},
+        cause=Cause.system(),
+    )
+    first = list(memory.embedding)
+    memory_update(memory=memory, cause=Cause.system(), text="Owns a racing yacht")
+    memory.refresh_from_db()
+    assert list(memory.embedding) != first
