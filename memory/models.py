@@ -257,12 +257,16 @@ class Memory(models.Model):
                 fields=["tenant_id", "status", "kind"], name="memory_tenant_status"
             ),
             GinIndex(fields=["search_vector"], name="memory_search_vector"),
+            # Firm-wide search by meaning covers the semantic layer. Episodes (every
+            # turn, the bulk of the rows) are searched per subject by exact scan,
+            # so they stay out of the graph and imports do not pay for it.
             HnswIndex(
                 name="memory_embedding_hnsw",
                 fields=["embedding"],
                 m=16,
                 ef_construction=64,
                 opclasses=["vector_cosine_ops"],
+                condition=~Q(kind="episode"),
             ),
         ]
 

@@ -203,6 +203,7 @@ FROM (
            coalesce(valid_from, recorded_at) AS moment, md5(lower(text)) AS digest
     FROM memory_memory
     WHERE tenant_id = %(tenant_id)s AND status = ANY(%(statuses)s) {kinds}
+      AND kind <> 'episode'
     ORDER BY embedding <=> %(vector)s::vector
     LIMIT %(pool)s
 ) nearest
@@ -245,7 +246,10 @@ def memory_search_firm(
     statuses: list[str] | None = None,
     limit: int = 10,
 ) -> list[Hit]:
-    """Search a whole firm's memories by meaning, through the HNSW index."""
+    """Search a whole firm's semantic memories by meaning, through the HNSW index.
+
+    Episodes (the verbatim turns) are searched per subject, by ``memory_search``.
+    """
     sql, params = firm_search_sql(
         tenant_id=tenant_id, query=query, kinds=kinds, statuses=statuses, limit=limit
     )

@@ -10,8 +10,10 @@ from memory.embedding import get_embedder
 from memory.ledger import Cause
 from memory.models import Memory
 from memory.retrieval import (
+    FIRM_SETTINGS,
     SUBJECT_SQL,
     _vector_literal,
+    firm_search_sql,
     memory_search,
     memory_search_firm,
 )
@@ -291,16 +293,34 @@ def test_firm_search_uses_the_hnsw_index_with_an_iterative_scan():
         # show the index serves this query's shape (the benchmark shows it at scale).
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute("SET LOCAL hnsw.iterative_scan = strict_order")
-        cursor.execute(
-            "EXPLAIN SELECT id FROM memory_memory WHERE tenant_id = %s "
-            "AND status = 'active' ORDER BY embedding <=> %s::vector LIMIT 10",
-            [3, vector],
-        )
+        for statement in FIRM_SETTINGS:
+            cursor.execute(statement)
+        sql, params = firm_search_sql(tenant_id=3, query="sailing")
+        cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "memory_embedding_hnsw" in plan
+    assert "memory_embedding_hnsw" in plan  # the real query, partial index and all
+    assert vector
     hits = memory_search_firm(tenant_id=3, query="sailing")
     assert [h.memory.text for h in hits] == ["Enjoys sailing"]
+
+
+def test_firm_search_covers_the_semantic_layer_not_every_turn():
+    subject = subject_create(tenant_id=4, kind="client")
+    fact = remember(subject, "fact", "Enjoys sailing on weekends", {})
+    from memory.conversations import conversation_start, message_append
+
+    conversation = conversation_start(subject=subject)
+    message_append(
+        conversation=conversation,
+        role="user",
+        speaker="client",
+        text="Enjoys sailing on weekends",
+        extract=False,
+    )
+    hits = memory_search_firm(tenant_id=4, query="sailing", limit=10)
+    assert [h.memory for h in hits] == [fact]
+    own = memory_search(subject=subject, query="sailing", limit=10)
+    assert {h.memory.kind for h in own} >= {"fact"}  # collapsed repeat, best kept
 
 
 def test_repeated_small_talk_does_not_crowd_out_the_answer():
