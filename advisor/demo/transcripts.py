@@ -66,7 +66,7 @@ CLIENT_SESSIONS = {
                     "I'm bearish on Tesla, I think it drops to $180 within 6 months.",
                 ),
                 ("client", "Maybe I'm a bit bearish on Netflix, not sure."),
-            ("client", "How was your weekend, by the way?"),
+                ("client", "How was your weekend, by the way?"),
             ],
         ),
     ],

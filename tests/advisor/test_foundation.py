@@ -161,8 +161,12 @@ def test_import_transcript_command_reports_progress_and_errors(
 
     Client.objects.filter(pk=client_of.pk).update(external_id="CRM-9")
     turns = [
-        {"speaker": "client", "text": f"Turn {i}", "external_id": f"x-{i}",
-         "occurred_at": f"2025-01-01T10:{i:02d}:00Z"}
+        {
+            "speaker": "client",
+            "text": f"Turn {i}",
+            "external_id": f"x-{i}",
+            "occurred_at": f"2025-01-01T10:{i:02d}:00Z",
+        }
         for i in range(5)
     ]
     path = tmp_path / "call.json"
