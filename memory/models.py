@@ -117,8 +117,12 @@ class MessageStatus(models.TextChoices):
 class Message(models.Model):
     """One turn of a conversation: the episodic layer, kept verbatim."""
 
+    # Covered by the (conversation, occurred_at) index: no index of its own.
     conversation = models.ForeignKey(
-        Conversation, on_delete=models.PROTECT, related_name="messages"
+        Conversation,
+        on_delete=models.PROTECT,
+        related_name="messages",
+        db_index=False,
     )
     subject = models.ForeignKey(
         Subject, on_delete=models.PROTECT, related_name="messages"
@@ -193,8 +197,9 @@ class RetentionClass(models.TextChoices):
 class Memory(models.Model):
     """One remembered thing about a subject, with its structured payload."""
 
+    # Covered by the (subject, status, kind) index: no index of its own.
     subject = models.ForeignKey(
-        Subject, on_delete=models.PROTECT, related_name="memories"
+        Subject, on_delete=models.PROTECT, related_name="memories", db_index=False
     )
     tenant_id = models.BigIntegerField()
     kind = models.CharField(max_length=20, choices=MemoryKind.choices)
