@@ -567,7 +567,7 @@ def firm_quality(tenant: int, rng, sample: int) -> dict:
             cursor.execute("SET LOCAL enable_indexscan = off")
             cursor.execute(
                 "SELECT id, embedding <=> %s::vector AS distance FROM memory_memory "
-                "WHERE tenant_id = %s AND status = 'active' "
+                "WHERE tenant_id = %s AND status = 'active' AND kind <> 'episode' "
                 "ORDER BY distance, id LIMIT %s",
                 [vector, tenant, K],
             )
