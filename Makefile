@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@echo "Installing Advisor Twin and its dependencies into $(VENV)..."
+	@echo "Installing Advisor Twin and its dependencies into $(VENV)..." >&2
 	@$(BIN)/python -m pip install --quiet --upgrade pip
 	@$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
