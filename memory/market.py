@@ -57,7 +57,6 @@ from market.selectors import instruments_by_symbol, is_market_open, latest_quote
 from market.services import bars_backfill, instruments_ensure, quotes_refresh
 
 from . import ledger
-from .extraction.tickers import DEFAULT_INSTRUMENTS as EXTRACTOR_INSTRUMENTS
 from .ledger import Cause
 from .models import (
     CauseType,
@@ -341,9 +340,7 @@ def _invalidation(stance, target, move, horizon, move_threshold, now, stated_at)
 
 
 def _builtin_specs() -> dict[str, dict]:
-    specs = {spec["symbol"]: spec for spec in EXTRACTOR_INSTRUMENTS}
-    specs.update({spec["symbol"]: spec for spec in DEFAULT_INSTRUMENTS})
-    return specs
+    return {spec["symbol"]: spec for spec in DEFAULT_INSTRUMENTS}
 
 
 def instruments_for_symbols(symbols: Iterable[str]) -> dict[str, Instrument]:
