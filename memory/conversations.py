@@ -9,11 +9,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from . import ledger
+from .bulk import copy_instances, next_ids
 from .errors import InvalidMemory, SubjectErased
 from .indexing import embeddings_prepare, embeddings_queue
 from .ledger import Cause, Entry
@@ -99,7 +100,9 @@ def _episodes_create(
     episodes = [_episode(m) for m in messages]
     # Vectors are made before the INSERT so each row is written once.
     embeddings_prepare(episodes)
-    episodes = Memory.objects.bulk_create(episodes)
+    for episode, pk in zip(episodes, next_ids(Memory, len(episodes)), strict=True):
+        episode.pk = pk
+    copy_instances(Memory, episodes)
     through = Memory.source_messages.through
     through.objects.bulk_create(
         [
@@ -221,6 +224,8 @@ def turns_clean(raw_turns: Iterable[dict]) -> list[Turn]:
             errors[f"{where}.speaker"] = "must be at most 120 characters"
         if not isinstance(text, str) or not text.strip():
             errors[f"{where}.text"] = "is required"
+        elif "\x00" in text:
+            errors[f"{where}.text"] = "must not contain NUL characters"
         if role not in MessageRole.values:
             errors[f"{where}.role"] = f"must be one of: {', '.join(MessageRole.values)}"
         if not isinstance(occurred, datetime):
@@ -333,16 +338,6 @@ def transcript_import(
     return job
 
 
-def _message_ids(count: int) -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence('memory_message', 'id')) "
-            "FROM generate_series(1, %s)",
-            [count],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
 @transaction.atomic
 def _import_batch(
     *, job: ImportJob, conversation: Conversation, turns: list[Turn]
@@ -351,25 +346,24 @@ def _import_batch(
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     now = timezone.now()
     # Ids drawn first, so each message is inserted already linked to its parent.
-    ids = _message_ids(len(turns))
+    ids = next_ids(Message, len(turns))
     parent_ids = [conversation.head_id, *ids[:-1]]
-    messages = Message.objects.bulk_create(
-        [
-            Message(
-                pk=pk,
-                parent_id=parent_id,
-                conversation=conversation,
-                subject=subject,
-                role=t.role,
-                speaker=t.speaker,
-                text=t.text,
-                occurred_at=t.occurred_at,
-                external_id=t.external_id,
-                created_at=now,
-            )
-            for pk, parent_id, t in zip(ids, parent_ids, turns, strict=True)
-        ]
-    )
+    messages = [
+        Message(
+            pk=pk,
+            parent_id=parent_id,
+            conversation=conversation,
+            subject=subject,
+            role=t.role,
+            speaker=t.speaker,
+            text=t.text,
+            occurred_at=t.occurred_at,
+            external_id=t.external_id,
+            created_at=now,
+        )
+        for pk, parent_id, t in zip(ids, parent_ids, turns, strict=True)
+    ]
+    copy_instances(Message, messages)
     conversation.head_id = ids[-1]
     conversation.save(update_fields=["head"])
     episodes = _episodes_create(

@@ -21,6 +21,8 @@ from django.utils import timezone
 from .models import CauseType, Memory, MemoryEvent, Subject
 
 GENESIS = "0" * 64
+# Appends this large (imports, extraction of transcripts) go in by COPY.
+COPY_FROM = 50
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,14 @@ def append(
         event.hash = event_hash(event)
         prev = event.hash
         events.append(event)
-    MemoryEvent.objects.bulk_create(events)
+    if len(events) >= COPY_FROM:
+        from .bulk import copy_instances, next_ids
+
+        for event, pk in zip(events, next_ids(MemoryEvent, len(events)), strict=True):
+            event.pk = pk
+        copy_instances(MemoryEvent, events)
+    else:
+        MemoryEvent.objects.bulk_create(events)
     subject.ledger_length = sequence
     subject.ledger_head = prev
     Subject.objects.filter(pk=subject.pk).update(

@@ -57,6 +57,7 @@ from market.selectors import instruments_by_symbol, is_market_open, latest_quote
 from market.services import bars_backfill, instruments_ensure, quotes_refresh
 
 from . import ledger
+from .bulk import copy_json, copy_lines, copy_rows, copy_text
 from .ledger import Cause
 from .models import (
     CauseType,
@@ -988,45 +989,6 @@ def _refresh_chunk(subject_ids, filters, params, quotes, policies, cause, now, r
         report.alert_kinds[kind] = report.alert_kinds.get(kind, 0) + 1
 
 
-def _copy_text(value) -> str:
-    """Return one field of PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        return (
-            value.replace("\\", "\\\\")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-            .replace("\t", "\\t")
-        )
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
-
-
-def _copy_json(text: str) -> str:
-    # json.dumps escapes control characters; only its backslashes need doubling.
-    return text.replace("\\", "\\\\")
-
-
-def _copy_lines(cursor, table: str, columns: Iterable[str], lines: list[str]) -> None:
-    """COPY lines already in PostgreSQL's text format into a table.
-
-    psycopg's per-value adaptation (and its array dumper) costs more than the
-    rest of a refresh; lines formatted here and joined in C do not.
-    """
-    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-    with cursor.cursor.copy(sql) as copy:
-        for start in range(0, len(lines), 5000):
-            copy.write("\n".join(lines[start : start + 5000]) + "\n")
-
-
-def _copy(cursor, table: str, columns: Iterable[str], rows: Iterable[tuple]) -> None:
-    """COPY rows of Python values into a table."""
-    lines = ["\t".join(map(_copy_text, row)) for row in rows]
-    _copy_lines(cursor, table, columns, lines)
-
-
 def _temp_table(cursor, name: str, columns: str) -> None:
     """Create (or empty) a scratch table that lives until the transaction ends.
 
@@ -1044,11 +1006,11 @@ def _write_memories(cursor, updates: dict[int, str]) -> None:
     if not updates:
         return
     _temp_table(cursor, "refresh_reading", "id bigint, reading jsonb")
-    _copy_lines(
+    copy_lines(
         cursor,
         "refresh_reading",
         ("id", "reading"),
-        [f"{pk}\t{_copy_json(text)}" for pk, text in updates.items()],
+        [f"{pk}\t{copy_json(text)}" for pk, text in updates.items()],
     )
     cursor.execute("ANALYZE refresh_reading")
     cursor.execute(
@@ -1080,7 +1042,7 @@ def _write_references(cursor, updates: list[tuple], now: datetime) -> None:
         "stated numeric, stated_source text, stated_as_of timestamptz, "
         "filled boolean",
     )
-    _copy(cursor, "refresh_reference", REFERENCE_UPDATE_COLUMNS, updates)
+    copy_rows(cursor, "refresh_reference", REFERENCE_UPDATE_COLUMNS, updates)
     cursor.execute("ANALYZE refresh_reference")
     cursor.execute(
         """
@@ -1130,7 +1092,7 @@ def _append_events(cursor, subjects, events_by_subject, cause, now) -> int:
     tails = []
     action = EventAction.REFRESH.value
     cause_fields = "\t".join(
-        map(_copy_text, (str(cause.type), cause.user_id, cause.message_id, cause.ref))
+        map(copy_text, (str(cause.type), cause.user_id, cause.message_id, cause.ref))
     )
     occurred = now.isoformat()
     for subject_id, entries in events_by_subject.items():
@@ -1163,15 +1125,15 @@ def _append_events(cursor, subjects, events_by_subject, cause, now) -> int:
             event_hash = ledger.event_hash(header)
             rows.append(
                 f"{subject_id}\t{subject.tenant_id}\t{sequence}\t{memory_id}\t"
-                f"{action}\t{_copy_json(before_text)}\t{_copy_json(after_text)}\t"
-                f"{digest}\t{cause_fields}\t{_copy_text(reason)}\t{occurred}\t"
+                f"{action}\t{copy_json(before_text)}\t{copy_json(after_text)}\t"
+                f"{digest}\t{cause_fields}\t{copy_text(reason)}\t{occurred}\t"
                 f"{prev}\t{event_hash}"
             )
             prev = event_hash
         tails.append((subject_id, sequence, prev))
-    _copy_lines(cursor, "memory_memoryevent", EVENT_COLUMNS, rows)
+    copy_lines(cursor, "memory_memoryevent", EVENT_COLUMNS, rows)
     _temp_table(cursor, "refresh_tail", "id bigint, length bigint, head text")
-    _copy(cursor, "refresh_tail", ("id", "length", "head"), tails)
+    copy_rows(cursor, "refresh_tail", ("id", "length", "head"), tails)
     cursor.execute("ANALYZE refresh_tail")
     cursor.execute(
         "UPDATE memory_subject s SET ledger_length = v.length, ledger_head = v.head "
@@ -1204,7 +1166,7 @@ def _write_alerts(cursor, alerts: list[tuple], now: datetime) -> list[str]:
         "reference_id bigint, kind text, threshold_key text, message text, "
         "price numeric, threshold numeric",
     )
-    _copy(cursor, "refresh_alert", ALERT_COLUMNS, alerts)
+    copy_rows(cursor, "refresh_alert", ALERT_COLUMNS, alerts)
     cursor.execute("ANALYZE refresh_alert")
     cursor.execute(
         f"""

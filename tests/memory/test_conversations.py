@@ -187,3 +187,12 @@ def test_import_writes_each_row_once_already_linked_and_embedded(subject):
         b.parent_id == a.pk for a, b in zip(messages, messages[1:], strict=False)
     )
     assert not Memory.objects.filter(kind="episode", embedding__isnull=True).exists()
+
+
+def test_a_turn_with_a_nul_character_is_refused_by_field(subject):
+    bad = turns(2)
+    bad[1]["text"] = "bytes from a broken export \x00 here"
+    with pytest.raises(InvalidMemory) as caught:
+        transcript_import(subject=subject, turns=bad)
+    assert "turns[1].text" in caught.value.fields
+    assert not Message.objects.exists()

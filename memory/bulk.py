@@ -1,0 +1,101 @@
+"""Write many rows fast: PostgreSQL's COPY, with lines formatted in Python.
+
+psycopg's per-value adaptation (and parsing bulk INSERTs of thousands of
+parameters) costs more than the database's own work on the engine's hot write
+paths: imports, large ledger appends and market refreshes.
+"""
+
+import json
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.db import connection, models
+
+
+def copy_text(value) -> str:
+    """Return one field of PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+            .replace("\t", "\\t")
+        )
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def copy_json(text: str) -> str:
+    """Return JSON text as a COPY field: json.dumps escapes control characters,
+    so only its backslashes need doubling."""
+    return text.replace("\\", "\\\\")
+
+
+def copy_lines(cursor, table: str, columns: Iterable[str], lines: list[str]) -> None:
+    """COPY lines already in PostgreSQL's text format into a table."""
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with cursor.cursor.copy(sql) as copy:
+        for start in range(0, len(lines), 5000):
+            copy.write("\n".join(lines[start : start + 5000]) + "\n")
+
+
+def copy_rows(
+    cursor, table: str, columns: Iterable[str], rows: Iterable[tuple]
+) -> None:
+    """COPY rows of Python values into a table."""
+    copy_lines(cursor, table, columns, ["\t".join(map(copy_text, r)) for r in rows])
+
+
+def next_ids(model: type[models.Model], count: int) -> list[int]:
+    """Draw ``count`` primary keys from a model's sequence, ahead of a COPY."""
+    table = model._meta.db_table
+    column = model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+            "FROM generate_series(1, %s)",
+            [table, column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _field_text(field: models.Field, value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(field, models.JSONField):
+        return copy_json(json.dumps(value, ensure_ascii=False))
+    if field.get_internal_type() == "VectorField":
+        return "[" + ",".join(map(repr, map(float, value))) + "]"
+    return copy_text(value)
+
+
+def copy_instances(model: type[models.Model], instances: list[models.Model]) -> None:
+    """INSERT unsaved instances, their primary keys already set, with one COPY.
+
+    Every concrete column is written as the instance holds it (defaults were
+    applied when the instance was made); generated columns are left to the
+    database. No signals, no ``save()``: a service calls this on rows it built.
+    """
+    if not instances:
+        return
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if not getattr(field, "generated", False)
+    ]
+    if any(obj.pk is None for obj in instances):
+        raise ValueError("copy_instances needs primary keys drawn with next_ids")
+    lines = [
+        "\t".join(_field_text(f, getattr(obj, f.attname)) for f in fields)
+        for obj in instances
+    ]
+    with connection.cursor() as cursor:
+        copy_lines(cursor, model._meta.db_table, [f.column for f in fields], lines)
+    for obj in instances:
+        obj._state.adding = False
+        obj._state.db = connection.alias
