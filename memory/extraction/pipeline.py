@@ -27,6 +27,7 @@ from ..services import (
     memory_supersede,
 )
 from .candidates import Candidate, CandidateAction
+from .rules import ACCOUNT_LABELS
 
 logger = logging.getLogger(__name__)
 
@@ -193,7 +194,9 @@ def holding_text(payload: dict) -> str:
     if payload.get("cost_basis") is not None:
         text += f" at an average cost of ${payload['cost_basis']:,.2f}"
     if payload.get("account"):
-        text += f" in the {payload['account'].replace('_', ' ').upper()} account"
+        account = payload["account"]
+        label = ACCOUNT_LABELS.get(account, f"the {account.replace('_', ' ')} account")
+        text += f" in {label}"
     return text
 
 

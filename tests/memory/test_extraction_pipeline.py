@@ -87,7 +87,7 @@ def test_buying_more_averages_the_cost_and_restates_the_holding(subject, say):
     assert holding.payload["quantity"] == 1300
     assert holding.payload["cost_basis"] == pytest.approx(50.7692, abs=1e-3)
     assert holding.text == (
-        "Holds 1,300 NVDA at an average cost of $50.77 in the BROKERAGE account"
+        "Holds 1,300 NVDA at an average cost of $50.77 in the brokerage account"
     )
 
 
