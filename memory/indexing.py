@@ -14,8 +14,6 @@ from .models import ImportJob, Memory, MemoryKind, Message
 
 logger = logging.getLogger(__name__)
 
-LOCAL_EMBEDDERS = ("offline-hash", "minilm")
-
 
 def is_local(embedder: Embedder) -> bool:
     """Whether the embedder runs in-process, cheap enough for the request path."""

@@ -487,13 +487,6 @@ def view_publish(*, memory: Memory, cause: Cause, publish: bool = True) -> Memor
     return current
 
 
-def memory_get(*, memory_id: int, tenant_id: int) -> Memory:
-    memory = Memory.objects.filter(pk=memory_id, tenant_id=tenant_id).first()
-    if memory is None:
-        raise NotFound("No such memory.")
-    return memory
-
-
 SUMMARY_KIND_ORDER = ["profile", "goal", "preference", "holding", "view", "fact"]
 
 

@@ -230,6 +230,18 @@ def _apply_change(payload: dict, holders: list[Memory]) -> dict | None:
     return payload
 
 
+def _retract_all(holders, message, cause, report) -> None:
+    """End every memory in the slot as of the message that said it ended."""
+    for holder in holders:
+        memory_retract(
+            memory=holder,
+            cause=cause,
+            valid_to=message.occurred_at,
+            reason=EXTRACTION_REASON,
+        )
+        report.applied.append(("retract", holder.pk))
+
+
 def _reconcile(message, candidate, extractor, policy, cause, report) -> None:
     auto = (
         policy.auto_apply_extractions
@@ -254,14 +266,7 @@ def _reconcile(message, candidate, extractor, policy, cause, report) -> None:
             report.skipped.append(f"{candidate.key}: nothing to retract")
             return
         if auto:
-            for holder in holders:
-                memory_retract(
-                    memory=holder,
-                    cause=cause,
-                    valid_to=message.occurred_at,
-                    reason=EXTRACTION_REASON,
-                )
-                report.applied.append(("retract", holder.pk))
+            _retract_all(holders, message, cause, report)
             return
         proposal = memory_record(
             subject=message.subject,
@@ -279,14 +284,7 @@ def _reconcile(message, candidate, extractor, policy, cause, report) -> None:
     if candidate.kind == "holding":
         payload = _apply_change(payload, holders)
         if payload is None:  # sold everything that was held
-            for holder in holders:
-                memory_retract(
-                    memory=holder,
-                    cause=cause,
-                    valid_to=message.occurred_at,
-                    reason=EXTRACTION_REASON,
-                )
-                report.applied.append(("retract", holder.pk))
+            _retract_all(holders, message, cause, report)
             return
     if len(holders) > 1:
         holders = [h for h in holders if h.key == candidate.key] or holders[:1]
