@@ -40,6 +40,7 @@ def memory_panel(*, subject: Subject) -> Panel:
             subject=subject, status__in=[MemoryStatus.ACTIVE, MemoryStatus.PROPOSED]
         )
         .exclude(kind=MemoryKind.EPISODE)
+        .select_related("market_reference")
         .order_by("-importance", "-recorded_at")
     )
     rows = [Row(memory) for memory in memories]

@@ -148,7 +148,7 @@ def _dataset(references: int, instruments: list, rng: random.Random):
 def run(*, references: int = REFERENCES, instruments: int = INSTRUMENTS) -> dict:
     """Measure references refreshed per second on the caller's database."""
     from memory import ledger
-    from memory.market import references_refresh
+    from memory.refresh import references_refresh
 
     rng = random.Random(20260310)
     started = time.perf_counter()

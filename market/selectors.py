@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -62,6 +63,64 @@ def latest_quotes(
         "instrument_id"
     )
     return {quote.instrument.symbol: quote for quote in quotes}
+
+
+PRICE_AT_SQL = """
+SELECT v.ord, q.price, q.as_of, b.close,
+       (b.date + time '16:00') AT TIME ZONE i.exchange_timezone
+FROM unnest(%(instruments)s::bigint[], %(moments)s::timestamptz[], %(ords)s::int[])
+     AS v(instrument_id, at, ord)
+JOIN market_instrument i ON i.id = v.instrument_id
+LEFT JOIN LATERAL (
+    SELECT price, as_of FROM market_quote
+    WHERE instrument_id = v.instrument_id
+      AND as_of <= v.at AND as_of >= v.at - %(lookback)s
+    ORDER BY as_of DESC, fetched_at DESC, id DESC
+    LIMIT 1
+) q ON true
+LEFT JOIN LATERAL (
+    SELECT close, date FROM market_pricebar
+    WHERE instrument_id = v.instrument_id
+      AND date <= (v.at AT TIME ZONE i.exchange_timezone)::date
+      AND date >= (v.at AT TIME ZONE i.exchange_timezone)::date - %(lookback_days)s
+      AND (date + time '16:00') AT TIME ZONE i.exchange_timezone <= v.at
+    ORDER BY date DESC
+    LIMIT 1
+) b ON true
+"""
+
+
+def prices_at(
+    pairs: list[tuple[int, datetime]], *, lookback: timedelta
+) -> list[tuple[Decimal, datetime] | None]:
+    """Return the price of each (instrument id, moment): the last one known then.
+
+    That is the newest stored quote at or before the moment, or else the last
+    daily close before it (at 16:00 on its exchange), within ``lookback``; one
+    query for all. None where neither is stored.
+    """
+    if not pairs:
+        return []
+    params = {
+        "instruments": [instrument_id for instrument_id, _ in pairs],
+        "moments": [moment for _, moment in pairs],
+        "ords": list(range(len(pairs))),
+        "lookback": lookback,
+        "lookback_days": lookback.days,
+    }
+    found: list[tuple[Decimal, datetime] | None] = [None] * len(pairs)
+    with connection.cursor() as cursor:
+        cursor.execute(PRICE_AT_SQL, params)
+        for ordinal, quote_price, quote_as_of, close, close_at in cursor.fetchall():
+            options = [
+                (as_of, price)
+                for price, as_of in ((quote_price, quote_as_of), (close, close_at))
+                if price is not None
+            ]
+            if options:
+                as_of, price = max(options, key=lambda option: option[0])
+                found[ordinal] = (price, as_of)
+    return found
 
 
 def quote_age(quote: Quote, now: datetime | None = None) -> timedelta:

@@ -24,6 +24,7 @@ from .errors import MemoryEngineError
 from .ledger import Cause
 from .models import (
     Erasure,
+    EventAction,
     LegalHold,
     Memory,
     MemoryEvent,
@@ -221,7 +222,11 @@ class MemoryAdmin(ComplianceAdmin):
         revert = reverse("admin:memory_memory_revert", args=[memory.pk])
         rows = []
         for event in events:
-            can_revert = event.after is not None and event is not events[-1]
+            can_revert = (
+                event.after is not None
+                and event.action != EventAction.REFRESH
+                and event is not events[-1]
+            )
             link = (
                 format_html(
                     '<a href="{}?event={}">Revert to this</a>', revert, event.pk
@@ -277,8 +282,10 @@ class MemoryAdmin(ComplianceAdmin):
         memory = self.get_object(request, unquote(object_id))
         if memory is None:
             raise Http404("No such memory.")
-        versions = selectors.memory_history(memory=memory).filter(
-            after__isnull=False, redacted_at__isnull=True
+        versions = (
+            selectors.memory_history(memory=memory)
+            .filter(after__isnull=False, redacted_at__isnull=True)
+            .exclude(action=EventAction.REFRESH)
         )
         choices = [
             (str(e.pk), f"#{e.sequence} {e.action}: {_short(e.after.get('text'), 80)}")

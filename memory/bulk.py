@@ -51,6 +51,18 @@ def copy_rows(
     copy_lines(cursor, table, columns, ["\t".join(map(copy_text, r)) for r in rows])
 
 
+def scratch_table(cursor, name: str, columns: str) -> None:
+    """Create (or empty) a temporary table that lives until the transaction ends.
+
+    Emptied rather than created afresh: a caller's outer transaction may fill it
+    several times, and ON COMMIT DROP waits for the outermost commit. Analyse it
+    once filled, before joining it: unanalysed, the planner guesses its size and
+    may scan a whole table instead of probing its primary key.
+    """
+    cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns}) ON COMMIT DROP")
+    cursor.execute(f"TRUNCATE {name}")
+
+
 def next_ids(model: type[models.Model], count: int) -> list[int]:
     """Draw ``count`` primary keys from a model's sequence, ahead of a COPY."""
     table = model._meta.db_table

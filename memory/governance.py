@@ -147,7 +147,6 @@ def _erase_memories(
     Memory.objects.filter(pk__in=to_erase).update(
         text=ERASED_TEXT,
         payload={},
-        reading={},
         key="",
         embedding=None,
         status=MemoryStatus.ERASED,

@@ -18,7 +18,16 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from .models import CauseType, Memory, MemoryEvent, Subject
+from .bulk import (
+    copy_instances,
+    copy_json,
+    copy_lines,
+    copy_rows,
+    copy_text,
+    next_ids,
+    scratch_table,
+)
+from .models import CauseType, Memory, MemoryEvent, Subject, canonical_text
 
 GENESIS = "0" * 64
 # Appends this large (imports, extraction of transcripts) go in by COPY.
@@ -65,13 +74,7 @@ def _default(value):
 
 def canonical(value) -> bytes:
     """Serialise ``value`` the one way the hash chain reads it."""
-    return json.dumps(
-        value,
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        default=_default,
-    ).encode()
+    return canonical_text(value, default=_default).encode()
 
 
 def iso(value: datetime | None) -> str | None:
@@ -94,7 +97,6 @@ SNAPSHOT_FIELDS = [
     "version",
     "superseded_by_id",
     "retention_class",
-    "reading",
 ]
 SNAPSHOT_TIMES = ["valid_from", "valid_to", "recorded_at", "expires_at", "published_at"]
 
@@ -121,23 +123,90 @@ def content_digest(before: dict | None, after: dict | None) -> str:
     return hashlib.sha256(canonical({"before": before, "after": after})).hexdigest()
 
 
+def content_digest_of_texts(before: str | None, after: str | None) -> str:
+    """Return ``content_digest`` of states already in canonical text."""
+    return hashlib.sha256(
+        f'{{"after":{after or "null"},"before":{before or "null"}}}'.encode()
+    ).hexdigest()
+
+
+def _scalar(value: str | int | None) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+class HeaderHasher:
+    """Hash event headers that share an action, a cause and a moment.
+
+    An event's hash is the SHA-256 of its header in canonical JSON: ``action``,
+    ``cause_message``, ``cause_ref``, ``cause_type``, ``cause_user``, ``content``
+    (the content digest), ``memory``, ``occurred_at``, ``prev`` (the previous
+    event's hash), ``reason``, ``sequence``, ``subject`` and ``tenant``, keys
+    sorted. The header is written as text from pieces made once: a refresh
+    hashes a hundred thousand events of one cause and moment.
+    """
+
+    def __init__(self, *, action: str, cause: "Cause", occurred_at: datetime):
+        self._head = (
+            f'{{"action":{_scalar(action)}'
+            f',"cause_message":{_scalar(cause.message_id)}'
+            f',"cause_ref":{_scalar(cause.ref)}'
+            f',"cause_type":{_scalar(cause.type)}'
+            f',"cause_user":{_scalar(cause.user_id)}'
+            ',"content":'
+        )
+        self._occurred_at = _scalar(iso(occurred_at))
+        self._reasons: dict[str, str] = {}
+
+    def hash(
+        self,
+        *,
+        prev: str,
+        subject_id: int,
+        tenant_id: int,
+        sequence: int,
+        memory_id: int | None,
+        content: str,
+        reason: str,
+    ) -> str:
+        """Return the hash of one event's header.
+
+        ``prev`` and ``content`` are hexadecimal digests, which JSON writes as
+        they are; any other text there (a tampered row) still hashes, only not
+        to the hash stored.
+        """
+        reason_text = self._reasons.get(reason)
+        if reason_text is None:
+            reason_text = self._reasons[reason] = _scalar(reason)
+        header = (
+            f'{self._head}"{content}"'
+            f',"memory":{"null" if memory_id is None else int(memory_id)}'
+            f',"occurred_at":{self._occurred_at},"prev":"{prev}"'
+            f',"reason":{reason_text},"sequence":{int(sequence)}'
+            f',"subject":{int(subject_id)},"tenant":{int(tenant_id)}}}'
+        )
+        return hashlib.sha256(header.encode()).hexdigest()
+
+
 def event_hash(event: MemoryEvent) -> str:
-    header = {
-        "prev": event.prev_hash,
-        "subject": event.subject_id,
-        "tenant": event.tenant_id,
-        "sequence": event.sequence,
-        "memory": event.memory_id,
-        "action": event.action,
-        "content": event.content_digest,
-        "cause_type": event.cause_type,
-        "cause_user": event.cause_user_id,
-        "cause_message": event.cause_message_id,
-        "cause_ref": event.cause_ref,
-        "reason": event.reason,
-        "occurred_at": iso(event.occurred_at),
-    }
-    return hashlib.sha256(canonical(header)).hexdigest()
+    hasher = HeaderHasher(
+        action=event.action,
+        cause=Cause(
+            event.cause_type,
+            user_id=event.cause_user_id,
+            message_id=event.cause_message_id,
+            ref=event.cause_ref,
+        ),
+        occurred_at=event.occurred_at,
+    )
+    return hasher.hash(
+        prev=event.prev_hash,
+        subject_id=event.subject_id,
+        tenant_id=event.tenant_id,
+        sequence=event.sequence,
+        memory_id=event.memory_id,
+        content=event.content_digest,
+        reason=event.reason,
+    )
 
 
 def subject_lock(subject_id: int) -> Subject:
@@ -190,8 +259,6 @@ def append(
         prev = event.hash
         events.append(event)
     if len(events) >= COPY_FROM:
-        from .bulk import copy_instances, next_ids
-
         for event, pk in zip(events, next_ids(MemoryEvent, len(events)), strict=True):
             event.pk = pk
         copy_instances(MemoryEvent, events)
@@ -203,6 +270,107 @@ def append(
         ledger_length=sequence, ledger_head=prev
     )
     return events
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An event for ``append_drafts``: its states already canonical JSON text."""
+
+    memory_id: int | None
+    before: str | None
+    after: str | None
+    reason: str = ""
+
+
+@dataclass
+class Tail:
+    """The end of a locked subject's chain: its length and its last hash."""
+
+    tenant_id: int
+    length: int
+    head: str
+
+
+EVENT_COLUMNS = (
+    "subject_id",
+    "tenant_id",
+    "sequence",
+    "memory_id",
+    "action",
+    "before",
+    "after",
+    "content_digest",
+    "cause_type",
+    "cause_user_id",
+    "cause_message_id",
+    "cause_ref",
+    "reason",
+    "occurred_at",
+    "prev_hash",
+    "hash",
+)
+
+
+def append_drafts(
+    cursor,
+    *,
+    tails: dict[int, Tail],
+    drafts: dict[int, list[Draft]],
+    action: str,
+    cause: Cause,
+    occurred_at: datetime,
+) -> int:
+    """Append events of one action and cause to many subjects' chains; return how many.
+
+    The same events ``append`` writes (same digests, same hashes), for many
+    subjects in one COPY, with their chains' tails moved in one UPDATE. The caller
+    holds every subject's lock (``subject_lock``) within its transaction.
+    """
+    if not any(drafts.values()):
+        return 0
+    hasher = HeaderHasher(action=action, cause=cause, occurred_at=occurred_at)
+    fixed = "\t".join(
+        map(copy_text, (cause.type, cause.user_id, cause.message_id, cause.ref))
+    )
+    occurred = occurred_at.isoformat()
+    lines = []
+    moved = []
+    for subject_id, entries in drafts.items():
+        if not entries:
+            continue
+        tail = tails[subject_id]
+        prev, sequence, tenant_id = tail.head or GENESIS, tail.length, tail.tenant_id
+        for draft in entries:
+            sequence += 1
+            digest = content_digest_of_texts(draft.before, draft.after)
+            event_hash = hasher.hash(
+                prev=prev,
+                subject_id=subject_id,
+                tenant_id=tenant_id,
+                sequence=sequence,
+                memory_id=draft.memory_id,
+                content=digest,
+                reason=draft.reason,
+            )
+            before = "\\N" if draft.before is None else copy_json(draft.before)
+            after = "\\N" if draft.after is None else copy_json(draft.after)
+            lines.append(
+                f"{subject_id}\t{tenant_id}\t{sequence}\t{copy_text(draft.memory_id)}"
+                f"\t{action}\t{before}\t{after}\t{digest}\t{fixed}"
+                f"\t{copy_text(draft.reason)}\t{occurred}\t{prev}\t{event_hash}"
+            )
+            prev = event_hash
+        tail.length, tail.head = sequence, prev
+        moved.append((subject_id, sequence, prev))
+    copy_lines(cursor, MemoryEvent._meta.db_table, EVENT_COLUMNS, lines)
+    scratch_table(cursor, "ledger_tail", "id bigint, length bigint, head text")
+    copy_rows(cursor, "ledger_tail", ("id", "length", "head"), moved)
+    cursor.execute("ANALYZE ledger_tail")
+    cursor.execute(
+        "UPDATE memory_subject s SET ledger_length = v.length, ledger_head = v.head "
+        "FROM ledger_tail v WHERE s.id = v.id"
+    )
+    return len(lines)
 
 
 @dataclass

@@ -4,13 +4,17 @@ The engine knows subjects and tenants (firms, by key), never clients, advisors o
 pages: a client or an analyst *has* a subject.
 """
 
+import json
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from pgvector.django import HnswIndex, VectorField
+from psycopg.types.json import Json
 
 
 class SubjectKind(models.TextChoices):
@@ -194,6 +198,47 @@ class RetentionClass(models.TextChoices):
     TRANSIENT = "transient", "Transient (1 year)"
 
 
+class CanonicalJSONField(models.JSONField):
+    """JSON kept as the ledger's canonical text, in a ``json`` column.
+
+    PostgreSQL keeps a ``json`` value's text as written (``jsonb`` rewrites it),
+    so the canonical text (sorted keys, no spaces: ``ledger.canonical``) comes
+    back byte for byte: it can go into a ledger event, and be compared, without
+    being decoded and encoded again. A value for lookups into it, not a document
+    to search: ``json`` has no containment or key operators.
+    """
+
+    def db_type(self, connection):
+        return "json"
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if not prepared:
+            value = self.get_prep_value(value)
+        if value is None or hasattr(value, "as_sql"):
+            return value
+        return Json(value, dumps=canonical_text)
+
+    def from_db_value(self, value, expression, connection):
+        # psycopg decodes ``json`` itself (Django has it leave ``jsonb`` as text).
+        if isinstance(value, str):
+            return json.loads(value)
+        return value
+
+
+def canonical_text(value, default=None) -> str:
+    """Return JSON values as canonical text: sorted keys, no spaces, UTF-8 kept.
+
+    ``default`` serialises what JSON has no type for (see ``ledger.canonical``).
+    """
+    return json.dumps(
+        value,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=default,
+    )
+
+
 class Memory(models.Model):
     """One remembered thing about a subject, with its structured payload."""
 
@@ -232,8 +277,6 @@ class Memory(models.Model):
     source_messages = models.ManyToManyField(
         Message, blank=True, related_name="memories"
     )
-    # Current market reading (holding value, a view's move...): derived, refreshed.
-    reading = models.JSONField(default=dict, blank=True)
     embedding = VectorField(dimensions=settings.MEMORY_EMBEDDING_DIMENSIONS, null=True)
     embedding_model = models.CharField(max_length=200, blank=True)
     search_vector = models.GeneratedField(
@@ -278,6 +321,18 @@ class Memory(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:60]}"
 
+    @property
+    def reading(self) -> dict:
+        """Return the current market reading, held by the market reference (or {}).
+
+        Lists that show readings load the reference with
+        ``select_related("market_reference")``.
+        """
+        try:
+            return self.market_reference.reading
+        except ObjectDoesNotExist:
+            return {}
+
 
 class EventAction(models.TextChoices):
     CREATE = "create", "Create"
@@ -313,8 +368,17 @@ class MemoryEvent(models.Model):
 
     # Each foreign key below is covered by a composite index (see Meta): a
     # single-column index of its own would only slow every append.
+    # Nor do they carry database constraints: a constraint checks every appended
+    # row against its parents, which cost more than the append itself. Only the
+    # ledger appends, naming rows it holds locked; and the database refuses to
+    # delete a subject, memory or message the ledger names (migration 0009), so
+    # no event can lose its parent.
     subject = models.ForeignKey(
-        Subject, on_delete=models.PROTECT, related_name="events", db_index=False
+        Subject,
+        on_delete=models.PROTECT,
+        related_name="events",
+        db_index=False,
+        db_constraint=False,
     )
     tenant_id = models.BigIntegerField()
     sequence = models.PositiveBigIntegerField()
@@ -325,6 +389,7 @@ class MemoryEvent(models.Model):
         blank=True,
         related_name="events",
         db_index=False,
+        db_constraint=False,
     )
     action = models.CharField(max_length=20, choices=EventAction.choices)
     before = models.JSONField(null=True, blank=True)
@@ -339,6 +404,7 @@ class MemoryEvent(models.Model):
         blank=True,
         related_name="events",
         db_index=False,
+        db_constraint=False,
     )
     cause_ref = models.CharField(
         max_length=200, blank=True, help_text="Task id, API request id, import id..."
@@ -346,7 +412,9 @@ class MemoryEvent(models.Model):
     reason = models.TextField(blank=True)
     occurred_at = models.DateTimeField(default=timezone.now)
     prev_hash = models.CharField(max_length=64, blank=True)
-    hash = models.CharField(max_length=64, unique=True)
+    # Not unique by index: (subject, sequence) already is, and the chain, which
+    # each hash covers, is what makes an event's hash its own.
+    hash = models.CharField(max_length=64)
     redacted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -354,7 +422,13 @@ class MemoryEvent(models.Model):
         indexes = [
             models.Index(fields=["memory", "sequence"], name="event_memory_sequence"),
             models.Index(fields=["tenant_id", "id"], name="event_tenant_cursor"),
-            models.Index(fields=["cause_message"], name="event_cause_message"),
+            # Most events have no cause message (refreshes, API, tasks): they
+            # stay out of this index.
+            models.Index(
+                fields=["cause_message"],
+                name="event_cause_message",
+                condition=Q(cause_message__isnull=False),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -517,14 +591,15 @@ class MarketReference(models.Model):
     refreshed_at = models.DateTimeField(null=True, blank=True)
     # Alert keys already raised ("target_reached:180"), so each fires exactly once.
     crossed = models.JSONField(default=list, blank=True)
+    # The memory's current reading (holding value, a view's move...): derived
+    # from the last quote, rewritten by every refresh. It lives here, not on the
+    # memory, so a refresh never rewrites the memory's wide row (its vector and
+    # text indexes); none of the columns a refresh writes is indexed, and the
+    # table keeps room on each page (fillfactor, migration 0008), so PostgreSQL
+    # updates these rows in place (HOT). Kept as canonical text: the refresh puts
+    # it into the ledger as it reads it.
+    reading = CanonicalJSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        indexes = [
-            models.Index(
-                fields=["tenant_id", "refreshed_at"], name="reference_tenant_refreshed"
-            ),
-        ]
 
     def __str__(self):
         return f"Market reference of memory #{self.memory_id}"
@@ -540,14 +615,26 @@ class MarketAlert(models.Model):
     """A threshold a memory's reading crossed: raised once, acknowledged by a user."""
 
     tenant_id = models.BigIntegerField()
+    # Subject and memory are the reference's own, copied for filtering: the
+    # database checks the reference key alone (one lookup per alert, not three).
     subject = models.ForeignKey(
-        Subject, on_delete=models.PROTECT, related_name="market_alerts"
+        Subject,
+        on_delete=models.PROTECT,
+        related_name="market_alerts",
+        db_constraint=False,
     )
     memory = models.ForeignKey(
-        Memory, on_delete=models.PROTECT, related_name="market_alerts"
+        Memory,
+        on_delete=models.PROTECT,
+        related_name="market_alerts",
+        db_constraint=False,
     )
+    # Covered by the unique (reference, kind, threshold_key) constraint.
     reference = models.ForeignKey(
-        MarketReference, on_delete=models.PROTECT, related_name="alerts"
+        MarketReference,
+        on_delete=models.PROTECT,
+        related_name="alerts",
+        db_index=False,
     )
     kind = models.CharField(max_length=40, choices=MarketAlertKind.choices)
     # Which threshold of the kind ("up:0.0500", "180"): the alert's identity.

@@ -319,7 +319,7 @@ def _score(rows, limit: int, tuning: dict) -> list[Hit]:
     # A search never needs the vectors, which are most of a row's bytes.
     memories = (
         Memory.objects.defer("embedding", "search_vector")
-        .select_related("subject")
+        .select_related("subject", "market_reference")
         .prefetch_related("source_messages")
         .in_bulk([memory_id for _, memory_id, _ in top])
     )

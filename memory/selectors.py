@@ -1,10 +1,19 @@
 """Reads of the memory engine; each owns its query."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from .models import Memory, MemoryEvent, MemoryStatus, Message, Subject
+from .models import (
+    EventAction,
+    Memory,
+    MemoryEvent,
+    MemoryPolicy,
+    MemoryStatus,
+    Message,
+    Subject,
+)
 
 
 def memory_list(
@@ -13,7 +22,9 @@ def memory_list(
     kinds: list[str] | None = None,
     statuses: list[str] | None = (MemoryStatus.ACTIVE,),
 ) -> QuerySet[Memory]:
-    memories = Memory.objects.filter(subject_id=subject.pk)
+    memories = Memory.objects.filter(subject_id=subject.pk).select_related(
+        "market_reference"
+    )
     if kinds:
         memories = memories.filter(kind__in=kinds)
     if statuses:
@@ -41,14 +52,26 @@ def memory_lineage(*, memory: Memory) -> list[Memory]:
 
 
 def _replay(events) -> dict[int, dict]:
+    """Lay a subject's events over one another, oldest first, into states.
+
+    An event's ``after`` is the memory's whole state, except a refresh's: that
+    holds only the reading, laid over the state before it.
+    """
     states: dict[int, dict] = {}
-    for memory_id, after in events:
+    last_reading: dict[int, dict] = {}
+    for memory_id, action, after in events:
         if memory_id is None:
             continue
         if after is None:
             states.pop(memory_id, None)
+        elif action == EventAction.REFRESH:
+            last_reading[memory_id] = after["reading"]
+            if memory_id in states:
+                states[memory_id] = {**states[memory_id], **after}
         else:
             states[memory_id] = after
+            if memory_id in last_reading:
+                states[memory_id]["reading"] = last_reading[memory_id]
     return states
 
 
@@ -63,7 +86,7 @@ def subject_state_as_of(
     events = (
         MemoryEvent.objects.filter(subject_id=subject.pk, occurred_at__lte=at)
         .order_by("sequence")
-        .values_list("memory_id", "after")
+        .values_list("memory_id", "action", "after")
     )
     return _filter(_replay(events.iterator(chunk_size=2000)), statuses)
 
@@ -104,7 +127,7 @@ def subject_state_as_of_message(
         subject_events.filter(sequence__lte=cutoff)
         .filter(Q(cause_message_id__isnull=True) | Q(cause_message_id__in=ancestry))
         .order_by("sequence")
-        .values_list("memory_id", "after")
+        .values_list("memory_id", "action", "after")
     )
     return _filter(_replay(events.iterator(chunk_size=2000)), statuses)
 
@@ -117,17 +140,27 @@ def _filter(states: dict[int, dict], statuses) -> dict[int, dict]:
 
 
 def subject_state_live(*, subject: Subject, statuses=(MemoryStatus.ACTIVE,)) -> dict:
-    """Return the live state of a subject's memories in the ledger's own shape."""
+    """Return the live state of a subject's memories in the ledger's own shape.
+
+    That is each memory's snapshot, with its market reading where a refresh
+    gave it one, as time travel reconstructs it.
+    """
     from .ledger import snapshot
 
-    memories = Memory.objects.filter(subject_id=subject.pk).prefetch_related(
-        "source_messages"
+    memories = (
+        Memory.objects.filter(subject_id=subject.pk)
+        .select_related("market_reference")
+        .prefetch_related("source_messages")
     )
     if statuses is not None:
         memories = memories.filter(status__in=statuses)
-    return {
-        m.pk: snapshot(m, [msg.pk for msg in m.source_messages.all()]) for m in memories
-    }
+    states = {}
+    for memory in memories:
+        state = snapshot(memory, [msg.pk for msg in memory.source_messages.all()])
+        if memory.reading:
+            state["reading"] = memory.reading
+        states[memory.pk] = state
+    return states
 
 
 def subject_list_for_tenant(*, tenant_id: int) -> QuerySet[Subject]:
@@ -150,3 +183,15 @@ def memory_event_list_for_tenant(*, tenant_id: int) -> QuerySet[MemoryEvent]:
 def subject_events(*, subject: Subject) -> QuerySet[MemoryEvent]:
     """Return a subject's whole ledger, oldest first."""
     return MemoryEvent.objects.filter(subject_id=subject.pk).order_by("sequence")
+
+
+def policies_for(tenant_ids: Iterable[int]) -> dict[int, MemoryPolicy]:
+    """Return each tenant's memory policy (the defaults where it set none)."""
+    tenant_ids = set(tenant_ids)
+    policies = {
+        policy.tenant_id: policy
+        for policy in MemoryPolicy.objects.filter(tenant_id__in=tenant_ids)
+    }
+    for tenant_id in tenant_ids - set(policies):
+        policies[tenant_id] = MemoryPolicy(tenant_id=tenant_id)
+    return policies

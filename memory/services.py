@@ -456,6 +456,11 @@ def memory_restore(
         raise NotFound("That version belongs to another memory.")
     if event.after is None:
         raise InvalidTransition("That event has no recorded state to restore.")
+    if event.action == EventAction.REFRESH:
+        raise InvalidTransition(
+            "A refresh changed only the market reading, not what was said: "
+            "choose a version it followed."
+        )
     state = event.after
     for name in RESTORABLE:
         setattr(current, name, state[name])

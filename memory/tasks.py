@@ -59,7 +59,7 @@ def memory_expiry_sweep_task() -> int:
 @shared_task(**RETRY)
 def references_refresh_task(instrument_ids: list[int] | None = None) -> dict:
     """Re-read the references to some instruments (all if None), stored quotes only."""
-    from .market import references_refresh
+    from .refresh import references_refresh
 
     return references_refresh(instrument_ids=instrument_ids).as_dict()
 

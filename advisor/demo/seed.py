@@ -13,7 +13,7 @@ from market.services import bars_backfill, quotes_refresh
 from memory.conversations import transcript_import
 from memory.indexing import import_index
 from memory.ledger import Cause
-from memory.market import referenced_symbols, references_refresh, references_sync
+from memory.market import referenced_symbols, references_sync
 from memory.models import (
     Conversation,
     MarketReference,
@@ -21,6 +21,7 @@ from memory.models import (
     MemoryKind,
     MemoryStatus,
 )
+from memory.refresh import references_refresh
 from memory.services import view_publish
 
 from . import firm as demo

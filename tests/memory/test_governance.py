@@ -124,8 +124,7 @@ def rich_history(subject):
         cause=ADVISOR,
     )
     Memory.objects.filter(pk=holding.pk).update(
-        embedding=[0.1] * settings.MEMORY_EMBEDDING_DIMENSIONS,
-        reading={"note": "Zanzibar fund value"},
+        embedding=[0.1] * settings.MEMORY_EMBEDDING_DIMENSIONS
     )
     subject_summary_consolidate(subject=subject)
     return conversation

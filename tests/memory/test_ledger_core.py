@@ -412,3 +412,153 @@ def test_event_sequence_is_unique_per_subject(subject):
         with transaction.atomic():
             duplicate.save()
     assert MemoryEvent.objects.count() == 1 and event.sequence == 1
+
+
+# --- Hashing and batch appends ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "reason, ref, user_id, message_id",
+    [
+        ("", "", None, None),
+        ('quote "AAPL"\ttab\nnewline \\ back', "api:req-1", 7, None),
+        ("café — 東京 ✓ \u2028", "import", None, 12),
+    ],
+)
+def test_the_header_hash_is_the_sha256_of_the_canonical_header(
+    reason, ref, user_id, message_id
+):
+    """The fast header writer says exactly what the documented header says."""
+    import hashlib
+
+    occurred_at = timezone.now()
+    event = MemoryEvent(
+        prev_hash="ab" * 32,
+        subject_id=3,
+        tenant_id=8_000_000_000_001,
+        sequence=41,
+        memory_id=None if message_id else 99,
+        action=EventAction.REFRESH,
+        content_digest="cd" * 32,
+        cause_type="user",
+        cause_user_id=user_id,
+        cause_message_id=message_id,
+        cause_ref=ref,
+        reason=reason,
+        occurred_at=occurred_at,
+    )
+    header = {
+        "prev": event.prev_hash,
+        "subject": 3,
+        "tenant": 8_000_000_000_001,
+        "sequence": 41,
+        "memory": event.memory_id,
+        "action": "refresh",
+        "content": event.content_digest,
+        "cause_type": "user",
+        "cause_user": user_id,
+        "cause_message": message_id,
+        "cause_ref": ref,
+        "reason": reason,
+        "occurred_at": ledger.iso(occurred_at),
+    }
+    assert ledger.event_hash(event) == (
+        hashlib.sha256(ledger.canonical(header)).hexdigest()
+    )
+
+
+def test_batch_appends_chain_like_single_appends_across_subjects(subject):
+    other = subject_create(tenant_id=1, kind="client")
+    first, second = holding(subject), holding(other)
+    states = [
+        ({"reading": {}}, {"reading": {"price": "1.00", "note": 'ünï "q"\n'}}),
+        ({"reading": {"price": "1.00"}}, {"reading": {"price": "2.00"}}),
+    ]
+    drafts = {
+        subject.pk: [
+            ledger.Draft(
+                first.pk,
+                ledger.canonical(before).decode(),
+                ledger.canonical(after).decode(),
+                reason=f"step {number}",
+            )
+            for number, (before, after) in enumerate(states)
+        ],
+        other.pk: [ledger.Draft(second.pk, None, '{"reading":{}}', "tab\there")],
+    }
+    with transaction.atomic():
+        tails = {}
+        for locked in (ledger.subject_lock(subject.pk), ledger.subject_lock(other.pk)):
+            tails[locked.pk] = ledger.Tail(
+                locked.tenant_id, locked.ledger_length, locked.ledger_head
+            )
+        with connection.cursor() as cursor:
+            written = ledger.append_drafts(
+                cursor,
+                tails=tails,
+                drafts=drafts,
+                action=EventAction.REFRESH,
+                cause=Cause.task("batch-test"),
+                occurred_at=timezone.now(),
+            )
+
+    assert written == 3
+    events = list(MemoryEvent.objects.filter(memory=first, action="refresh"))
+    assert [(e.before, e.after) for e in events] == states
+    assert [e.reason for e in events] == ["step 0", "step 1"]
+    assert MemoryEvent.objects.get(memory=second, action="refresh").reason == (
+        "tab\there"
+    )
+    assert ledger.chain_verify(subject).ok and ledger.chain_verify(other).ok
+    assert subject_state_as_of(subject=subject, at=timezone.now())[first.pk][
+        "reading"
+    ] == {"price": "2.00"}
+
+
+@pytest.mark.parametrize("table", ["memory_memory", "memory_subject", "memory_message"])
+def test_the_database_refuses_to_delete_a_row_the_ledger_names(subject, table):
+    from memory.conversations import conversation_start, message_append
+
+    conversation = conversation_start(subject=subject)
+    message = message_append(
+        conversation=conversation,
+        role="user",
+        speaker="client",
+        text="Hi",
+        extract=False,
+    )
+    memory = memory_record(
+        subject=subject,
+        kind="fact",
+        text="Second grandchild born in May",
+        payload={},
+        cause=Cause.message(message.pk),
+        source_messages=[message],
+    )
+    row = {"memory_memory": memory.pk, "memory_subject": subject.pk}.get(
+        table, message.pk
+    )
+    with pytest.raises(IntegrityError, match="the memory ledger names"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE id = %s", [row])
+    assert MemoryEvent.objects.filter(subject_id=subject.pk).exists()
+
+
+def test_a_refresh_event_is_not_a_version_to_restore(subject):
+    memory = holding(subject)
+    with transaction.atomic():
+        locked = ledger.subject_lock(subject.pk)
+        tails = {locked.pk: ledger.Tail(1, locked.ledger_length, locked.ledger_head)}
+        with connection.cursor() as cursor:
+            ledger.append_drafts(
+                cursor,
+                tails=tails,
+                drafts={subject.pk: [ledger.Draft(memory.pk, None, '{"reading":{}}')]},
+                action=EventAction.REFRESH,
+                cause=Cause.task("t"),
+                occurred_at=timezone.now(),
+            )
+    refresh_event = MemoryEvent.objects.get(memory=memory, action="refresh")
+
+    with pytest.raises(InvalidTransition, match="market reading"):
+        memory_restore(memory=memory, event=refresh_event, cause=ADVISOR)

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from market import services as market_services
 from market.models import ProviderHealth, Quote
@@ -18,9 +19,9 @@ from memory.market import (
     market_refresh,
     memories_fresh_for_reply,
     reference_freshness,
-    references_refresh,
     references_sync,
 )
+from memory.refresh import references_refresh
 from memory.models import (
     MarketAlert,
     MarketReference,
@@ -417,11 +418,10 @@ def test_a_refresh_appends_one_event_per_changed_memory_and_the_chain_verifies(
     for event in events:
         memory = Memory.objects.get(pk=event.memory_id)
         assert event.cause_type == "refresh"
-        assert event.before["reading"] == {}
-        assert event.after["reading"] == memory.reading
-        # The after state is exactly the memory's snapshot, as the ledger takes it.
-        assert event.after == ledger.snapshot(memory)
-        assert event.before == {**event.after, "reading": {}}
+        # A refresh records what it changes, the reading, and nothing else.
+        assert event.before == {"reading": {}}
+        assert event.after == {"reading": memory.reading}
+        assert event.reason.startswith(memory.reading["instrument"])
         assert event.tenant_id == 1
     assert ledger.chain_verify(subject).ok
     assert ledger.chain_verify(other).ok
@@ -447,6 +447,68 @@ def test_refreshing_twice_with_the_same_quotes_appends_nothing(aapl, subject):
     assert first.events == 1
     assert second.events == 0 and second.changed == 0 and second.read == 1
     assert MemoryEvent.objects.count() == count
+
+
+def test_a_refresh_leaves_the_memory_row_itself_untouched(aapl, subject):
+    """What was said is not rewritten, not even physically: the memory's row (its
+    text, vector and index entries) stays the same tuple; the reading lives on
+    the reference."""
+    store_quote("AAPL", "100", STATED)
+    memory = holding(subject, quantity=3)
+    store_quote("AAPL", "110", OPEN)
+
+    def row_version():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT xmin::text FROM memory_memory WHERE id = %s", [memory.pk]
+            )
+            return cursor.fetchone()[0]
+
+    before = row_version()
+    assert refresh().changed == 1
+    assert row_version() == before
+    assert reading(memory)["market_value"] == "330.00"
+
+
+def test_the_reading_is_stored_as_the_ledger_reads_it(aapl, subject):
+    store_quote("AAPL", "100", STATED)
+    memory = holding(subject, quantity=3, cost_basis=90)
+    store_quote("AAPL", "101.5", OPEN)
+    refresh()
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reading::text FROM memory_marketreference WHERE memory_id = %s",
+            [memory.pk],
+        )
+        stored = cursor.fetchone()[0]
+    event = MemoryEvent.objects.get(memory=memory, action="refresh")
+    assert stored == ledger.canonical(event.after["reading"]).decode()
+    assert stored.startswith('{"as_of":"') and ", " not in stored
+
+
+def test_time_travel_shows_the_reading_a_memory_had_then(aapl, subject):
+    from memory.selectors import subject_state_as_of, subject_state_live
+
+    store_quote("AAPL", "100", STATED)
+    memory = holding(subject, quantity=2)
+    # The ledger's times are real ones: the memory was recorded a moment ago.
+    first_at = datetime.now(UTC)
+    store_quote("AAPL", "101", first_at - timedelta(minutes=1))
+    refresh(now=first_at)
+    later = first_at + timedelta(minutes=5)
+    store_quote("AAPL", "104", later - timedelta(minutes=1))
+    refresh(now=later)
+
+    then = subject_state_as_of(subject=subject, at=first_at)[memory.pk]
+    assert then["reading"]["price"] == "101.00"
+    assert then["text"] == memory.text
+    assert "reading" not in subject_state_as_of(
+        subject=subject, at=first_at - timedelta(microseconds=1)
+    ).get(memory.pk, {})
+    now_state = subject_state_as_of(subject=subject, at=later)
+    assert now_state[memory.pk]["reading"]["price"] == "104.00"
+    assert now_state == subject_state_live(subject=subject)
 
 
 def test_a_superseded_memory_keeps_its_last_reading(aapl, subject):
@@ -652,9 +714,9 @@ def test_search_hits_carry_their_market_freshness(aapl, subject):
 def test_a_refresh_in_chunks_on_threads_commits_each_chunk_and_every_chain(
     monkeypatch,
 ):
-    from memory import market
+    from memory import refresh as refresh_module
 
-    monkeypatch.setattr(market, "REFRESH_CHUNK", 2)
+    monkeypatch.setattr(refresh_module, "REFRESH_CHUNK", 2)
     InstrumentFactory(symbol="AAPL", name="Apple Inc.")
     subjects = [subject_create(tenant_id=1, kind="client") for _ in range(5)]
     store_quote("AAPL", "100", STATED)
