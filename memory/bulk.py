@@ -11,6 +11,8 @@ from datetime import date, datetime
 
 from django.db import connection, models
 
+from .models import CanonicalJSONField, canonical_text
+
 
 def copy_text(value) -> str:
     """Return one field of PostgreSQL's COPY text format."""
@@ -79,6 +81,8 @@ def next_ids(model: type[models.Model], count: int) -> list[int]:
 def _field_text(field: models.Field, value) -> str:
     if value is None:
         return "\\N"
+    if isinstance(field, CanonicalJSONField):
+        return copy_json(canonical_text(value))
     if isinstance(field, models.JSONField):
         return copy_json(json.dumps(value, ensure_ascii=False))
     if field.get_internal_type() == "VectorField":

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -272,8 +273,7 @@ def append(
     return events
 
 
-@dataclass(frozen=True)
-class Draft:
+class Draft(NamedTuple):
     """An event for ``append_drafts``: its states already canonical JSON text."""
 
     memory_id: int | None
@@ -311,30 +311,37 @@ EVENT_COLUMNS = (
 )
 
 
-def append_drafts(
-    cursor,
+@dataclass
+class Chained:
+    """Events hashed into their chains, as COPY lines, and the chains' new tails."""
+
+    lines: list[str]
+    tails: list[tuple[int, int, str]]
+
+
+def chain_drafts(
     *,
     tails: dict[int, Tail],
     drafts: dict[int, list[Draft]],
     action: str,
     cause: Cause,
     occurred_at: datetime,
-) -> int:
-    """Append events of one action and cause to many subjects' chains; return how many.
+) -> Chained:
+    """Hash events of one action and cause into many subjects' chains.
 
-    The same events ``append`` writes (same digests, same hashes), for many
-    subjects in one COPY, with their chains' tails moved in one UPDATE. The caller
-    holds every subject's lock (``subject_lock``) within its transaction.
+    The same events ``append`` writes (same digests, same hashes), as lines for
+    ``chained_write``; ``tails`` move to the chains' new ends. Pure computation:
+    the caller holds every subject's lock (``subject_lock``) and writes the
+    result in the same transaction.
     """
-    if not any(drafts.values()):
-        return 0
     hasher = HeaderHasher(action=action, cause=cause, occurred_at=occurred_at)
     fixed = "\t".join(
         map(copy_text, (cause.type, cause.user_id, cause.message_id, cause.ref))
     )
     occurred = occurred_at.isoformat()
-    lines = []
-    moved = []
+    reasons: dict[str, str] = {}
+    chained = Chained(lines=[], tails=[])
+    lines = chained.lines
     for subject_id, entries in drafts.items():
         if not entries:
             continue
@@ -352,25 +359,44 @@ def append_drafts(
                 content=digest,
                 reason=draft.reason,
             )
+            reason = reasons.get(draft.reason)
+            if reason is None:
+                reason = reasons[draft.reason] = copy_text(draft.reason)
             before = "\\N" if draft.before is None else copy_json(draft.before)
             after = "\\N" if draft.after is None else copy_json(draft.after)
             lines.append(
                 f"{subject_id}\t{tenant_id}\t{sequence}\t{copy_text(draft.memory_id)}"
                 f"\t{action}\t{before}\t{after}\t{digest}\t{fixed}"
-                f"\t{copy_text(draft.reason)}\t{occurred}\t{prev}\t{event_hash}"
+                f"\t{reason}\t{occurred}\t{prev}\t{event_hash}"
             )
             prev = event_hash
         tail.length, tail.head = sequence, prev
-        moved.append((subject_id, sequence, prev))
-    copy_lines(cursor, MemoryEvent._meta.db_table, EVENT_COLUMNS, lines)
+        chained.tails.append((subject_id, sequence, prev))
+    return chained
+
+
+def chained_write(cursor, chained: Chained) -> int:
+    """Write chained events in one COPY, move their chains' tails; return how many."""
+    if not chained.lines:
+        return 0
+    copy_lines(cursor, MemoryEvent._meta.db_table, EVENT_COLUMNS, chained.lines)
     scratch_table(cursor, "ledger_tail", "id bigint, length bigint, head text")
-    copy_rows(cursor, "ledger_tail", ("id", "length", "head"), moved)
+    copy_rows(cursor, "ledger_tail", ("id", "length", "head"), chained.tails)
     cursor.execute("ANALYZE ledger_tail")
     cursor.execute(
         "UPDATE memory_subject s SET ledger_length = v.length, ledger_head = v.head "
         "FROM ledger_tail v WHERE s.id = v.id"
     )
-    return len(lines)
+    return len(chained.lines)
+
+
+def append_drafts(cursor, *, tails: dict[int, Tail], **chain) -> int:
+    """Append events of one action and cause to many locked subjects' chains.
+
+    ``chain_drafts`` then ``chained_write``, for callers with nothing to do
+    between the two.
+    """
+    return chained_write(cursor, chain_drafts(tails=tails, **chain))
 
 
 @dataclass

@@ -225,18 +225,18 @@ class CanonicalJSONField(models.JSONField):
         return value
 
 
+_CANONICAL = {"sort_keys": True, "separators": (",", ":"), "ensure_ascii": False}
+_CANONICAL_ENCODER = json.JSONEncoder(**_CANONICAL)
+
+
 def canonical_text(value, default=None) -> str:
     """Return JSON values as canonical text: sorted keys, no spaces, UTF-8 kept.
 
     ``default`` serialises what JSON has no type for (see ``ledger.canonical``).
     """
-    return json.dumps(
-        value,
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        default=default,
-    )
+    if default is None:
+        return _CANONICAL_ENCODER.encode(value)
+    return json.dumps(value, default=default, **_CANONICAL)
 
 
 class Memory(models.Model):
@@ -392,8 +392,9 @@ class MemoryEvent(models.Model):
         db_constraint=False,
     )
     action = models.CharField(max_length=20, choices=EventAction.choices)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
+    # Stored as the canonical text whose digest the chain holds.
+    before = CanonicalJSONField(null=True, blank=True)
+    after = CanonicalJSONField(null=True, blank=True)
     content_digest = models.CharField(max_length=64)
     cause_type = models.CharField(max_length=20, choices=CauseType.choices)
     cause_user_id = models.BigIntegerField(null=True, blank=True)
@@ -628,6 +629,7 @@ class MarketAlert(models.Model):
         on_delete=models.PROTECT,
         related_name="market_alerts",
         db_constraint=False,
+        db_index=False,
     )
     # Covered by the unique (reference, kind, threshold_key) constraint.
     reference = models.ForeignKey(

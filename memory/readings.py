@@ -23,7 +23,7 @@ needed from the price to the target, ``target / price - 1``), and two verdicts:
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -164,7 +164,7 @@ def reading_compute(
     payload: dict,
     stated_price: Decimal | None,
     stated_at: datetime | None,
-    crossed: Iterable[str],
+    crossed: Collection[str],
     move_threshold: Decimal,
     invalidated_reason: str | None = None,
     now: datetime,
@@ -190,20 +190,23 @@ def reading_compute(
         "move_since_stated": fraction(move),
     }
     alerts: list[AlertDraft] = []
+    # Each alert is checked against those already raised before its message is
+    # written: most refreshes raise none.
     if move is not None and abs(move) > move_threshold:
-        direction = "up" if move > 0 else "down"
-        alerts.append(
-            AlertDraft(
-                MarketAlertKind.MOVED_BEYOND_THRESHOLD,
-                f"{direction}:{percent(move_threshold)}",
-                move_threshold,
-                f"{quote.symbol} {'rose' if move > 0 else 'fell'} "
-                f"{percent(abs(round(move, 4)))}"
-                f" since it was stated at {stated_text} "
-                f"(threshold {percent(move_threshold)}); {quote.quoted}.",
+        up = move > 0
+        threshold_key = f"{'up' if up else 'down'}:{percent(move_threshold)}"
+        if f"{MarketAlertKind.MOVED_BEYOND_THRESHOLD}:{threshold_key}" not in crossed:
+            alerts.append(
+                AlertDraft(
+                    MarketAlertKind.MOVED_BEYOND_THRESHOLD,
+                    threshold_key,
+                    move_threshold,
+                    f"{quote.symbol} {'rose' if up else 'fell'} "
+                    f"{percent(abs(round(move, 4)))}"
+                    f" since it was stated at {stated_text} "
+                    f"(threshold {percent(move_threshold)}); {quote.quoted}.",
+                )
             )
-        )
-    crossed = crossed if isinstance(crossed, set | frozenset) else set(crossed)
     if kind == MemoryKind.HOLDING:
         _holding_reading(reading, payload, price)
     else:
@@ -218,8 +221,6 @@ def reading_compute(
             invalidated_reason=invalidated_reason,
             now=now,
         )
-    if crossed:
-        alerts = [a for a in alerts if a.crossed_key not in crossed]
     return reading, alerts
 
 
@@ -265,7 +266,7 @@ def _view_reading(
             stance == "bearish" and price <= target
         )
         reached = reached_now or target_key in crossed
-        if reached_now:
+        if reached_now and target_key not in crossed:
             alerts.append(
                 AlertDraft(
                     MarketAlertKind.TARGET_REACHED,

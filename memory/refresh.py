@@ -18,7 +18,9 @@ under its subjects' locks. No quote provider is asked here.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -33,7 +35,7 @@ from django.utils import timezone
 from market.selectors import latest_quotes, prices_at
 
 from .bulk import copy_json, copy_lines, copy_text, scratch_table
-from .ledger import Cause, Draft, Tail, append_drafts
+from .ledger import Cause, Chained, Draft, Tail, chain_drafts, chained_write
 from .models import (
     CauseType,
     EventAction,
@@ -222,21 +224,19 @@ def references_refresh(
         chunks[-1].append(subject_id)
         size += count
 
-    def run(chunk: list[int]) -> RefreshReport:
-        return _refresh_chunk(
-            chunk,
-            filters=(filters, params),
-            quotes=quotes,
-            thresholds=thresholds,
-            cause=cause,
-            now=now,
-        )
-
+    plan = _Plan(
+        filters=filters,
+        params=params,
+        quotes=quotes,
+        thresholds=thresholds,
+        cause=cause,
+        now=now,
+    )
     if connection.in_atomic_block or len(chunks) == 1 or REFRESH_THREADS < 2:
         # Inside a caller's transaction every chunk must share its connection.
-        parts = map(run, chunks)
+        parts = (_refresh_chunk(chunk, plan=plan) for chunk in chunks)
     else:
-        parts = _in_threads(run, chunks)
+        parts = _in_threads(chunks, plan)
     for part in parts:
         report.merge(part)
         if progress:
@@ -245,16 +245,32 @@ def references_refresh(
     return report
 
 
-def _in_threads(run, chunks):
-    """Yield ``run(chunk)`` for each chunk, computed by a few threads.
+@dataclass(frozen=True)
+class _Plan:
+    """What every chunk of one refresh shares: its scope, quotes, policy, cause."""
+
+    filters: str
+    params: dict
+    quotes: dict[int, QuoteFacts]
+    thresholds: dict[int, Decimal]
+    cause: Cause
+    now: datetime
+
+
+def _in_threads(chunks: list[list[int]], plan: _Plan):
+    """Yield each chunk's report, refreshed by a few threads taking turns.
 
     Chunks lock disjoint subjects, each on its thread's own connection and in
-    its own transaction; while one thread waits on PostgreSQL another computes.
+    its own transaction. One thread at a time reads and computes (Python holds
+    one core), while the others write (PostgreSQL works on the other cores):
+    without the turn, the threads fall into step, all computing and then all
+    waiting on the database.
     """
+    turn = threading.Lock()
 
     def job(chunk):
         try:
-            return run(chunk)
+            return _refresh_chunk(chunk, plan=plan, turn=turn)
         finally:
             connection.close()
 
@@ -272,123 +288,138 @@ def _stated_prices(rows, quotes) -> dict[int, tuple]:
 
 
 @transaction.atomic
-def _refresh_chunk(
-    subject_ids: list[int],
-    *,
-    filters: tuple[str, dict],
-    quotes: dict[int, QuoteFacts],
-    thresholds: dict[int, Decimal],
-    cause: Cause,
-    now: datetime,
-) -> RefreshReport:
-    """Refresh the references of some subjects, in one transaction under their locks."""
-    report = RefreshReport()
-    filters, params = filters
+def _refresh_chunk(subject_ids: list[int], *, plan: _Plan, turn=None) -> RefreshReport:
+    """Refresh the references of some subjects, in one transaction under their locks.
+
+    Read and compute while holding ``turn``, then write.
+    """
     with connection.cursor() as cursor:
-        cursor.execute(LOCK_SQL, {"subjects": subject_ids})
-        tails = {
-            row[0]: Tail(tenant_id=row[1], length=row[2], head=row[3] or "")
-            for row in cursor.fetchall()
-            if row[4] is None  # an erased subject's memory is not read again
-        }
-        # Read under the locks: no writer can supersede a memory meanwhile.
-        cursor.execute(
-            ROWS_SQL.format(filters=filters), {**params, "subjects": list(tails)}
-        )
-        rows = cursor.fetchall()
-        report.references += len(rows)
-        stated = _stated_prices(rows, quotes)
-        updates: list[str] = []
-        alerts: list[str] = []
-        drafts: dict[int, list[Draft]] = defaultdict(list)
-        for row in rows:
-            (
-                reference_id,
-                memory_id,
-                subject_id,
-                tenant_id,
-                instrument_id,
-                stated_price,
-                stated_at,
-                crossed,
-                previous,
-                invalidated_reason,
-                kind,
-                payload,
-            ) = row
-            quote = quotes.get(instrument_id)
-            if quote is None:
-                report.without_quote += 1
-                continue
-            report.read += 1
-            fill = None
-            if stated_price is None:
-                found = stated.get(reference_id)
-                if found is not None:
-                    fill = (*found, StatedPriceSource.QUOTE_AT_STATEMENT)
-                elif quote.as_of >= stated_at:
-                    first_after = StatedPriceSource.FIRST_QUOTE_AFTER
-                    fill = (quote.price, quote.as_of, first_after)
-                if fill:
-                    stated_price = fill[0]
-                    report.stated_prices_filled += 1
-            crossed = _json(crossed)
-            reading, raised = reading_compute(
-                kind=kind,
-                quote=quote,
-                payload=_json(payload),
-                stated_price=stated_price,
-                stated_at=stated_at,
-                crossed=crossed,
-                move_threshold=thresholds[tenant_id],
-                invalidated_reason=invalidated_reason,
-                now=now,
+        with turn or contextlib.nullcontext():
+            cursor.execute(LOCK_SQL, {"subjects": subject_ids})
+            tails = {
+                row[0]: Tail(tenant_id=row[1], length=row[2], head=row[3] or "")
+                for row in cursor.fetchall()
+                if row[4] is None  # an erased subject's memory is not read again
+            }
+            # Read under the locks: no writer can supersede a memory meanwhile.
+            cursor.execute(
+                ROWS_SQL.format(filters=plan.filters),
+                {**plan.params, "subjects": list(tails)},
             )
-            reading_text = canonical_text(reading)
-            changed = reading_text != previous
-            if not (changed or raised or fill):
-                continue
-            crossed_text = "\\N"  # unchanged
-            if raised:
-                crossed = crossed + [alert.crossed_key for alert in raised]
-                crossed_text = copy_json(canonical_text(crossed))
-                alerts += [
-                    f"{tenant_id}\t{subject_id}\t{memory_id}\t{reference_id}"
-                    f"\t{alert.kind}\t{copy_text(alert.threshold_key)}"
-                    f"\t{copy_text(alert.message)}\t{quote.price}"
-                    f"\t{copy_text(alert.threshold)}"
-                    for alert in raised
-                ]
-            updates.append(
-                f"{reference_id}\t{quote.price}\t{quote.as_of_text}"
-                f"\t{quote.source_copy}\t{crossed_text}\t{copy_json(reading_text)}\t"
-                + ("\\N\t\\N\t\\N" if fill is None else "\t".join(map(copy_text, fill)))
-            )
-            if changed:
-                report.changed += 1
-                drafts[subject_id].append(
-                    Draft(
-                        memory_id=memory_id,
-                        before=f'{{"reading":{previous}}}',
-                        after=f'{{"reading":{reading_text}}}',
-                        reason=quote.reason,
-                    )
-                )
-        _write_references(cursor, updates, now)
-        report.events += append_drafts(
-            cursor,
-            tails=tails,
-            drafts=drafts,
-            action=EventAction.REFRESH,
-            cause=cause,
-            occurred_at=now,
-        )
-        report.subjects += len(drafts)
-        inserted = _write_alerts(cursor, alerts, now)
+            writes = _compute(cursor.fetchall(), tails, plan)
+        report = writes.report
+        _write_references(cursor, writes.references, plan.now)
+        report.events += chained_write(cursor, writes.events)
+        inserted = _write_alerts(cursor, writes.alerts, plan.now)
     report.alerts += len(inserted)
     for kind in inserted:
         report.alert_kinds[kind] = report.alert_kinds.get(kind, 0) + 1
     return report
+
+
+@dataclass
+class _Writes:
+    """One chunk's writes, ready as COPY lines, and what it did so far."""
+
+    report: RefreshReport
+    references: list[str]
+    events: Chained
+    alerts: list[str]
+
+
+def _compute(rows: list[tuple], tails: dict[int, Tail], plan: _Plan) -> _Writes:
+    """Read each reference against its quote; return what is to be written."""
+    quotes, now = plan.quotes, plan.now
+    report = RefreshReport(references=len(rows))
+    stated = _stated_prices(rows, quotes)
+    updates: list[str] = []
+    alerts: list[str] = []
+    drafts: dict[int, list[Draft]] = defaultdict(list)
+    for row in rows:
+        (
+            reference_id,
+            memory_id,
+            subject_id,
+            tenant_id,
+            instrument_id,
+            stated_price,
+            stated_at,
+            crossed,
+            previous,
+            invalidated_reason,
+            kind,
+            payload,
+        ) = row
+        quote = quotes.get(instrument_id)
+        if quote is None:
+            report.without_quote += 1
+            continue
+        report.read += 1
+        fill = None
+        if stated_price is None:
+            found = stated.get(reference_id)
+            if found is not None:
+                fill = (*found, StatedPriceSource.QUOTE_AT_STATEMENT)
+            elif quote.as_of >= stated_at:
+                first_after = StatedPriceSource.FIRST_QUOTE_AFTER
+                fill = (quote.price, quote.as_of, first_after)
+            if fill:
+                stated_price = fill[0]
+                report.stated_prices_filled += 1
+        crossed = _json(crossed)
+        reading, raised = reading_compute(
+            kind=kind,
+            quote=quote,
+            payload=_json(payload),
+            stated_price=stated_price,
+            stated_at=stated_at,
+            crossed=crossed,
+            move_threshold=plan.thresholds[tenant_id],
+            invalidated_reason=invalidated_reason,
+            now=now,
+        )
+        reading_text = canonical_text(reading)
+        changed = reading_text != previous
+        if not (changed or raised or fill):
+            continue
+        crossed_text = "\\N"  # unchanged
+        if raised:
+            crossed = crossed + [alert.crossed_key for alert in raised]
+            crossed_text = copy_json(canonical_text(crossed))
+            alerts += [
+                f"{tenant_id}\t{subject_id}\t{memory_id}\t{reference_id}"
+                f"\t{alert.kind}\t{copy_text(alert.threshold_key)}"
+                f"\t{copy_text(alert.message)}\t{quote.price}"
+                f"\t{copy_text(alert.threshold)}"
+                for alert in raised
+            ]
+        stated_fields = (
+            "\\N\t\\N\t\\N" if fill is None else "\t".join(map(copy_text, fill))
+        )
+        updates.append(
+            f"{reference_id}\t{quote.price}\t{quote.as_of_text}"
+            f"\t{quote.source_copy}\t{crossed_text}\t{copy_json(reading_text)}"
+            f"\t{stated_fields}"
+        )
+        if changed:
+            report.changed += 1
+            drafts[subject_id].append(
+                Draft(
+                    memory_id,
+                    f'{{"reading":{previous}}}',
+                    f'{{"reading":{reading_text}}}',
+                    quote.reason,
+                )
+            )
+    report.subjects = len(drafts)
+    events = chain_drafts(
+        tails=tails,
+        drafts=drafts,
+        action=EventAction.REFRESH,
+        cause=plan.cause,
+        occurred_at=now,
+    )
+    return _Writes(report=report, references=updates, events=events, alerts=alerts)
 
 
 REFERENCE_UPDATE_COLUMNS = (

@@ -8,12 +8,17 @@ any row the ledger names. The unique index on ``hash`` goes too: (subject,
 sequence) is unique, and the chain makes each hash its own. Events with no cause
 message (most: refreshes, API calls, tasks) stay out of that index.
 
+An event's states are kept as the canonical text its digest covers (``json``,
+which keeps text as written; ``jsonb`` parsed and rewrote it on every append).
+
 A market alert's subject and memory are its reference's, copied: the database
-checks the reference key alone.
+checks the reference key alone, and nothing looks alerts up by memory.
 """
 
 import django.db.models.deletion
 from django.db import migrations, models
+
+import memory.models
 
 GUARDS = """
 CREATE FUNCTION memory_ledger_parent_guard() RETURNS trigger
@@ -126,6 +131,7 @@ class Migration(migrations.Migration):
             name="memory",
             field=models.ForeignKey(
                 db_constraint=False,
+                db_index=False,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="market_alerts",
                 to="memory.memory",
@@ -139,6 +145,16 @@ class Migration(migrations.Migration):
                 fields=["cause_message"],
                 name="event_cause_message",
             ),
+        ),
+        migrations.AlterField(
+            model_name="memoryevent",
+            name="before",
+            field=memory.models.CanonicalJSONField(blank=True, null=True),
+        ),
+        migrations.AlterField(
+            model_name="memoryevent",
+            name="after",
+            field=memory.models.CanonicalJSONField(blank=True, null=True),
         ),
         migrations.RunSQL(GUARDS, DROP_GUARDS),
     ]

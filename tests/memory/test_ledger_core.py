@@ -322,8 +322,8 @@ def tamper(event_id: int, sql: str) -> None:
     ("sql", "problem"),
     [
         (
-            "UPDATE memory_memoryevent SET after = jsonb_set(after, '{text}', "
-            "'\"Holds 2000 AAPL\"') WHERE id = %s",
+            "UPDATE memory_memoryevent SET after = jsonb_set(after::jsonb, '{text}', "
+            "'\"Holds 2000 AAPL\"')::json WHERE id = %s",
             "digest",
         ),
         ("UPDATE memory_memoryevent SET cause_user_id = 99 WHERE id = %s", "hash"),

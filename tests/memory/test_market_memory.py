@@ -21,7 +21,6 @@ from memory.market import (
     reference_freshness,
     references_sync,
 )
-from memory.refresh import references_refresh
 from memory.models import (
     MarketAlert,
     MarketReference,
@@ -29,6 +28,7 @@ from memory.models import (
     MemoryEvent,
     StatedPriceSource,
 )
+from memory.refresh import references_refresh
 from memory.retrieval import memory_search
 from memory.services import memory_policy_set, memory_record, subject_create
 from memory.tasks import market_refresh_task
@@ -485,6 +485,18 @@ def test_the_reading_is_stored_as_the_ledger_reads_it(aapl, subject):
     event = MemoryEvent.objects.get(memory=memory, action="refresh")
     assert stored == ledger.canonical(event.after["reading"]).decode()
     assert stored.startswith('{"as_of":"') and ", " not in stored
+    # And every event keeps, byte for byte, the text its digest covers.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, before::text, after::text FROM memory_memoryevent "
+            "WHERE memory_id = %s",
+            [memory.pk],
+        )
+        rows = cursor.fetchall()
+    assert len(rows) == 2  # created, refreshed
+    for event_id, before, after in rows:
+        event = MemoryEvent.objects.get(pk=event_id)
+        assert event.content_digest == ledger.content_digest_of_texts(before, after)
 
 
 def test_time_travel_shows_the_reading_a_memory_had_then(aapl, subject):
