@@ -53,7 +53,7 @@ STATED_PRICE_LOOKBACK = timedelta(days=7)
 REFRESH_CHUNK = 10_000
 # Chunks refreshed side by side, each on its own connection (outside a caller's
 # transaction only): one computes while another waits on the database.
-REFRESH_THREADS = 2
+REFRESH_THREADS = 3
 
 
 @dataclass
@@ -291,22 +291,23 @@ def _stated_prices(rows, quotes) -> dict[int, tuple]:
 def _refresh_chunk(subject_ids: list[int], *, plan: _Plan, turn=None) -> RefreshReport:
     """Refresh the references of some subjects, in one transaction under their locks.
 
-    Read and compute while holding ``turn``, then write.
+    Compute while holding ``turn``; read and write while other chunks compute.
     """
     with connection.cursor() as cursor:
+        cursor.execute(LOCK_SQL, {"subjects": subject_ids})
+        tails = {
+            row[0]: Tail(tenant_id=row[1], length=row[2], head=row[3] or "")
+            for row in cursor.fetchall()
+            if row[4] is None  # an erased subject's memory is not read again
+        }
+        # Read under the locks: no writer can supersede a memory meanwhile.
+        cursor.execute(
+            ROWS_SQL.format(filters=plan.filters),
+            {**plan.params, "subjects": list(tails)},
+        )
+        rows = cursor.fetchall()
         with turn or contextlib.nullcontext():
-            cursor.execute(LOCK_SQL, {"subjects": subject_ids})
-            tails = {
-                row[0]: Tail(tenant_id=row[1], length=row[2], head=row[3] or "")
-                for row in cursor.fetchall()
-                if row[4] is None  # an erased subject's memory is not read again
-            }
-            # Read under the locks: no writer can supersede a memory meanwhile.
-            cursor.execute(
-                ROWS_SQL.format(filters=plan.filters),
-                {**plan.params, "subjects": list(tails)},
-            )
-            writes = _compute(cursor.fetchall(), tails, plan)
+            writes = _compute(rows, tails, plan)
         report = writes.report
         _write_references(cursor, writes.references, plan.now)
         report.events += chained_write(cursor, writes.events)
