@@ -39,6 +39,8 @@ from market.services import bars_backfill, instruments_ensure, quotes_refresh
 
 from . import ledger
 from .models import (
+    CauseType,
+    EventAction,
     MarketAlert,
     MarketReference,
     Memory,
@@ -153,6 +155,92 @@ def references_sync(
     return list(
         MarketReference.objects.filter(memory_id__in=[m.pk for m in candidates])
     )
+
+
+def references_follow(*, memories: Iterable[Memory]) -> None:
+    """Keep the market references of memories just written in step with them.
+
+    A holding or a view that names an instrument gets its reference, or has it
+    moved to the instrument it names now (its reading of the old one ends, with
+    a ``refresh`` event). Once committed, the active ones are read in the
+    background against the newest stored quote, so what was just said shows its
+    value within moments; the write itself waits on no refresh, and no quote
+    provider is asked. The services call this in their transaction, holding the
+    subject's lock.
+    """
+    memories = [memory for memory in memories if memory.kind in MARKET_KINDS]
+    if not memories:
+        return
+    _references_move(memories)
+    references_sync(memories=memories)
+    active = [m.pk for m in memories if m.status == MemoryStatus.ACTIVE]
+    reference_ids = list(
+        MarketReference.objects.filter(memory_id__in=active).values_list(
+            "pk", flat=True
+        )
+    )
+    if reference_ids:
+        transaction.on_commit(lambda: _read_soon(reference_ids))
+
+
+def _read_soon(reference_ids: list[int]) -> None:
+    from .tasks import references_refresh_task
+
+    try:
+        references_refresh_task.delay(reference_ids=reference_ids)
+    except Exception:
+        # A broker that is down must not fail the write: the next periodic
+        # refresh reads these references.
+        logger.warning("Reading of references %s not queued", reference_ids)
+
+
+def _references_move(memories: list[Memory]) -> None:
+    """Move references to the instrument their memory names now, if it changed."""
+    by_id = {memory.pk: memory for memory in memories}
+    moved = [
+        (reference, symbol)
+        for reference in MarketReference.objects.select_related("instrument")
+        .select_for_update(of=("self",))
+        .filter(memory_id__in=by_id)
+        if (symbol := str(by_id[reference.memory_id].payload.get("instrument") or ""))
+        and symbol.strip().upper() != reference.instrument.symbol
+    ]
+    if not moved:
+        return
+    instruments = instruments_for_symbols(symbol for _, symbol in moved)
+    for reference, symbol in moved:
+        instrument = instruments[symbol.strip().upper()]
+        if reference.reading:
+            ledger.append(
+                subject=ledger.subject_lock(reference.subject_id),
+                entries=[
+                    ledger.Entry(
+                        by_id[reference.memory_id],
+                        EventAction.REFRESH,
+                        {"reading": reference.reading},
+                        {"reading": {}},
+                        f"instrument changed from {reference.instrument.symbol} "
+                        f"to {instrument.symbol}",
+                    )
+                ],
+                cause=ledger.Cause(CauseType.REFRESH, ref="memory changed"),
+            )
+        (price,) = prices_at(
+            [(instrument.pk, reference.stated_at)], lookback=STATED_PRICE_LOOKBACK
+        )
+        reference.instrument = instrument
+        reference.stated_price, reference.stated_price_as_of = price or (None, None)
+        reference.stated_price_source = (
+            StatedPriceSource.QUOTE_AT_STATEMENT if price else StatedPriceSource.PENDING
+        )
+        reference.stated_currency = instrument.currency or "USD"
+        reference.last_price = reference.last_price_as_of = None
+        reference.last_price_source = ""
+        reference.refreshed_at = None
+        reference.crossed = []
+        reference.reading = {}
+        reference.full_clean(exclude=["memory", "subject", "instrument"])
+        reference.save()
 
 
 # --- Policies and freshness ----------------------------------------------------

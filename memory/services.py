@@ -16,6 +16,7 @@ from . import ledger
 from .errors import InvalidMemory, InvalidTransition, NotFound, SubjectErased
 from .indexing import embeddings_prepare, embeddings_queue
 from .ledger import Cause, Entry
+from .market import references_follow
 from .models import (
     EventAction,
     Memory,
@@ -162,6 +163,7 @@ def memory_record(
         ],
         cause=cause,
     )
+    references_follow(memories=[memory])
     return memory
 
 
@@ -255,6 +257,7 @@ def memory_update(
         return current  # nothing changed: no new version, no event
     current.version += 1
     _save_with_event(subject, current, EventAction.UPDATE, before, cause, reason)
+    references_follow(memories=[current])
     return current
 
 
@@ -315,6 +318,7 @@ def memory_supersede(
         ],
         cause=cause,
     )
+    references_follow(memories=[successor])
     return successor
 
 
@@ -410,6 +414,7 @@ def memory_approve(
         0, Entry(current, EventAction.APPROVE, before, _after(current, before))
     )
     ledger.append(subject=subject, entries=entries, cause=cause)
+    references_follow(memories=[current])
     return current
 
 
@@ -472,6 +477,7 @@ def memory_restore(
     current.version += 1
     _full_clean(current)
     _save_with_event(subject, current, action, before, cause, reason)
+    references_follow(memories=[current])
     return current
 
 

@@ -57,11 +57,18 @@ def memory_expiry_sweep_task() -> int:
 
 
 @shared_task(**RETRY)
-def references_refresh_task(instrument_ids: list[int] | None = None) -> dict:
-    """Re-read the references to some instruments (all if None), stored quotes only."""
+def references_refresh_task(
+    instrument_ids: list[int] | None = None, reference_ids: list[int] | None = None
+) -> dict:
+    """Re-read references (to some instruments, or some references; all if neither)
+    against the stored quotes."""
     from .refresh import references_refresh
 
-    return references_refresh(instrument_ids=instrument_ids).as_dict()
+    return references_refresh(
+        instrument_ids=instrument_ids,
+        references=reference_ids,
+        cause_ref="memory changed" if reference_ids is not None else "",
+    ).as_dict()
 
 
 @shared_task(

@@ -17,7 +17,6 @@ from django.utils import timezone
 from .. import ledger
 from ..errors import InvalidMemory
 from ..ledger import Cause
-from ..market import references_sync
 from ..models import Memory, MemorySource, MemoryStatus, Message, MessageRole
 from ..payloads import payload_clean
 from ..services import (
@@ -129,13 +128,6 @@ def message_extract(
                 error.message,
             )
     _mark_extracted(message)
-    # The holdings and views just recorded that name an instrument get a reference.
-    references_sync(
-        memories=Memory.objects.filter(
-            pk__in=[pk for action, pk in report.applied if action != "retract"]
-            + report.proposed
-        )
-    )
     if consolidate and (report.applied or report.proposed):
         from ..tasks import subject_summary_refresh
 

@@ -33,6 +33,7 @@ from memory.ledger import Cause
 from memory.models import (
     Conversation,
     EventAction,
+    MarketReference,
     Memory,
     MemoryEvent,
     MemoryStatus,
@@ -126,6 +127,10 @@ def rich_history(subject):
     Memory.objects.filter(pk=holding.pk).update(
         embedding=[0.1] * settings.MEMORY_EMBEDDING_DIMENSIONS
     )
+    # What a market reading says of the person goes too.
+    MarketReference.objects.filter(memory=holding).update(
+        reading={"note": "Zanzibar fund value"}
+    )
     subject_summary_consolidate(subject=subject)
     return conversation
 
@@ -158,6 +163,7 @@ def leaks(secret: str) -> list[str]:
 def test_erasure_leaves_no_content_anywhere_and_the_chain_still_verifies(subject):
     rich_history(subject)
     assert "memory_memory.search_vector" in leaks("zanzibar")
+    assert "memory_marketreference.reading" in leaks("zanzibar")
     assert "memory_memoryevent.after" in leaks("quixote")
     assert "memory_message.external_id" in leaks("crm-77331")
     assert "memory_subject.summary" in leaks("zanzibar")

@@ -132,6 +132,67 @@ def test_without_a_quote_then_the_first_quote_after_is_used_and_said(aapl, subje
     assert reading(memory)["stated_price"] == "130.00"
 
 
+def test_a_holding_recorded_by_hand_gets_its_reference_and_is_read_once_committed(
+    aapl, subject, django_capture_on_commit_callbacks
+):
+    store_quote("AAPL", "100", STATED)
+    store_quote("AAPL", "104", datetime.now(UTC) - timedelta(minutes=1))
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        memory = memory_record(
+            subject=subject,
+            kind="holding",
+            text="Holds 10 AAPL",
+            payload={"instrument": "AAPL", "quantity": 10},
+            cause=Cause.user(7),
+            valid_from=STATED,
+        )
+        # The write itself waits on no refresh.
+        assert reading(memory) == {}
+
+    assert len(callbacks) == 1
+    assert reference(memory).stated_price == Decimal("100")
+    assert reading(memory)["price"] == "104.00"
+    assert reading(memory)["market_value"] == "1040.00"
+    event = MemoryEvent.objects.get(memory=memory, action="refresh")
+    assert event.cause_ref == "memory changed"
+
+
+def test_correcting_a_holding_s_instrument_moves_its_reference(
+    aapl, tsla, subject, django_capture_on_commit_callbacks
+):
+    from memory.services import memory_update
+
+    store_quote("AAPL", "100", STATED)
+    store_quote("TSLA", "200", STATED)
+    memory = holding(subject, quantity=2)
+    store_quote("AAPL", "110", OPEN)
+    refresh()
+    assert reading(memory)["instrument"] == "AAPL"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        memory_update(
+            memory=memory,
+            payload={"instrument": "TSLA", "quantity": 2},
+            text="Holds 2 TSLA",
+            cause=Cause.user(7),
+        )
+
+    moved = reference(memory)
+    assert moved.instrument.symbol == "TSLA"
+    assert moved.stated_price == Decimal("200")
+    assert moved.crossed == [] or all("TSLA" not in key for key in moved.crossed)
+    # The AAPL reading ended with its own event; the TSLA one followed.
+    refreshes = list(
+        MemoryEvent.objects.filter(memory=memory, action="refresh").order_by("sequence")
+    )
+    ended = [e for e in refreshes if e.after == {"reading": {}}]
+    assert len(ended) == 1 and "from AAPL to TSLA" in ended[0].reason
+    assert reading(memory)["instrument"] == "TSLA"
+    assert reading(memory)["price"] == "200.00"
+    assert ledger.chain_verify(subject).ok
+
+
 def test_extraction_gives_a_stated_holding_its_reference(aapl, subject):
     store_quote("AAPL", "180", datetime.now(UTC) - timedelta(minutes=1))
     conversation = conversation_start(subject=subject)
@@ -530,7 +591,7 @@ def test_a_superseded_memory_keeps_its_last_reading(aapl, subject):
     memory = holding(subject, quantity=1)
     store_quote("AAPL", "101", OPEN)
     refresh()
-    memory_supersede(
+    successor = memory_supersede(
         memory=memory,
         text="Holds 2 AAPL",
         payload={"instrument": "AAPL", "quantity": 2},
@@ -538,8 +599,11 @@ def test_a_superseded_memory_keeps_its_last_reading(aapl, subject):
     )
     store_quote("AAPL", "130", OPEN + timedelta(hours=1))
     report = refresh(now=OPEN + timedelta(hours=1))
-    assert report.read == 0
+    # Only the successor, which holds its own reference, is read again.
+    assert report.read == 1
     assert reading(memory)["price"] == "101.00"
+    assert reading(successor)["price"] == "130.00"
+    assert reading(successor)["market_value"] == "260.00"
 
 
 # --- On read --------------------------------------------------------------------
