@@ -23,10 +23,9 @@ from .bulk import (
     copy_instances,
     copy_json,
     copy_lines,
-    copy_rows,
     copy_text,
     next_ids,
-    scratch_table,
+    scratch_fill,
 )
 from .models import CauseType, Memory, MemoryEvent, Subject, canonical_text
 
@@ -380,9 +379,13 @@ def chained_write(cursor, chained: Chained) -> int:
     if not chained.lines:
         return 0
     copy_lines(cursor, MemoryEvent._meta.db_table, EVENT_COLUMNS, chained.lines)
-    scratch_table(cursor, "ledger_tail", "id bigint, length bigint, head text")
-    copy_rows(cursor, "ledger_tail", ("id", "length", "head"), chained.tails)
-    cursor.execute("ANALYZE ledger_tail")
+    scratch_fill(
+        cursor,
+        "ledger_tail",
+        "id bigint, length bigint, head text",
+        ("id", "length", "head"),
+        [f"{pk}\t{length}\t{head}" for pk, length, head in chained.tails],
+    )
     cursor.execute(
         "UPDATE memory_subject s SET ledger_length = v.length, ledger_head = v.head "
         "FROM ledger_tail v WHERE s.id = v.id"

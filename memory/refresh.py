@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from market.selectors import latest_quotes, prices_at
 
-from .bulk import copy_json, copy_lines, copy_text, scratch_table
+from .bulk import copy_json, copy_text, scratch_fill
 from .ledger import Cause, Chained, Draft, Tail, chain_drafts, chained_write
 from .models import (
     CauseType,
@@ -436,14 +436,14 @@ def _write_references(cursor, lines: list[str], now: datetime) -> None:
     """Give each changed reference its quote, reading, alerts raised, stated price."""
     if not lines:
         return
-    scratch_table(
+    scratch_fill(
         cursor,
         "refresh_reference",
         "id bigint, price numeric, as_of timestamptz, source text, crossed jsonb, "
         "reading json, stated numeric, stated_as_of timestamptz, stated_source text",
+        REFERENCE_UPDATE_COLUMNS,
+        lines,
     )
-    copy_lines(cursor, "refresh_reference", REFERENCE_UPDATE_COLUMNS, lines)
-    cursor.execute("ANALYZE refresh_reference (id)")
     cursor.execute(
         """
         UPDATE memory_marketreference r SET
@@ -478,15 +478,15 @@ def _write_alerts(cursor, alerts: list[str], now: datetime) -> list[str]:
     """Insert the alerts; the unique constraint makes a second raise a no-op."""
     if not alerts:
         return []
-    scratch_table(
+    scratch_fill(
         cursor,
         "refresh_alert",
         "tenant_id bigint, subject_id bigint, memory_id bigint, "
         "reference_id bigint, kind text, threshold_key text, message text, "
         "price numeric, threshold numeric",
+        ALERT_COLUMNS,
+        alerts,
     )
-    copy_lines(cursor, "refresh_alert", ALERT_COLUMNS, alerts)
-    cursor.execute("ANALYZE refresh_alert (reference_id)")
     cursor.execute(
         f"""
         INSERT INTO memory_marketalert ({", ".join(ALERT_COLUMNS)}, created_at)
