@@ -46,13 +46,6 @@ def copy_lines(cursor, table: str, columns: Iterable[str], lines: list[str]) -> 
             copy.write("\n".join(lines[start : start + 5000]) + "\n")
 
 
-def copy_rows(
-    cursor, table: str, columns: Iterable[str], rows: Iterable[tuple]
-) -> None:
-    """COPY rows of Python values into a table."""
-    copy_lines(cursor, table, columns, ["\t".join(map(copy_text, r)) for r in rows])
-
-
 # Scratch tables this large are analysed before they are joined.
 SCRATCH_ANALYZE_FROM = 1000
 

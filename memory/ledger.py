@@ -273,7 +273,7 @@ def append(
 
 
 class Draft(NamedTuple):
-    """An event for ``append_drafts``: its states already canonical JSON text."""
+    """An event for ``chain_drafts``: its states already canonical JSON text."""
 
     memory_id: int | None
     before: str | None
@@ -391,15 +391,6 @@ def chained_write(cursor, chained: Chained) -> int:
         "FROM ledger_tail v WHERE s.id = v.id"
     )
     return len(chained.lines)
-
-
-def append_drafts(cursor, *, tails: dict[int, Tail], **chain) -> int:
-    """Append events of one action and cause to many locked subjects' chains.
-
-    ``chain_drafts`` then ``chained_write``, for callers with nothing to do
-    between the two.
-    """
-    return chained_write(cursor, chain_drafts(tails=tails, **chain))
 
 
 @dataclass

@@ -467,6 +467,26 @@ def test_the_header_hash_is_the_sha256_of_the_canonical_header(
     )
 
 
+def append_refresh_drafts(drafts: dict, *, cause: Cause) -> int:
+    """Chain and write refresh drafts under their subjects' locks, as a refresh does."""
+    with transaction.atomic():
+        tails = {}
+        for subject_id in drafts:
+            locked = ledger.subject_lock(subject_id)
+            tails[subject_id] = ledger.Tail(
+                locked.tenant_id, locked.ledger_length, locked.ledger_head
+            )
+        chained = ledger.chain_drafts(
+            tails=tails,
+            drafts=drafts,
+            action=EventAction.REFRESH,
+            cause=cause,
+            occurred_at=timezone.now(),
+        )
+        with connection.cursor() as cursor:
+            return ledger.chained_write(cursor, chained)
+
+
 def test_batch_appends_chain_like_single_appends_across_subjects(subject):
     other = subject_create(tenant_id=1, kind="client")
     first, second = holding(subject), holding(other)
@@ -486,21 +506,7 @@ def test_batch_appends_chain_like_single_appends_across_subjects(subject):
         ],
         other.pk: [ledger.Draft(second.pk, None, '{"reading":{}}', "tab\there")],
     }
-    with transaction.atomic():
-        tails = {}
-        for locked in (ledger.subject_lock(subject.pk), ledger.subject_lock(other.pk)):
-            tails[locked.pk] = ledger.Tail(
-                locked.tenant_id, locked.ledger_length, locked.ledger_head
-            )
-        with connection.cursor() as cursor:
-            written = ledger.append_drafts(
-                cursor,
-                tails=tails,
-                drafts=drafts,
-                action=EventAction.REFRESH,
-                cause=Cause.task("batch-test"),
-                occurred_at=timezone.now(),
-            )
+    written = append_refresh_drafts(drafts, cause=Cause.task("batch-test"))
 
     assert written == 3
     events = list(MemoryEvent.objects.filter(memory=first, action="refresh"))
@@ -546,18 +552,10 @@ def test_the_database_refuses_to_delete_a_row_the_ledger_names(subject, table):
 
 def test_a_refresh_event_is_not_a_version_to_restore(subject):
     memory = holding(subject)
-    with transaction.atomic():
-        locked = ledger.subject_lock(subject.pk)
-        tails = {locked.pk: ledger.Tail(1, locked.ledger_length, locked.ledger_head)}
-        with connection.cursor() as cursor:
-            ledger.append_drafts(
-                cursor,
-                tails=tails,
-                drafts={subject.pk: [ledger.Draft(memory.pk, None, '{"reading":{}}')]},
-                action=EventAction.REFRESH,
-                cause=Cause.task("t"),
-                occurred_at=timezone.now(),
-            )
+    append_refresh_drafts(
+        {subject.pk: [ledger.Draft(memory.pk, None, '{"reading":{}}')]},
+        cause=Cause.task("t"),
+    )
     refresh_event = MemoryEvent.objects.get(memory=memory, action="refresh")
 
     with pytest.raises(InvalidTransition, match="market reading"):
