@@ -114,6 +114,17 @@ GROUP BY r.subject_id, r.tenant_id, r.instrument_id
 ORDER BY r.subject_id
 """
 
+# Every statement of a chunk joins its few thousand rows to the big tables by key:
+# probing an index per row is the right plan at any table size, where hashing or
+# merging would read a whole table per chunk (the planner, seeing unanalysed
+# scratch tables, may choose that). No parallel workers either: the chunks
+# themselves run side by side.
+PLAN_SQL = """
+SET LOCAL enable_hashjoin = off;
+SET LOCAL enable_mergejoin = off;
+SET LOCAL max_parallel_workers_per_gather = 0
+"""
+
 LOCK_SQL = """
 SELECT id, tenant_id, ledger_length, ledger_head, erased_at
 FROM memory_subject WHERE id = ANY(%(subjects)s) ORDER BY id FOR UPDATE
@@ -290,6 +301,7 @@ def _refresh_chunk(subject_ids: list[int], *, plan: _Plan, turn=None) -> Refresh
     Compute while holding ``turn``; read and write while other chunks compute.
     """
     with connection.cursor() as cursor:
+        cursor.execute(PLAN_SQL)
         cursor.execute(LOCK_SQL, {"subjects": subject_ids})
         tails = {
             row[0]: Tail(tenant_id=row[1], length=row[2], head=row[3] or "")
@@ -475,7 +487,8 @@ ALERT_COLUMNS = (
 
 
 def _write_alerts(cursor, alerts: list[str], now: datetime) -> list[str]:
-    """Insert the alerts; the unique constraint makes a second raise a no-op."""
+    """Insert the alerts, return their kinds; the unique constraint makes a
+    second raise a no-op."""
     if not alerts:
         return []
     scratch_fill(
