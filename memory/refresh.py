@@ -105,13 +105,17 @@ def _ids(values: Iterable | None) -> list[int] | None:
     return sorted({value if isinstance(value, int) else value.pk for value in values})
 
 
-SCOPE_SQL = """
-SELECT r.subject_id, r.tenant_id, r.instrument_id, count(*)
-FROM memory_marketreference r
-JOIN memory_memory m ON m.id = r.memory_id
-WHERE m.status = 'active' {filters}
-GROUP BY r.subject_id, r.tenant_id, r.instrument_id
-ORDER BY r.subject_id
+# A refresh's scope: its subjects, with how many references each (to cut chunks),
+# and the instruments named (for their quotes). Superseded memories' references
+# count here too; reading them is left out, under the subjects' locks.
+SUBJECTS_SQL = """
+SELECT r.subject_id, r.tenant_id, count(*)
+FROM memory_marketreference r WHERE TRUE {filters}
+GROUP BY r.subject_id, r.tenant_id ORDER BY r.subject_id
+"""
+
+INSTRUMENTS_SQL = """
+SELECT DISTINCT r.instrument_id FROM memory_marketreference r WHERE TRUE {filters}
 """
 
 # Every statement of a chunk joins its few thousand rows to the big tables by key:
@@ -194,16 +198,13 @@ def references_refresh(
     report = RefreshReport()
     filters, params = _filters(_ids(references), _ids(instrument_ids), tenant_id)
     with connection.cursor() as cursor:
-        cursor.execute(SCOPE_SQL.format(filters=filters), params)
-        scope = cursor.fetchall()
-    if not scope:
-        return report
-    per_subject: dict[int, int] = defaultdict(int)
-    tenants, instruments = set(), set()
-    for subject_id, tenant, instrument_id, count in scope:
-        per_subject[subject_id] += count
-        tenants.add(tenant)
-        instruments.add(instrument_id)
+        cursor.execute(SUBJECTS_SQL.format(filters=filters), params)
+        per_subject = cursor.fetchall()
+        if not per_subject:
+            return report
+        cursor.execute(INSTRUMENTS_SQL.format(filters=filters), params)
+        instruments = [row[0] for row in cursor.fetchall()]
+    tenants = {tenant for _, tenant, _ in per_subject}
     quotes = {
         quote.instrument_id: QuoteFacts.of(
             symbol=quote.instrument.symbol,
@@ -224,7 +225,7 @@ def references_refresh(
     report.instruments = len(instruments)
     chunks: list[list[int]] = [[]]
     size = 0
-    for subject_id, count in per_subject.items():
+    for subject_id, _, count in per_subject:
         if size >= REFRESH_CHUNK:
             chunks.append([])
             size = 0
