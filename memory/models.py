@@ -637,8 +637,11 @@ class MarketAlert(models.Model):
     """A threshold a memory's reading crossed: raised once, acknowledged by a user."""
 
     tenant_id = models.BigIntegerField()
-    # Subject and memory are the reference's own, copied for filtering: the
-    # database checks the reference key alone (one lookup per alert, not three).
+    # Subject and memory are the reference's own, copied for filtering. Only a
+    # refresh raises alerts, for references it holds under their subjects'
+    # locks: the database checks no key per alert (a lookup and a row lock each,
+    # a sixth of a refresh), and refuses instead to delete a reference an alert
+    # names (migration 0010).
     subject = models.ForeignKey(
         Subject,
         on_delete=models.PROTECT,
@@ -657,6 +660,7 @@ class MarketAlert(models.Model):
         MarketReference,
         on_delete=models.PROTECT,
         related_name="alerts",
+        db_constraint=False,
         db_index=False,
     )
     kind = models.CharField(max_length=40, choices=MarketAlertKind.choices)

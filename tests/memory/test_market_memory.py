@@ -452,6 +452,32 @@ def test_alerts_are_unique_per_reference_kind_and_threshold(aapl, subject):
         )
 
 
+def test_the_database_refuses_to_delete_a_reference_an_alert_names(aapl, tsla, subject):
+    from django.db import IntegrityError, transaction
+
+    store_quote("AAPL", "100", STATED)
+    alerted, quiet = holding(subject, quantity=1), view(subject, stance="neutral")
+    store_quote("AAPL", "120", OPEN)
+    refresh()
+    alert = MarketAlert.objects.get(memory=alerted)
+    assert not MarketAlert.objects.filter(memory=quiet).exists()
+
+    with pytest.raises(IntegrityError, match="market alerts name reference"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM memory_marketreference WHERE id = %s",
+                [alert.reference_id],
+            )
+    assert MarketReference.objects.filter(pk=alert.reference_id).exists()
+    # A reference no alert names can go (an erasure deletes alerts first).
+    assert reference(quiet).alerts.count() == 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM memory_marketreference WHERE id = %s", [reference(quiet).pk]
+        )
+    assert not MarketReference.objects.filter(memory=quiet).exists()
+
+
 # --- Ledger --------------------------------------------------------------------
 
 
