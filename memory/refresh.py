@@ -288,11 +288,12 @@ def _in_threads(chunks: list[list[int]], plan: _Plan):
 
 def _stated_prices(rows, quotes) -> dict[int, tuple]:
     """Find the price when it was stated for each reference still without one."""
-    pending = [row for row in rows if row[5] is None and row[4] in quotes]
-    found = prices_at(
-        [(row[4], row[6]) for row in pending], lookback=STATED_PRICE_LOOKBACK
-    )
-    return {row[0]: price for row, price in zip(pending, found, strict=True)}
+    pending: dict[int, tuple[int, datetime]] = {}
+    for reference_id, _, _, _, instrument_id, stated_price, stated_at, *_ in rows:
+        if stated_price is None and instrument_id in quotes:
+            pending[reference_id] = (instrument_id, stated_at)
+    found = prices_at(list(pending.values()), lookback=STATED_PRICE_LOOKBACK)
+    return dict(zip(pending, found, strict=True))
 
 
 @transaction.atomic
