@@ -123,11 +123,35 @@ SELECT DISTINCT r.instrument_id FROM memory_marketreference r WHERE TRUE {filter
 # merging would read a whole table per chunk (the planner, seeing unanalysed
 # scratch tables, may choose that). No parallel workers either: the chunks
 # themselves run side by side.
-PLAN_SQL = """
-SET LOCAL enable_hashjoin = off;
-SET LOCAL enable_mergejoin = off;
-SET LOCAL max_parallel_workers_per_gather = 0
-"""
+CHUNK_SETTINGS = {
+    "enable_hashjoin": "off",
+    "enable_mergejoin": "off",
+    "max_parallel_workers_per_gather": "0",
+}
+
+
+@contextlib.contextmanager
+def _chunk_settings(cursor):
+    """Plan a chunk's statements with ``CHUNK_SETTINGS``, then put back the caller's.
+
+    Set for the transaction (``set_config(..., true)``): a chunk of its own ends
+    with them; one inside a caller's transaction (a refresh on read) puts back
+    what its caller had, or they would outlast it until that transaction ends.
+    """
+    names = list(CHUNK_SETTINGS)
+    cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
+    before = dict(zip(names, cursor.fetchone(), strict=True))
+    _settings_apply(cursor, CHUNK_SETTINGS)
+    yield
+    _settings_apply(cursor, before)
+
+
+def _settings_apply(cursor, settings: dict[str, str]) -> None:
+    cursor.execute(
+        "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(settings)),
+        [part for pair in settings.items() for part in pair],
+    )
+
 
 LOCK_SQL = """
 SELECT id, tenant_id, ledger_length, ledger_head, erased_at
@@ -302,8 +326,7 @@ def _refresh_chunk(subject_ids: list[int], *, plan: _Plan, turn=None) -> Refresh
 
     Compute while holding ``turn``; read and write while other chunks compute.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(PLAN_SQL)
+    with connection.cursor() as cursor, _chunk_settings(cursor):
         cursor.execute(LOCK_SQL, {"subjects": subject_ids})
         tails = {
             row[0]: Tail(tenant_id=row[1], length=row[2], head=row[3] or "")

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from market import services as market_services
 from market.models import ProviderHealth, Quote
@@ -534,6 +534,26 @@ def test_refreshing_twice_with_the_same_quotes_appends_nothing(aapl, subject):
     assert first.events == 1
     assert second.events == 0 and second.changed == 0 and second.read == 1
     assert MemoryEvent.objects.count() == count
+
+
+def test_a_refresh_inside_a_transaction_gives_back_its_planner_settings(aapl, subject):
+    """A chunk plans its joins as probes; its caller's transaction plans as before."""
+    store_quote("AAPL", "100", STATED)
+    holding(subject, quantity=1)
+    store_quote("AAPL", "101", OPEN)
+
+    def settings(cursor):
+        cursor.execute(
+            "SELECT current_setting('enable_hashjoin'), "
+            "current_setting('max_parallel_workers_per_gather')"
+        )
+        return cursor.fetchone()
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 3")
+        before = settings(cursor)
+        assert refresh().events == 1
+        assert settings(cursor) == before == ("on", "3")
 
 
 def test_a_refresh_leaves_the_memory_row_itself_untouched(aapl, subject):
