@@ -19,6 +19,7 @@ under its subjects' locks. No quote provider is asked here.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import threading
 import time
@@ -199,6 +200,28 @@ def _json(value):
     return json.loads(value) if isinstance(value, str) else value
 
 
+@contextlib.contextmanager
+def _collector_paused():
+    """Pause Python's cycle collector for a refresh, then let it run again.
+
+    A refresh allocates millions of small tuples, dicts and strings, none in a
+    cycle: reference counting frees them. The collector, triggered every few
+    hundred allocations, ran some 370 times per 100,000 references, walking
+    the objects the process holds each time (7 % of a refresh, more in a
+    process holding more). Collection is process-wide: it is only turned back
+    on if it was on, and a concurrent refresh ending first turns it on early
+    (which costs time, not memory).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@_collector_paused()
 def references_refresh(
     *,
     references: Iterable[MarketReference | int] | None = None,

@@ -536,6 +536,28 @@ def test_refreshing_twice_with_the_same_quotes_appends_nothing(aapl, subject):
     assert MemoryEvent.objects.count() == count
 
 
+def test_a_refresh_pauses_the_cycle_collector_and_leaves_it_as_it_found_it(
+    aapl, subject
+):
+    import gc
+
+    store_quote("AAPL", "100", STATED)
+    holding(subject, quantity=1)
+    store_quote("AAPL", "101", OPEN)
+    during = []
+
+    refresh(progress=lambda report: during.append(gc.isenabled()))
+
+    assert during == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        store_quote("AAPL", "102", OPEN + timedelta(minutes=5))
+        assert refresh(now=OPEN + timedelta(minutes=5)).events == 1
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_a_refresh_inside_a_transaction_gives_back_its_planner_settings(aapl, subject):
     """A chunk plans its joins as probes; its caller's transaction plans as before."""
     store_quote("AAPL", "100", STATED)
