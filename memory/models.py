@@ -623,6 +623,15 @@ class MarketReference(models.Model):
     reading = CanonicalJSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        indexes = [
+            # A firm's refresh finds its subjects without reading every firm's
+            # references.
+            models.Index(
+                fields=["tenant_id", "subject"], name="reference_tenant_subject"
+            )
+        ]
+
     def __str__(self):
         return f"Market reference of memory #{self.memory_id}"
 

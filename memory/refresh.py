@@ -106,17 +106,13 @@ def _ids(values: Iterable | None) -> list[int] | None:
     return sorted({value if isinstance(value, int) else value.pk for value in values})
 
 
-# A refresh's scope: its subjects, with how many references each (to cut chunks),
-# and the instruments named (for their quotes). Superseded memories' references
-# count here too; reading them is left out, under the subjects' locks.
+# A refresh's scope: its subjects, with how many references each (to cut chunks).
+# Superseded memories' references count here too; reading them is left out, under
+# the subjects' locks.
 SUBJECTS_SQL = """
 SELECT r.subject_id, r.tenant_id, count(*)
 FROM memory_marketreference r WHERE TRUE {filters}
 GROUP BY r.subject_id, r.tenant_id ORDER BY r.subject_id
-"""
-
-INSTRUMENTS_SQL = """
-SELECT DISTINCT r.instrument_id FROM memory_marketreference r WHERE TRUE {filters}
 """
 
 # Every statement of a chunk joins its few thousand rows to the big tables by key:
@@ -233,12 +229,12 @@ def references_refresh(
 ) -> RefreshReport:
     """Re-read active memories' references against the newest stored quotes.
 
-    Set-based: the newest quote of every instrument involved is loaded in one
-    query and serves all its references; references, ledger events, alerts and
-    the subjects' chain tails are written in a few statements per chunk of
-    subjects, each chunk in its own transaction under its subjects' locks. A
-    memory whose reading did not change gets no event, so refreshing twice with
-    the same quotes appends nothing. Never asks a quote provider.
+    Set-based: the newest quote of each instrument is loaded once, by the first
+    chunk that names it, and serves all its references; references, ledger
+    events, alerts and the subjects' chain tails are written in a few statements
+    per chunk of subjects, each chunk in its own transaction under its subjects'
+    locks. A memory whose reading did not change gets no event, so refreshing
+    twice with the same quotes appends nothing. Never asks a quote provider.
     """
     started = time.perf_counter()
     now = now or timezone.now()
@@ -247,21 +243,9 @@ def references_refresh(
     with connection.cursor() as cursor:
         cursor.execute(SUBJECTS_SQL.format(filters=filters), params)
         per_subject = cursor.fetchall()
-        if not per_subject:
-            return report
-        cursor.execute(INSTRUMENTS_SQL.format(filters=filters), params)
-        instruments = [row[0] for row in cursor.fetchall()]
+    if not per_subject:
+        return report
     tenants = {tenant for _, tenant, _ in per_subject}
-    quotes = {
-        quote.instrument_id: QuoteFacts.of(
-            symbol=quote.instrument.symbol,
-            price=quote.price,
-            currency=quote.currency,
-            as_of=quote.as_of,
-            source=quote.source,
-        )
-        for quote in latest_quotes(instrument_ids=instruments).values()
-    }
     thresholds = {
         tenant: Decimal(policy.move_threshold)
         for tenant, policy in policies_for(tenants).items()
@@ -269,7 +253,6 @@ def references_refresh(
     cause = Cause(
         CauseType.REFRESH, ref=cause_ref or f"market-refresh {now:%Y-%m-%dT%H:%M:%SZ}"
     )
-    report.instruments = len(instruments)
     chunks: list[list[int]] = [[]]
     size = 0
     for subject_id, _, count in per_subject:
@@ -282,7 +265,7 @@ def references_refresh(
     plan = _Plan(
         filters=filters,
         params=params,
-        quotes=quotes,
+        quotes=_QuoteBook(),
         thresholds=thresholds,
         cause=cause,
         now=now,
@@ -294,10 +277,50 @@ def references_refresh(
         parts = _in_threads(chunks, plan)
     for part in parts:
         report.merge(part)
+        report.instruments = plan.quotes.instruments
         if progress:
             progress(report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+class _QuoteBook:
+    """The newest stored quote of each instrument, loaded as chunks name them.
+
+    One refresh loads each instrument's quote once (one query per chunk that
+    names instruments not seen before), and every reference to it, in every
+    chunk, is read against that one quote.
+    """
+
+    def __init__(self) -> None:
+        self._facts: dict[int, QuoteFacts | None] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def instruments(self) -> int:
+        """How many instruments were named (with a quote or not)."""
+        return len(self._facts)
+
+    def of(self, instrument_ids: set[int]) -> dict[int, QuoteFacts]:
+        """Return the quotes of these instruments that have one."""
+        with self._lock:
+            missing = instrument_ids - self._facts.keys()
+            if missing:
+                self._facts.update(dict.fromkeys(missing))
+                for quote in latest_quotes(instrument_ids=missing).values():
+                    self._facts[quote.instrument_id] = QuoteFacts.of(
+                        symbol=quote.instrument.symbol,
+                        price=quote.price,
+                        currency=quote.currency,
+                        as_of=quote.as_of,
+                        source=quote.source,
+                    )
+            facts = self._facts
+            return {
+                instrument_id: facts[instrument_id]
+                for instrument_id in instrument_ids
+                if facts[instrument_id] is not None
+            }
 
 
 @dataclass(frozen=True)
@@ -306,7 +329,7 @@ class _Plan:
 
     filters: str
     params: dict
-    quotes: dict[int, QuoteFacts]
+    quotes: _QuoteBook
     thresholds: dict[int, Decimal]
     cause: Cause
     now: datetime
@@ -362,8 +385,9 @@ def _refresh_chunk(subject_ids: list[int], *, plan: _Plan, turn=None) -> Refresh
             {**plan.params, "subjects": list(tails)},
         )
         rows = cursor.fetchall()
+        quotes = plan.quotes.of({row[4] for row in rows})
         with turn or contextlib.nullcontext():
-            writes = _compute(rows, tails, plan)
+            writes = _compute(rows, tails, plan, quotes)
         report = writes.report
         _write_references(cursor, writes.references, plan.now)
         report.events += chained_write(cursor, writes.events)
@@ -384,9 +408,14 @@ class _Writes:
     alerts: list[str]
 
 
-def _compute(rows: list[tuple], tails: dict[int, Tail], plan: _Plan) -> _Writes:
+def _compute(
+    rows: list[tuple],
+    tails: dict[int, Tail],
+    plan: _Plan,
+    quotes: dict[int, QuoteFacts],
+) -> _Writes:
     """Read each reference against its quote; return what is to be written."""
-    quotes, now = plan.quotes, plan.now
+    now = plan.now
     report = RefreshReport(references=len(rows))
     stated = _stated_prices(rows, quotes)
     updates: list[str] = []

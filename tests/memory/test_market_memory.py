@@ -874,3 +874,26 @@ def test_a_refresh_in_chunks_on_threads_commits_each_chunk_and_every_chain(
     assert report.read == 10 and report.events == 10 and report.subjects == 5
     assert all(ledger.chain_verify(subject).ok for subject in subjects)
     assert refresh(now=OPEN + timedelta(minutes=1)).events == 0
+
+
+def test_every_chunk_reads_an_instrument_against_the_same_quote(monkeypatch, aapl):
+    """A quote stored while a refresh runs waits for the next refresh."""
+    from memory import refresh as refresh_module
+
+    monkeypatch.setattr(refresh_module, "REFRESH_CHUNK", 1)
+    subjects = [subject_create(tenant_id=1, kind="client") for _ in range(3)]
+    store_quote("AAPL", "100", STATED)
+    memories = [holding(subject, quantity=1) for subject in subjects]
+    store_quote("AAPL", "103", OPEN)
+    stored_midway = []
+
+    def progress(report):
+        if not stored_midway:  # after the first chunk, before the others
+            store_quote("AAPL", "150", OPEN + timedelta(seconds=1))
+            stored_midway.append(report.read)
+
+    report = refresh(progress=progress)
+
+    assert stored_midway == [1] and report.read == 3 and report.instruments == 1
+    assert [reading(memory)["price"] for memory in memories] == ["103.00"] * 3
+    assert refresh(now=OPEN + timedelta(minutes=1)).changed == 3
