@@ -1,7 +1,8 @@
 """Market refresh throughput: 100,000 references over 500 instruments, one pass.
 
-The memories, references and quotes are bulk-created (the benchmark measures the
-refresh, not the service path that records memories). Then one
+The memories, references and quotes (each instrument's newest behind a week of
+older ones) are bulk-created (the benchmark measures the refresh, not the
+service path that records memories). Then one
 ``references_refresh`` reads every reference against the stored quotes, writing
 readings, references, one ``refresh`` ledger event per memory and the alerts, all
 committed; a second pass with the same quotes must append nothing.
@@ -23,6 +24,8 @@ from bench.progress import logger
 REFERENCES = 100_000
 INSTRUMENTS = 500
 PER_SUBJECT = 20
+# A week of quotes every 15 minutes behind each instrument's newest.
+QUOTE_HISTORY = 7 * 96
 TARGET_PER_S = 20_000
 TENANT_BASE = 8_000_000_000_100
 CHECKED_CHAINS = 50
@@ -53,7 +56,7 @@ def _instruments(count: int) -> list:
 
 def _dataset(references: int, instruments: list, rng: random.Random):
     """Create subjects, memories, references, and one fresh quote per instrument."""
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from market.models import Quote
@@ -79,6 +82,22 @@ def _dataset(references: int, instruments: list, rng: random.Random):
             )
             for instrument in instruments
         )
+        # Quotes are kept: behind each newest quote, the history a worker storing
+        # quotes every 15 minutes leaves, which the refresh must not read.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                INSERT INTO market_quote
+                    (instrument_id, price, currency, as_of, source, fetched_at)
+                SELECT q.instrument_id, q.price, q.currency,
+                       q.as_of - step * interval '15 minutes', q.source,
+                       q.fetched_at - step * interval '15 minutes'
+                FROM market_quote q, generate_series(1, %s) AS step
+                WHERE q.fetched_at = %s AND q.instrument_id = ANY(%s)
+                ON CONFLICT DO NOTHING
+                """,
+                [QUOTE_HISTORY, now, list(prices)],
+            )
         subjects = Subject.objects.bulk_create(
             Subject(tenant_id=tenant_id, kind="client")
             for _ in range(-(-references // PER_SUBJECT))
@@ -202,8 +221,9 @@ def run(*, references: int = REFERENCES, instruments: int = INSTRUMENTS) -> dict
         "notes": [
             f"refresh: one references_refresh over {references:,} references "
             f"({PER_SUBJECT} per subject, 70% holdings, 30% views), quotes already "
-            "stored; readings, references, one ledger event per memory and alerts "
-            "all committed; a second pass with the same quotes appended nothing; "
+            f"stored (each instrument's newest behind {QUOTE_HISTORY} older); "
+            "readings, references, one ledger event per memory and alerts all "
+            "committed; a second pass with the same quotes appended nothing; "
             f"{CHECKED_CHAINS} chains verified"
         ],
     }
