@@ -564,8 +564,7 @@ ALERT_COLUMNS = (
 
 
 def _write_alerts(cursor, alerts: list[str], now: datetime) -> list[str]:
-    """Insert the alerts, return their kinds; the unique constraint makes a
-    second raise a no-op."""
+    """Insert the alerts; the unique constraint makes a second raise a no-op."""
     if not alerts:
         return []
     scratch_fill(
