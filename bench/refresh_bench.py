@@ -1,11 +1,12 @@
-"""Market refresh throughput: 100,000 references over 500 instruments, one pass.
+"""Market refresh throughput: 100,000 references over 500 instruments.
 
 The memories, references and quotes (each instrument's newest behind a week of
 older ones) are bulk-created (the benchmark measures the refresh, not the
-service path that records memories). Then one
-``references_refresh`` reads every reference against the stored quotes, writing
-readings, references, one ``refresh`` ledger event per memory and the alerts, all
-committed; a second pass with the same quotes must append nothing.
+service path that records memories). Then one ``references_refresh`` reads every
+reference against the stored quotes, writing readings, references, one
+``refresh`` ledger event per memory and the alerts, all committed; a second pass
+with the same quotes must append nothing; a third, after every price moved,
+replaces every reading (the steady state of the periodic refresh).
 
 Run alone with ``python -m bench.refresh_bench`` (its own database on the test
 cluster), or as the ``refresh`` section of ``python -m bench.run``.
@@ -164,6 +165,24 @@ def _dataset(references: int, instruments: list, rng: random.Random):
     return tenant_id, subjects
 
 
+def _quotes_move(instruments: list) -> None:
+    """Store a newer quote of every instrument, 0.3 % above its newest."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO market_quote
+                (instrument_id, price, currency, as_of, source, fetched_at)
+            SELECT DISTINCT ON (instrument_id) instrument_id,
+                   round(price * 1.003, 2), currency, now(), source, now()
+            FROM market_quote WHERE instrument_id = ANY(%s)
+            ORDER BY instrument_id, as_of DESC
+            """,
+            [[instrument.pk for instrument in instruments]],
+        )
+
+
 def _settle() -> None:
     """Let the database settle after the bulk load, as it has before a real refresh.
 
@@ -203,6 +222,11 @@ def run(*, references: int = REFERENCES, instruments: int = INSTRUMENTS) -> dict
     second = references_refresh(tenant_id=tenant_id, cause_ref="refresh-bench")
     if second.events or second.changed:
         raise AssertionError(f"the second refresh appended events: {second}")
+    _quotes_move(listed)
+    _settle()
+    moved = references_refresh(tenant_id=tenant_id, cause_ref="refresh-bench")
+    if moved.events != references:
+        raise AssertionError(f"a moved price left readings unchanged: {moved}")
     for subject in rng.sample(subjects, min(CHECKED_CHAINS, len(subjects))):
         report = ledger.chain_verify(subject)
         if not report.ok:
@@ -218,12 +242,16 @@ def run(*, references: int = REFERENCES, instruments: int = INSTRUMENTS) -> dict
         "refresh_events": first.events,
         "refresh_alerts": first.alerts,
         "refresh_noop_refs_per_s": round(references / second.seconds, 1),
+        "refresh_moved_refs_per_s": round(references / moved.seconds, 1),
+        "refresh_moved_alerts": moved.alerts,
         "notes": [
             f"refresh: one references_refresh over {references:,} references "
             f"({PER_SUBJECT} per subject, 70% holdings, 30% views), quotes already "
             f"stored (each instrument's newest behind {QUOTE_HISTORY} older); "
             "readings, references, one ledger event per memory and alerts all "
             "committed; a second pass with the same quotes appended nothing; "
+            "a third ('moved'), after every price moved 0.3 %, replaced every "
+            "reading (each event's state before is a full reading); "
             f"{CHECKED_CHAINS} chains verified"
         ],
     }
