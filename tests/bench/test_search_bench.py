@@ -8,6 +8,7 @@ someone's benchmark run.
 import random
 from datetime import UTC, datetime
 
+import pytest
 from django.db import connection
 
 from bench import search_bench
@@ -15,8 +16,10 @@ from bench.progress import Progress
 from memory.models import Memory
 from memory.services import subject_create
 
+pytestmark = pytest.mark.django_db
 
-def test_the_search_bench_copies_memories_the_table_accepts(db):
+
+def test_the_search_bench_copies_memories_the_table_accepts():
     subject = subject_create(tenant_id=1, kind="client")
     rows = list(
         search_bench._rows(
