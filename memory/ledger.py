@@ -120,11 +120,16 @@ def snapshot(memory: Memory, source_message_ids: list[int] | None = None) -> dic
 
 
 def content_digest(before: dict | None, after: dict | None) -> str:
-    return hashlib.sha256(canonical({"before": before, "after": after})).hexdigest()
+    """Return the digest of an event's states: SHA-256 of their canonical JSON."""
+    return content_digest_of_texts(
+        None if before is None else canonical(before).decode(),
+        None if after is None else canonical(after).decode(),
+    )
 
 
 def content_digest_of_texts(before: str | None, after: str | None) -> str:
-    """Return ``content_digest`` of states already in canonical text."""
+    """Return ``content_digest`` of states already in canonical text: that of
+    ``{"after": ..., "before": ...}``, keys sorted, written around them."""
     return hashlib.sha256(
         f'{{"after":{after or "null"},"before":{before or "null"}}}'.encode()
     ).hexdigest()

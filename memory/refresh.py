@@ -140,6 +140,8 @@ def _chunk_settings(cursor):
     before = dict(zip(names, cursor.fetchone(), strict=True))
     _settings_apply(cursor, CHUNK_SETTINGS)
     yield
+    # No ``finally``: a chunk that fails rolls back its transaction or savepoint,
+    # and its settings with it.
     _settings_apply(cursor, before)
 
 

@@ -467,6 +467,25 @@ def test_the_header_hash_is_the_sha256_of_the_canonical_header(
     )
 
 
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        (None, None),
+        (None, {"text": "café — 東京", "quantity": 10, "price": "1.50"}),
+        ({"reading": {}}, {"reading": {"move": -0.05, "note": 'tab\t"q"'}}),
+    ],
+)
+def test_the_content_digest_is_the_sha256_of_both_states_in_canonical_json(
+    before, after
+):
+    import hashlib
+
+    documented = hashlib.sha256(
+        ledger.canonical({"before": before, "after": after})
+    ).hexdigest()
+    assert ledger.content_digest(before, after) == documented
+
+
 def append_refresh_drafts(drafts: dict, *, cause: Cause) -> int:
     """Chain and write refresh drafts under their subjects' locks, as a refresh does."""
     with transaction.atomic():
