@@ -122,8 +122,8 @@ def snapshot(memory: Memory, source_message_ids: list[int] | None = None) -> dic
 def content_digest(before: dict | None, after: dict | None) -> str:
     """Return the digest of an event's states: SHA-256 of their canonical JSON."""
     return content_digest_of_texts(
-        None if before is None else canonical(before).decode(),
-        None if after is None else canonical(after).decode(),
+        None if before is None else canonical_text(before, default=_default),
+        None if after is None else canonical_text(after, default=_default),
     )
 
 
