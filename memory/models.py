@@ -664,11 +664,22 @@ class MarketAlert(models.Model):
         db_constraint=False,
         db_index=False,
     )
-    # Covered by the unique (reference, kind, threshold_key) constraint.
+    # Covered by the unique (reference, instrument, kind, threshold_key) constraint.
     reference = models.ForeignKey(
         MarketReference,
         on_delete=models.PROTECT,
         related_name="alerts",
+        db_constraint=False,
+        db_index=False,
+    )
+    # The reference's instrument when the alert was raised: a reference moves
+    # when its memory's instrument is corrected, and the new instrument crossing
+    # the same threshold is a new alert. Unchecked for the same reason as the
+    # reference (instruments are never deleted).
+    instrument = models.ForeignKey(
+        "market.Instrument",
+        on_delete=models.PROTECT,
+        related_name="+",
         db_constraint=False,
         db_index=False,
     )
@@ -694,7 +705,7 @@ class MarketAlert(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["reference", "kind", "threshold_key"],
+                fields=["reference", "instrument", "kind", "threshold_key"],
                 name="alert_once_per_threshold",
             )
         ]

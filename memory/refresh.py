@@ -476,7 +476,7 @@ def _compute(
             crossed_text = copy_json(canonical_text(crossed))
             alerts += [
                 f"{tenant_id}\t{subject_id}\t{memory_id}\t{reference_id}"
-                f"\t{alert.kind}\t{copy_text(alert.threshold_key)}"
+                f"\t{instrument_id}\t{alert.kind}\t{copy_text(alert.threshold_key)}"
                 f"\t{copy_text(alert.message)}\t{quote.price}"
                 f"\t{copy_text(alert.threshold)}"
                 for alert in raised
@@ -557,6 +557,7 @@ ALERT_COLUMNS = (
     "subject_id",
     "memory_id",
     "reference_id",
+    "instrument_id",
     "kind",
     "threshold_key",
     "message",
@@ -566,15 +567,19 @@ ALERT_COLUMNS = (
 
 
 def _write_alerts(cursor, alerts: list[str], now: datetime) -> list[str]:
-    """Insert the alerts; the unique constraint makes a second raise a no-op."""
+    """Insert the alerts; the unique constraint makes a second raise a no-op.
+
+    Once per reference, instrument, kind and threshold: a reference moved to
+    another instrument raises that instrument's alerts anew.
+    """
     if not alerts:
         return []
     scratch_fill(
         cursor,
         "refresh_alert",
         "tenant_id bigint, subject_id bigint, memory_id bigint, "
-        "reference_id bigint, kind text, threshold_key text, message text, "
-        "price numeric, threshold numeric",
+        "reference_id bigint, instrument_id bigint, kind text, threshold_key text, "
+        "message text, price numeric, threshold numeric",
         ALERT_COLUMNS,
         alerts,
     )
@@ -582,7 +587,7 @@ def _write_alerts(cursor, alerts: list[str], now: datetime) -> list[str]:
         f"""
         INSERT INTO memory_marketalert ({", ".join(ALERT_COLUMNS)}, created_at)
         SELECT {", ".join(ALERT_COLUMNS)}, %s FROM refresh_alert
-        ON CONFLICT (reference_id, kind, threshold_key) DO NOTHING
+        ON CONFLICT (reference_id, instrument_id, kind, threshold_key) DO NOTHING
         RETURNING kind
         """,
         [now],

@@ -193,6 +193,38 @@ def test_correcting_a_holding_s_instrument_moves_its_reference(
     assert ledger.chain_verify(subject).ok
 
 
+def test_a_moved_reference_raises_its_new_instrument_s_alerts(
+    aapl, tsla, subject, django_capture_on_commit_callbacks
+):
+    """AAPL rose past 5 %; corrected to TSLA, TSLA rising past 5 % is news too."""
+    from memory.services import memory_update
+
+    store_quote("AAPL", "100", STATED)
+    store_quote("TSLA", "200", STATED)
+    memory = holding(subject, quantity=2)
+    store_quote("AAPL", "110", OPEN)
+    assert refresh().alerts == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        memory_update(
+            memory=memory,
+            payload={"instrument": "TSLA", "quantity": 2},
+            text="Holds 2 TSLA",
+            cause=Cause.user(7),
+        )
+
+    store_quote("TSLA", "220", OPEN + timedelta(hours=1))
+    assert refresh(now=OPEN + timedelta(hours=1)).alerts == 1
+
+    alerts = MarketAlert.objects.order_by("pk")
+    assert [(a.instrument.symbol, a.threshold_key) for a in alerts] == [
+        ("AAPL", "up:5%"),
+        ("TSLA", "up:5%"),
+    ]
+    assert "TSLA rose 10%" in alerts[1].message
+    store_quote("TSLA", "225", OPEN + timedelta(hours=2))
+    assert refresh(now=OPEN + timedelta(hours=2)).alerts == 0
+
+
 def test_extraction_gives_a_stated_holding_its_reference(aapl, subject):
     store_quote("AAPL", "180", datetime.now(UTC) - timedelta(minutes=1))
     conversation = conversation_start(subject=subject)
@@ -445,6 +477,7 @@ def test_alerts_are_unique_per_reference_kind_and_threshold(aapl, subject):
             subject=subject,
             memory=memory,
             reference=alert.reference,
+            instrument=alert.instrument,
             kind=alert.kind,
             threshold_key=alert.threshold_key,
             message="again",
