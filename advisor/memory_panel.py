@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass, field
 
-from memory.market import alerts_open, attach_freshness
 from memory.models import Memory, MemoryKind, MemoryStatus, Subject
+from memory.readings.alerts import alerts_open
+from memory.readings.freshness import attach_freshness
 
 KIND_ORDER = [
     MemoryKind.PROFILE,

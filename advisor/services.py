@@ -119,7 +119,7 @@ def client_erase(*, client: Client, requested_by: User, reason: str) -> Client:
     The memory engine erases the subject (refusing under legal hold); the client
     record keeps only what the firm must: that a client existed, under whom.
     """
-    from memory.governance import subject_erase
+    from memory.governance.erasure import subject_erase
 
     if (
         requested_by.role != User.Role.COMPLIANCE

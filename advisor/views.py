@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from memory.errors import MemoryEngineError
-from memory.governance import subject_access_record
-from memory.ledger import Cause
-from memory.market import alert_acknowledge
+from memory.governance.access import subject_access_record
+from memory.ledger.chain import Cause
 from memory.models import MarketAlert, Memory, MemoryKind, MemoryStatus
+from memory.readings.alerts import alert_acknowledge
 from memory.services import memory_approve, memory_reject, view_publish
 
 from .memory_panel import memory_panel

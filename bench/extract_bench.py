@@ -7,7 +7,7 @@ import time
 
 from bench.import_bench import realistic_turns
 from bench.progress import Progress
-from memory.conversations import transcript_import
+from memory.conversations.imports import transcript_import
 from memory.models import Memory, Message
 from memory.services import subject_create
 

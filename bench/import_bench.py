@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bench.progress import Progress
 from bench.recall_eval import load_devset
-from memory.conversations import transcript_import
-from memory.indexing import import_index
+from memory.conversations.imports import import_index, transcript_import
 from memory.services import subject_create
 
 IMPORT_TENANT = 8_000_000_000_001

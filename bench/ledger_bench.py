@@ -13,8 +13,9 @@ import time
 from django.db import connection
 
 from bench.progress import Progress
-from memory import ledger
-from memory.ledger import Cause
+from memory.ledger.chain import Cause, Entry, append, subject_lock
+from memory.ledger.states import snapshot
+from memory.ledger.verify import chain_verify
 from memory.services import memory_record, memory_update, subject_create
 
 LEDGER_TENANT = 8_000_000_000_003
@@ -132,15 +133,13 @@ def _batched(subjects: list, events: int, batch: int) -> float:
         subject = subjects[(done // batch) % len(subjects)]
         size = min(batch, events - done)
         with transaction.atomic():
-            locked = ledger.subject_lock(subject.pk)
+            locked = subject_lock(subject.pk)
             entries = []
             for memory in pools[subject.pk][:size]:
-                before = ledger.snapshot(memory, [])
+                before = snapshot(memory, [])
                 memory.importance = round((memory.importance + 0.01) % 1, 4)
-                entries.append(
-                    ledger.Entry(memory, "update", before, ledger.snapshot(memory, []))
-                )
-            ledger.append(subject=locked, entries=entries, cause=CAUSE)
+                entries.append(Entry(memory, "update", before, snapshot(memory, [])))
+            append(subject=locked, entries=entries, cause=CAUSE)
         done += size
         progress.advance(size)
     elapsed = time.perf_counter() - started
@@ -163,12 +162,12 @@ def run(
     batched_many_per_s = _batched(many, events, BATCH)
 
     started = time.perf_counter()
-    report = ledger.chain_verify(batch_one)
+    report = chain_verify(batch_one)
     verify_s = time.perf_counter() - started
     if not report.ok or report.events_checked != events:
         raise AssertionError(f"the benchmark's chain does not verify: {report}")
     for subject in (one, *many[:10]):
-        if not ledger.chain_verify(subject).ok:
+        if not chain_verify(subject).ok:
             raise AssertionError(f"subject {subject.pk}'s chain does not verify")
     return {
         "ledger_events": events,

@@ -19,10 +19,10 @@ from django.db import transaction
 
 from bench import recall_eval
 from bench.progress import Progress
-from memory.conversations import transcript_import
-from memory.indexing import import_index, memories_embed
+from memory.conversations.imports import import_index, transcript_import
 from memory.models import Memory, Subject
-from memory.retrieval import memory_search, search_settings
+from memory.recall.indexing import memories_embed
+from memory.recall.search import memory_search, search_settings
 from memory.services import subject_create
 
 RECALL_TENANT = 8_000_000_000_003
@@ -104,7 +104,7 @@ def _figures(results: dict) -> dict:
 
 def baselines(devset: dict) -> dict:
     """Return the BM25 and dense baselines of ``bench.recall_eval``."""
-    from memory.embedding import OfflineEmbedder
+    from memory.recall.embedders import OfflineEmbedder
 
     embedder = OfflineEmbedder()
     bm25 = recall_eval.per_subject_ranker(devset, recall_eval.BM25)

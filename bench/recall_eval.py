@@ -186,7 +186,8 @@ def main() -> None:
     bm25 = per_subject_ranker(devset, BM25)
     print_report("BM25", evaluate(devset, bm25), time.perf_counter() - started)
 
-    from memory.embedding import MiniLMEmbedder, OfflineEmbedder
+    from memory.recall.embedders import OfflineEmbedder
+    from memory.recall.minilm import MiniLMEmbedder
 
     embedder = MiniLMEmbedder() if args.embedder == "minilm" else OfflineEmbedder()
     started = time.perf_counter()

@@ -2,7 +2,7 @@
 
 The memories, references and quotes (each instrument's newest behind a week of
 older ones) are bulk-created (the benchmark measures the refresh, not the
-service path that records memories). Then one ``references_refresh`` reads every
+service path that records memories). Then one ``readings_refresh`` reads every
 reference against the stored quotes, writing readings, references, one
 ``refresh`` ledger event per memory and the alerts, all committed; a second pass
 with the same quotes must append nothing; a third, after every price moved,
@@ -21,6 +21,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from bench.progress import logger
+from memory.ledger.verify import chain_verify
 
 REFERENCES = 100_000
 INSTRUMENTS = 500
@@ -200,8 +201,7 @@ def _settle() -> None:
 
 def run(*, references: int = REFERENCES, instruments: int = INSTRUMENTS) -> dict:
     """Measure references refreshed per second on the caller's database."""
-    from memory import ledger
-    from memory.refresh import references_refresh
+    from memory.readings.refresh import readings_refresh
 
     rng = random.Random(20260310)
     started = time.perf_counter()
@@ -216,19 +216,19 @@ def run(*, references: int = REFERENCES, instruments: int = INSTRUMENTS) -> dict
     )
 
     _settle()
-    first = references_refresh(tenant_id=tenant_id, cause_ref="refresh-bench")
+    first = readings_refresh(tenant_id=tenant_id, cause_ref="refresh-bench")
     if first.read != references or first.events != references:
         raise AssertionError(f"the first refresh missed references: {first}")
-    second = references_refresh(tenant_id=tenant_id, cause_ref="refresh-bench")
+    second = readings_refresh(tenant_id=tenant_id, cause_ref="refresh-bench")
     if second.events or second.changed:
         raise AssertionError(f"the second refresh appended events: {second}")
     _quotes_move(listed)
     _settle()
-    moved = references_refresh(tenant_id=tenant_id, cause_ref="refresh-bench")
+    moved = readings_refresh(tenant_id=tenant_id, cause_ref="refresh-bench")
     if moved.events != references:
         raise AssertionError(f"a moved price left readings unchanged: {moved}")
     for subject in rng.sample(subjects, min(CHECKED_CHAINS, len(subjects))):
-        report = ledger.chain_verify(subject)
+        report = chain_verify(subject)
         if not report.ok:
             raise AssertionError(f"a refreshed chain does not verify: {report}")
     per_s = references / first.seconds
@@ -245,7 +245,7 @@ def run(*, references: int = REFERENCES, instruments: int = INSTRUMENTS) -> dict
         "refresh_moved_refs_per_s": round(references / moved.seconds, 1),
         "refresh_moved_alerts": moved.alerts,
         "notes": [
-            f"refresh: one references_refresh over {references:,} references "
+            f"refresh: one readings_refresh over {references:,} references "
             f"({PER_SUBJECT} per subject, 70% holdings, 30% views), quotes already "
             f"stored (each instrument's newest behind {QUOTE_HISTORY} older); "
             "readings, references, one ledger event per memory and alerts all "

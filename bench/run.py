@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.conf import settings
     from django.db import connection
 
-    from memory.embedding import get_embedder
+    from memory.recall.embedders import get_embedder
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")

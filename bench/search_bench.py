@@ -22,10 +22,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bench.progress import Progress, percentile
-from memory.embedding import get_embedder
-from memory.indexing import embedding_text
 from memory.models import Memory, MemoryKind, MemoryStatus, Subject
-from memory.retrieval import (
+from memory.recall.embedders import get_embedder
+from memory.recall.indexing import embedding_text
+from memory.recall.search import (
     FIRM_SETTINGS,
     _vector_literal,
     firm_search_sql,

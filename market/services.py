@@ -1,6 +1,6 @@
 """Writes of market data: instruments, quotes, daily bars, provider health.
 
-Only tasks and management commands call the refresh services: they ask a quote
+Only tasks and management commands call the fetching services: they ask a quote
 provider over the network, which a web request must never wait on.
 """
 
@@ -46,8 +46,8 @@ INSTRUMENT_FIELDS = (
 
 
 @dataclass
-class RefreshReport:
-    """What one quote refresh did, symbol by symbol."""
+class FetchReport:
+    """What one quote fetch did, symbol by symbol."""
 
     provider: str
     requested: list[str]
@@ -206,12 +206,12 @@ def quote_rejection(quote: QuoteData, *, now: datetime) -> str:
     return ""
 
 
-def quotes_refresh(
+def quotes_fetch(
     *,
     symbols: Iterable[str],
     provider: QuoteProvider | None = None,
     raise_errors: bool = False,
-) -> RefreshReport:
+) -> FetchReport:
     """Fetch the latest quote of each known symbol and store the valid ones.
 
     Symbols are de-duplicated; those that are not instruments are reported, not
@@ -228,7 +228,7 @@ def quotes_refresh(
     """
     provider = provider or get_provider()
     wanted = normalize_symbols(list(symbols))
-    report = RefreshReport(provider=provider.name, requested=wanted)
+    report = FetchReport(provider=provider.name, requested=wanted)
     instruments = instruments_by_symbol(symbols=wanted)
     report.unknown = [symbol for symbol in wanted if symbol not in instruments]
     if not instruments:
@@ -238,7 +238,7 @@ def quotes_refresh(
         report.error = f"{provider.name} is cooling down until {cooling_until}"
         report.cooldown_until = cooling_until
         report.missing = sorted(instruments)
-        logger.warning("Quotes not refreshed: %s", report.error)
+        logger.warning("Quotes not fetched: %s", report.error)
         return report
 
     cooldown_error = None
@@ -253,7 +253,7 @@ def quotes_refresh(
         report.error = f"{type(error).__name__}: {error}"
         report.missing = sorted(instruments)
         provider_health_record(provider=provider.name, ok=False, error=report.error)
-        logger.warning("Quotes not refreshed, last ones kept: %s", report.error)
+        logger.warning("Quotes not fetched, last ones kept: %s", report.error)
         if raise_errors:
             raise
         return report
@@ -274,7 +274,7 @@ def quotes_refresh(
     else:
         provider_health_record(provider=provider.name, ok=True)
     logger.info(
-        "Quotes refreshed from %s: %d stored, %d unchanged, %d missing, "
+        "Quotes fetched from %s: %d stored, %d unchanged, %d missing, "
         "%d rejected, %d unknown",
         provider.name,
         len(report.stored),
@@ -291,7 +291,7 @@ def _quotes_store(
     *,
     instruments: Mapping[str, Instrument],
     fetched: Mapping[str, QuoteData],
-    report: RefreshReport,
+    report: FetchReport,
 ) -> None:
     now = timezone.now()
     candidates = []
@@ -371,7 +371,7 @@ def bars_backfill(
     """Fetch and store (or correct) the daily bars of the last ``days`` days.
 
     A bar already stored for a day is overwritten, as the latest day's bar may
-    have been taken before its close. Like ``quotes_refresh``, not atomic as a
+    have been taken before its close. Like ``quotes_fetch``, not atomic as a
     whole: the network calls happen outside any transaction.
     """
     provider = provider or get_provider()

@@ -19,9 +19,15 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from . import governance, ledger, selectors
+from . import selectors
 from .errors import MemoryEngineError
-from .ledger import Cause
+from .governance.access import subject_access_record
+from .governance.erasure import subject_erase
+from .governance.export import subject_export
+from .governance.holds import legal_hold_place, legal_hold_release, subject_on_hold
+from .governance.revert import memory_revert_to
+from .ledger.chain import Cause
+from .ledger.verify import chain_verify
 from .models import (
     Erasure,
     EventAction,
@@ -260,7 +266,7 @@ class MemoryAdmin(ComplianceAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         memory = self.get_object(request, unquote(object_id))
         if memory is not None and self.has_view_permission(request, memory):
-            governance.subject_access_record(
+            subject_access_record(
                 subject=memory.subject, user_id=request.user.pk, surface=ACCESS_SURFACE
             )
         return super().change_view(request, object_id, form_url, extra_context)
@@ -299,7 +305,7 @@ class MemoryAdmin(ComplianceAdmin):
         change_url = reverse("admin:memory_memory_change", args=[memory.pk])
         if request.method == "POST" and form.is_valid():
             try:
-                governance.memory_revert_to(
+                memory_revert_to(
                     memory=memory,
                     event=versions.get(pk=form.cleaned_data["event"]),
                     cause=Cause.user(request.user.pk, ref="admin"),
@@ -422,12 +428,12 @@ class SubjectAdmin(ComplianceAdmin):
 
     @admin.display(boolean=True, description="on legal hold")
     def on_hold(self, subject):
-        return governance.subject_on_hold(subject)
+        return subject_on_hold(subject)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         subject = self.get_object(request, unquote(object_id))
         if subject is not None and self.has_view_permission(request, subject):
-            governance.subject_access_record(
+            subject_access_record(
                 subject=subject, user_id=request.user.pk, surface=ACCESS_SURFACE
             )
         return super().change_view(request, object_id, form_url, extra_context)
@@ -435,7 +441,7 @@ class SubjectAdmin(ComplianceAdmin):
     @admin.action(description="Verify the ledger chain of the selected subjects")
     def verify_chain(self, request, queryset):
         for subject in queryset:
-            report = ledger.chain_verify(subject)
+            report = chain_verify(subject)
             if report.ok:
                 self.message_user(
                     request,
@@ -460,8 +466,8 @@ class SubjectAdmin(ComplianceAdmin):
         return self.export_response(request, queryset.get())
 
     def export_response(self, request, subject):
-        export = governance.subject_export(subject=subject)
-        governance.subject_access_record(
+        export = subject_export(subject=subject)
+        subject_access_record(
             subject=subject, user_id=request.user.pk, surface="admin-export"
         )
         response = HttpResponse(
@@ -500,7 +506,7 @@ class SubjectAdmin(ComplianceAdmin):
         if form.is_bound and form.is_valid():
             for subject in queryset:
                 try:
-                    erasure = governance.subject_erase(
+                    erasure = subject_erase(
                         subject=subject,
                         requested_by_user_id=request.user.pk,
                         reason=form.cleaned_data["reason"],
@@ -591,7 +597,7 @@ class LegalHoldAdmin(ComplianceAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        hold = governance.legal_hold_place(
+        hold = legal_hold_place(
             subject=obj.subject,
             matter=obj.matter,
             scope=obj.scope,
@@ -608,7 +614,7 @@ class LegalHoldAdmin(ComplianceAdmin):
         if form.is_bound and form.is_valid():
             for hold in queryset:
                 try:
-                    governance.legal_hold_release(
+                    legal_hold_release(
                         hold=hold,
                         released_by_user_id=request.user.pk,
                         release_reason=form.cleaned_data["reason"],

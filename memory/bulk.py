@@ -11,7 +11,8 @@ from datetime import date, datetime
 
 from django.db import connection, models
 
-from .models import CanonicalJSONField, canonical_text
+from .ledger.canonical import canonical_text
+from .models import CanonicalJSONField
 
 
 def copy_text(value) -> str:

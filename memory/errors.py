@@ -4,6 +4,8 @@ Each carries a readable ``message`` and an ``extra`` dict (field errors, ids); t
 API turns them into ``{"message": ..., "extra": {...}}`` with ``status``.
 """
 
+from django.core.exceptions import ValidationError
+
 
 class MemoryEngineError(Exception):
     status = 400
@@ -49,3 +51,16 @@ class SubjectErased(MemoryEngineError):
 
 class NotFound(MemoryEngineError):
     status = 404
+
+
+def full_clean_or_raise(instance, exclude=None) -> None:
+    """Run a model's ``full_clean``; raise ``InvalidMemory`` naming each bad field."""
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        raise InvalidMemory(
+            {
+                name: [str(m) for m in messages]
+                for name, messages in error.message_dict.items()
+            }
+        ) from error

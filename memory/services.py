@@ -9,14 +9,12 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from . import ledger
 from .errors import InvalidMemory, InvalidTransition, NotFound, SubjectErased
-from .indexing import embeddings_prepare, embeddings_queue
-from .ledger import Cause, Entry
-from .market import references_follow
+from .ledger.chain import Cause, Entry, append, subject_lock
+from .ledger.replay import is_restorable
+from .ledger.states import snapshot
 from .models import (
     EventAction,
     Memory,
@@ -26,9 +24,13 @@ from .models import (
     MemorySource,
     MemoryStatus,
     Message,
+    ProposalAction,
     Subject,
 )
 from .payloads import payload_clean
+from .readings.references import references_follow
+from .recall.indexing import embeddings_prepare, embeddings_queue
+from .selectors import memory_slot_holders
 
 
 @transaction.atomic
@@ -76,7 +78,7 @@ def _full_clean(memory: Memory) -> None:
 
 
 def _writable(subject: Subject) -> Subject:
-    locked = ledger.subject_lock(subject.pk)
+    locked = subject_lock(subject.pk)
     if locked.erased_at is not None:
         raise SubjectErased("This subject's memory was erased; it takes no new memory.")
     return locked
@@ -99,6 +101,7 @@ def _build(
     author_label: str = "",
     retention_class: str | None = None,
     expires_at: datetime | None = None,
+    proposal_action: str = "",
 ) -> Memory:
     now = timezone.now()
     memory = Memory(
@@ -117,6 +120,7 @@ def _build(
         author_user_id=author_user_id,
         author_label=author_label,
         expires_at=expires_at,
+        proposal_action=proposal_action,
         created_at=now,
         updated_at=now,
     )
@@ -150,16 +154,18 @@ def memory_record(
     )
     if memory.status not in (MemoryStatus.ACTIVE, MemoryStatus.PROPOSED):
         raise InvalidMemory({"status": "a new memory is active or proposed"})
+    if memory.status == MemoryStatus.ACTIVE and memory.proposal_action:
+        raise InvalidMemory({"proposal_action": "only a proposed memory has one"})
+    if memory.status == MemoryStatus.PROPOSED and not memory.proposal_action:
+        memory.proposal_action = ProposalAction.RECORD
     embeddings_prepare([memory])
     memory.save()
     embeddings_queue([memory])
     message_ids = _link_messages(memory, source_messages)
-    ledger.append(
+    append(
         subject=locked,
         entries=[
-            Entry(
-                memory, EventAction.CREATE, None, ledger.snapshot(memory, message_ids)
-            )
+            Entry(memory, EventAction.CREATE, None, snapshot(memory, message_ids))
         ],
         cause=cause,
     )
@@ -177,13 +183,13 @@ def _link_messages(memory: Memory, messages: Iterable[Message]) -> list[int]:
 def _reload_for_change(memory: Memory) -> tuple[Subject, Memory, dict]:
     locked = _writable(memory.subject)
     current = Memory.objects.select_for_update().get(pk=memory.pk)
-    return locked, current, ledger.snapshot(current)
+    return locked, current, snapshot(current)
 
 
 def _after(current: Memory, before: dict) -> dict:
     """Snapshot a memory after a change that left its source messages alone."""
     # Reusing the ids read for ``before`` saves a query per snapshot.
-    return ledger.snapshot(current, before["source_message_ids"])
+    return snapshot(current, before["source_message_ids"])
 
 
 def _reembed_if_reworded(memory: Memory, before: dict) -> None:
@@ -208,7 +214,7 @@ def _save_with_event(
     memory.updated_at = timezone.now()
     memory.save()
     embeddings_queue([memory])
-    ledger.append(
+    append(
         subject=subject,
         entries=[Entry(memory, action, before, _after(memory, before), reason)],
         cause=cause,
@@ -298,28 +304,37 @@ def memory_supersede(
     successor.save()
     embeddings_queue([successor])
     message_ids = _link_messages(successor, source_messages)
-    current.status = MemoryStatus.SUPERSEDED
-    current.valid_to = max(successor.valid_from, current.valid_from)
-    current.superseded_by = successor
-    current.updated_at = timezone.now()
-    current.save()
-    ledger.append(
+    append(
         subject=subject,
         entries=[
             Entry(
                 successor,
                 EventAction.CREATE,
                 None,
-                ledger.snapshot(successor, message_ids),
+                snapshot(successor, message_ids),
             ),
-            Entry(
-                current, EventAction.SUPERSEDE, before, _after(current, before), reason
-            ),
+            _close_superseded(current, before, successor=successor, reason=reason),
         ],
         cause=cause,
     )
     references_follow(memories=[successor])
     return successor
+
+
+def _close_superseded(
+    holder: Memory, before: dict, *, successor: Memory, reason: str = ""
+) -> Entry:
+    """Close a memory its successor replaces in the world; return its event.
+
+    Its validity ends where the successor's begins, and it links to it. The
+    caller holds both rows locked and appends the entry.
+    """
+    holder.status = MemoryStatus.SUPERSEDED
+    holder.valid_to = max(successor.valid_from, holder.valid_from)
+    holder.superseded_by = successor
+    holder.updated_at = timezone.now()
+    holder.save()
+    return Entry(holder, EventAction.SUPERSEDE, before, _after(holder, before), reason)
 
 
 @transaction.atomic
@@ -349,7 +364,12 @@ def memory_approve(
     text: str | None = None,
     payload: dict | None = None,
 ) -> Memory:
-    """Apply a proposed memory, optionally edited; it supersedes its slot's holder."""
+    """Apply a proposed memory, optionally edited.
+
+    A proposal to record supersedes what holds its slot, as ``memory_supersede``
+    closes it; a proposal to retract retracts what holds its slot with
+    ``memory_retract``, as of when it was said, and is then ``applied``.
+    """
     subject, current, before = _reload_for_change(memory)
     if current.status != MemoryStatus.PROPOSED:
         raise InvalidTransition(
@@ -360,61 +380,32 @@ def memory_approve(
         current.text = text.strip()
     if payload is not None:
         current.payload = payload_clean(current.kind, payload)
-    entries = []
-    retracts = (
-        current.payload.get("retracts") if current.kind == MemoryKind.FACT else None
+    retracting = current.proposal_action == ProposalAction.RETRACT
+    holders = (
+        memory_slot_holders(subject_id=subject.pk, key=current.key, for_update=True)
+        if current.key
+        else []
     )
-    if retracts:
-        # An approved proposal to retract: the memories in that slot end now.
-        for target in (
-            Memory.objects.select_for_update()
-            .filter(subject_id=subject.pk, status=MemoryStatus.ACTIVE)
-            .filter(Q(key=retracts) | Q(key__startswith=retracts + ":"))
-        ):
-            target_before = ledger.snapshot(target)
-            target.status = MemoryStatus.RETRACTED
-            target.valid_to = max(timezone.now(), target.valid_from)
-            target.updated_at = timezone.now()
-            target.save()
-            entries.append(
-                Entry(
-                    target, EventAction.RETRACT, target_before, ledger.snapshot(target)
-                )
-            )
-    elif current.key:
-        holder = (
-            Memory.objects.select_for_update()
-            .filter(subject_id=subject.pk, key=current.key, status=MemoryStatus.ACTIVE)
-            .exclude(pk=current.pk)
-            .first()
-        )
-        if holder is not None:
-            holder_before = ledger.snapshot(holder)
-            holder.status = MemoryStatus.SUPERSEDED
-            holder.valid_to = max(timezone.now(), holder.valid_from)
-            holder.superseded_by = current
-            holder.updated_at = timezone.now()
-            holder.save()
-            entries.append(
-                Entry(
-                    holder,
-                    EventAction.SUPERSEDE,
-                    holder_before,
-                    _after(holder, holder_before),
-                )
-            )
-    current.status = MemoryStatus.ACTIVE
+    current.status = MemoryStatus.APPLIED if retracting else MemoryStatus.ACTIVE
     current.version += 1
     current.updated_at = timezone.now()
     _full_clean(current)
     _reembed_if_reworded(current, before)
     current.save()
     embeddings_queue([current])
-    entries.insert(
-        0, Entry(current, EventAction.APPROVE, before, _after(current, before))
-    )
-    ledger.append(subject=subject, entries=entries, cause=cause)
-    references_follow(memories=[current])
+    entries = [Entry(current, EventAction.APPROVE, before, _after(current, before))]
+    if not retracting:
+        entries += [
+            _close_superseded(holder, snapshot(holder), successor=current)
+            for holder in holders
+            if holder.pk != current.pk and holder.key == current.key
+        ]
+    append(subject=subject, entries=entries, cause=cause)
+    if retracting:
+        for holder in holders:
+            memory_retract(memory=holder, cause=cause, valid_to=current.valid_from)
+    else:
+        references_follow(memories=[current])
     return current
 
 
@@ -443,6 +434,17 @@ RESTORABLE = [
 ]
 
 
+def _why_not_restorable(event: MemoryEvent) -> str:
+    if event.redacted_at is not None:
+        return "That version's content was erased; it cannot be restored."
+    if event.action == EventAction.REFRESH:
+        return (
+            "A refresh changed only the market reading, not what was said: "
+            "choose a version it followed."
+        )
+    return "That event has no recorded state to restore."
+
+
 @transaction.atomic
 def memory_restore(
     *,
@@ -459,16 +461,14 @@ def memory_restore(
     subject, current, before = _reload_for_change(memory)
     if event.memory_id != current.pk:
         raise NotFound("That version belongs to another memory.")
-    if event.after is None:
-        raise InvalidTransition("That event has no recorded state to restore.")
-    if event.action == EventAction.REFRESH:
+    if not is_restorable(event):
         raise InvalidTransition(
-            "A refresh changed only the market reading, not what was said: "
-            "choose a version it followed."
+            _why_not_restorable(event), extra={"event_id": event.pk}
         )
     state = event.after
     for name in RESTORABLE:
         setattr(current, name, state[name])
+    current.proposal_action = state.get("proposal_action", "")
     for name in ("valid_from", "valid_to", "expires_at"):
         value = state.get(name)
         setattr(current, name, datetime.fromisoformat(value) if value else None)

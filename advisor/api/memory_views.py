@@ -9,10 +9,10 @@ from rest_framework.views import APIView
 from advisor.api.idempotency import idempotent
 from advisor.api.pagination import IdCursorPagination
 from advisor.selectors import client_get
-from memory.conversations import transcript_import
-from memory.governance import subject_access_record
+from memory.conversations.imports import transcript_import
+from memory.governance.access import subject_access_record
 from memory.models import ImportJob, MemoryKind, MemoryStatus
-from memory.retrieval import memory_search
+from memory.recall.search import memory_search
 from memory.selectors import memory_list
 
 

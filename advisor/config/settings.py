@@ -265,12 +265,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Quotes for every instrument a memory references, then their readings.
     "market-refresh": {
-        "task": "memory.tasks.market_refresh_task",
+        "task": "memory.market_sync",
         "schedule": env_number("MARKET_REFRESH_SECONDS", 15 * 60),
     },
     # Content past its retention expiry is erased, unless a legal hold stops it.
     "memory-expiry-sweep": {
-        "task": "memory.tasks.memory_expiry_sweep_task",
+        "task": "memory.memory_expiry_sweep",
         "schedule": 24 * 60 * 60,
     },
 }

@@ -9,11 +9,9 @@ from django.utils import timezone
 from advisor.models import Client, Firm, User
 from advisor.services import client_create, firm_create, user_create
 from market.providers.simulated import SimulatedProvider
-from market.services import bars_backfill, quotes_refresh
-from memory.conversations import transcript_import
-from memory.indexing import import_index
-from memory.ledger import Cause
-from memory.market import referenced_symbols, references_sync
+from market.services import bars_backfill, quotes_fetch
+from memory.conversations.imports import import_index, transcript_import
+from memory.ledger.chain import Cause
 from memory.models import (
     Conversation,
     MarketReference,
@@ -21,7 +19,9 @@ from memory.models import (
     MemoryKind,
     MemoryStatus,
 )
-from memory.refresh import references_refresh
+from memory.readings.references import references_sync
+from memory.readings.refresh import readings_refresh
+from memory.readings.sync import referenced_symbols
 from memory.services import view_publish
 
 from . import firm as demo
@@ -156,12 +156,12 @@ def _market_readings(firm) -> list[str]:
     provider = SimulatedProvider()
     bars_backfill(symbols=symbols, days=days, provider=provider)
     stale, fresh = symbols[-1], symbols[:-1]
-    quotes_refresh(symbols=fresh, provider=provider)
-    quotes_refresh(
+    quotes_fetch(symbols=fresh, provider=provider)
+    quotes_fetch(
         symbols=[stale],
         provider=SimulatedProvider(clock=lambda: now - timedelta(days=STALE_DEMO_DAYS)),
     )
-    refreshed = references_refresh(tenant_id=firm.pk, now=now, cause_ref="seed_demo")
+    refreshed = readings_refresh(tenant_id=firm.pk, now=now, cause_ref="seed_demo")
     return [
         f"market readings of {refreshed.read} memories over {len(symbols)} "
         f"instruments ({refreshed.alerts} alerts; {stale} left {STALE_DEMO_DAYS} "

@@ -73,7 +73,8 @@ class LLMExtractor:
 
     @classmethod
     def from_settings(cls) -> "LLMExtractor":
-        from ..llm import ModelAdapter
+        # The model adapter (and the openai package) load only when chosen.
+        from memory.llm import ModelAdapter
 
         return cls(ModelAdapter.from_settings())
 

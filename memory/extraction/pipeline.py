@@ -11,26 +11,37 @@ leaves nothing half-written.
 import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .. import ledger
-from ..errors import InvalidMemory
-from ..ledger import Cause
-from ..models import Memory, MemorySource, MemoryStatus, Message, MessageRole
-from ..payloads import payload_clean
-from ..services import (
+from memory.background import enqueue
+from memory.errors import InvalidMemory
+from memory.ledger.chain import Cause, subject_lock
+from memory.models import (
+    Memory,
+    MemorySource,
+    MemoryStatus,
+    Message,
+    MessageRole,
+    ProposalAction,
+)
+from memory.payloads import payload_clean
+from memory.selectors import memory_slot_holders
+from memory.services import (
     memory_policy_get,
     memory_record,
     memory_retract,
     memory_supersede,
 )
+
 from .candidates import Candidate, CandidateAction
-from .rules import ACCOUNT_LABELS
+from .resolver import instrument_resolver
+from .rules import ACCOUNT_LABELS, RulesExtractor
 
 logger = logging.getLogger(__name__)
 
-RETRACTION = "retraction"
+SUMMARY_CONSOLIDATE = "memory.subject_summary_consolidate"
 # An event's reason is hashed into the chain and so survives erasure: it must never
 # carry what the client said. The cause (the message) is the provenance.
 EXTRACTION_REASON = "extracted from the message that caused this event"
@@ -48,16 +59,12 @@ class ExtractionReport:
 
 def get_extractor():
     """Return the extractor the ``MEMORY_EXTRACTOR`` setting names."""
-    from django.conf import settings
-
     choice = getattr(settings, "MEMORY_EXTRACTOR", "rules")
     if choice == "llm":
+        # The model extractor (and the openai package) load only when chosen.
         from .llm import LLMExtractor
 
         return LLMExtractor.from_settings()
-    from .resolver import instrument_resolver
-    from .rules import RulesExtractor
-
     return RulesExtractor(resolver=instrument_resolver())
 
 
@@ -85,7 +92,7 @@ def message_extract(
     commit (``consolidate=False`` leaves that to a caller extracting many).
     """
     report = ExtractionReport(message_id=message.pk)
-    ledger.subject_lock(message.subject_id)
+    subject_lock(message.subject_id)
     message = (
         Message.objects.select_for_update().select_related("subject").get(pk=message.pk)
     )
@@ -129,27 +136,13 @@ def message_extract(
             )
     _mark_extracted(message)
     if consolidate and (report.applied or report.proposed):
-        from ..tasks import subject_summary_refresh
-
-        subject_id = message.subject_id
-        transaction.on_commit(lambda: subject_summary_refresh.delay(subject_id))
+        enqueue(SUMMARY_CONSOLIDATE, message.subject_id)
     return report
 
 
 def _mark_extracted(message: Message) -> None:
     message.extracted_at = timezone.now()
     message.save(update_fields=["extracted_at"])
-
-
-def _holders(subject_id: int, key: str) -> list[Memory]:
-    """Return the active memories in a slot; "holding:AAPL" also covers its accounts."""
-    memories = Memory.objects.select_for_update().filter(
-        subject_id=subject_id, status=MemoryStatus.ACTIVE
-    )
-    exact = list(memories.filter(key=key))
-    if exact:
-        return exact
-    return list(memories.filter(key__startswith=key + ":"))
 
 
 def _same(memory: Memory, candidate: Candidate, payload: dict) -> bool:
@@ -248,7 +241,9 @@ def _reconcile(message, candidate, extractor, policy, cause, report) -> None:
         "author_label": author_label(extractor),
         "valid_from": message.occurred_at,
     }
-    holders = _holders(message.subject_id, candidate.key)
+    holders = memory_slot_holders(
+        subject_id=message.subject_id, key=candidate.key, for_update=True
+    )
     stance = candidate.payload.get("stance") if candidate.kind == "view" else None
     if candidate.action == CandidateAction.RETRACT and stance:
         # "No longer bullish" withdraws a bullish view, not a bearish one.
@@ -260,13 +255,15 @@ def _reconcile(message, candidate, extractor, policy, cause, report) -> None:
         if auto:
             _retract_all(holders, message, cause, report)
             return
+        # A proposal to retract: approving it retracts what holds the slot.
         proposal = memory_record(
             subject=message.subject,
-            kind="fact",
-            key=f"retract:{candidate.key}",
+            kind=holders[0].kind,
+            key=candidate.key,
             text=candidate.text or f"No longer true: {holders[0].text}",
-            payload={"category": RETRACTION, "retracts": candidate.key},
+            payload=holders[0].payload,
             status=MemoryStatus.PROPOSED,
+            proposal_action=ProposalAction.RETRACT,
             **common,
         )
         report.proposed.append(proposal.pk)

@@ -1,11 +1,11 @@
 """Resolve tickers from the instruments the market app knows, plus the built-ins."""
 
+from market.models import Instrument
+
 from .tickers import DEFAULT_INSTRUMENTS, TickerResolver
 
 
 def instrument_resolver() -> TickerResolver:
-    from market.models import Instrument
-
     known = {item["symbol"] for item in DEFAULT_INSTRUMENTS}
     extra = [
         {

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from advisor.models import Firm
-from memory.market import reference_freshness
 from memory.models import MarketAlert, MarketReference, Memory, MemoryEvent
+from memory.readings.freshness import reference_freshness
 
 pytestmark = pytest.mark.django_db
 

@@ -135,7 +135,7 @@ def test_admin_change_page_of_another_firms_client_is_not_reachable(client, two_
 
 
 def test_reviewing_another_advisors_proposal_is_not_found(client, two_firms):
-    from memory.ledger import Cause
+    from memory.ledger.chain import Cause
     from memory.models import Memory
     from memory.services import memory_record
 
@@ -160,7 +160,7 @@ def test_reviewing_another_advisors_proposal_is_not_found(client, two_firms):
 
 
 def test_client_page_shows_only_that_clients_memory(client, two_firms):
-    from memory.ledger import Cause
+    from memory.ledger.chain import Cause
     from memory.services import memory_record
 
     for key in ("north_client", "north_other_client", "south_client"):
@@ -178,8 +178,9 @@ def test_client_page_shows_only_that_clients_memory(client, two_firms):
 
 
 def test_compliance_erases_a_client_through_the_admin(client, two_firms):
-    from memory.governance import legal_hold_place
-    from memory.ledger import Cause, chain_verify
+    from memory.governance.holds import legal_hold_place
+    from memory.ledger.chain import Cause
+    from memory.ledger.verify import chain_verify
     from memory.models import Memory
     from memory.services import memory_record
 

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_refresh_benchmark_runs_its_three_passes(monkeypatch):
-    from memory import refresh
+    from memory.readings import refresh
 
     monkeypatch.setattr(refresh, "REFRESH_CHUNK", 150)  # several chunks, threads
     monkeypatch.setattr(refresh_bench, "QUOTE_HISTORY", 3)

@@ -429,7 +429,7 @@ def deterministic_embeddings(texts: list[str], dimensions: int) -> list[list[flo
     texts are close; fall back to hashed noise otherwise.
     """
     try:
-        from memory.embedding import OfflineEmbedder
+        from memory.recall.embedders import OfflineEmbedder
     except ImportError:
         return [_hashed_unit_vector(text, dimensions) for text in texts]
     return OfflineEmbedder(dimensions=dimensions).embed_documents(texts)

@@ -15,7 +15,7 @@ from market.providers import ProviderError, get_provider
 from market.providers.fixed import FixedProvider
 from market.providers.simulated import SimulatedProvider
 from market.providers.yfinance import YFinanceProvider
-from market.tasks import bars_backfill_task, quotes_refresh_task
+from market.tasks import bars_backfill_task, quotes_fetch_task
 from tests.factories import UserFactory
 from tests.market.factories import InstrumentFactory, QuoteFactory
 
@@ -84,7 +84,7 @@ def test_get_provider_follows_the_setting(settings):
 def test_tasks_refresh_and_backfill(aapl, settings, no_network):
     settings.MARKET_QUOTE_PROVIDER = "simulated"
 
-    result = quotes_refresh_task.delay(["AAPL"]).get()
+    result = quotes_fetch_task.delay(["AAPL"]).get()
     bars = bars_backfill_task.delay(["AAPL"], 7).get()
 
     assert result["stored"] == ["AAPL"]
@@ -98,16 +98,16 @@ def test_task_retries_a_failing_provider_then_gives_up(aapl, monkeypatch):
     monkeypatch.setattr(services, "get_provider", lambda: broken)
 
     # Eager retries run in turn only when a try's exception is not re-raised.
-    conf = quotes_refresh_task.app.conf
+    conf = quotes_fetch_task.app.conf
     conf.task_eager_propagates = False
     try:
-        result = quotes_refresh_task.apply(args=[["AAPL"]])
+        result = quotes_fetch_task.apply(args=[["AAPL"]])
     finally:
         conf.task_eager_propagates = True
 
     assert result.failed() and isinstance(result.result, ProviderError)
 
-    assert len(broken.calls) == 1 + quotes_refresh_task.max_retries
+    assert len(broken.calls) == 1 + quotes_fetch_task.max_retries
     assert ProviderHealth.objects.get().failures == len(broken.calls)
 
 

@@ -12,7 +12,7 @@ from market.models import Instrument, PriceBar, ProviderHealth, Quote
 from market.providers import BarData, ProviderError
 from market.providers.fixed import FixedProvider
 from market.selectors import latest_quotes
-from market.services import bars_backfill, instruments_ensure, quotes_refresh
+from market.services import bars_backfill, instruments_ensure, quotes_fetch
 from tests.market.factories import InstrumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def test_quotes_are_stored_with_utc_time_currency_and_source(aapl):
     new_york = ZoneInfo("America/New_York")
     as_of = datetime(2026, 3, 10, 10, 30, tzinfo=new_york)
 
-    report = quotes_refresh(
+    report = quotes_fetch(
         symbols=["AAPL"], provider=FixedProvider({"AAPL": "190.25"}, as_of=as_of)
     )
 
@@ -39,16 +39,14 @@ def test_quotes_are_stored_with_utc_time_currency_and_source(aapl):
 
 def test_currency_is_the_instruments():
     InstrumentFactory(symbol="SAP", currency="EUR", exchange="XETRA")
-    quotes_refresh(symbols=["SAP"], provider=FixedProvider({"SAP": 120}, as_of=NOON))
+    quotes_fetch(symbols=["SAP"], provider=FixedProvider({"SAP": 120}, as_of=NOON))
     assert Quote.objects.get().currency == "EUR"
 
 
 def test_symbols_are_deduplicated_and_unknown_ones_reported_not_fetched(aapl):
     provider = FixedProvider({"AAPL": 190, "ZZZZ": 5}, as_of=NOON)
 
-    report = quotes_refresh(
-        symbols=["aapl", "AAPL", " aapl ", "zzzz"], provider=provider
-    )
+    report = quotes_fetch(symbols=["aapl", "AAPL", " aapl ", "zzzz"], provider=provider)
 
     assert report.requested == ["AAPL", "ZZZZ"]
     assert report.unknown == ["ZZZZ"]
@@ -58,9 +56,9 @@ def test_symbols_are_deduplicated_and_unknown_ones_reported_not_fetched(aapl):
 
 def test_the_same_moment_is_stored_once(aapl):
     provider = FixedProvider({"AAPL": 190}, as_of=NOON)
-    quotes_refresh(symbols=["AAPL"], provider=provider)
+    quotes_fetch(symbols=["AAPL"], provider=provider)
 
-    again = quotes_refresh(symbols=["AAPL"], provider=provider)
+    again = quotes_fetch(symbols=["AAPL"], provider=provider)
 
     assert again.duplicates == ["AAPL"] and again.stored == []
     assert Quote.objects.count() == 1
@@ -83,12 +81,10 @@ def test_the_same_moment_is_stored_once(aapl):
 def test_garbage_prices_are_rejected_logged_and_the_last_good_quote_kept(
     aapl, caplog, garbage
 ):
-    quotes_refresh(
-        symbols=["AAPL"], provider=FixedProvider({"AAPL": 190}, as_of=MORNING)
-    )
+    quotes_fetch(symbols=["AAPL"], provider=FixedProvider({"AAPL": 190}, as_of=MORNING))
     caplog.set_level(logging.WARNING, logger="market")
 
-    report = quotes_refresh(
+    report = quotes_fetch(
         symbols=["AAPL"], provider=FixedProvider({"AAPL": garbage}, as_of=NOON)
     )
 
@@ -101,7 +97,7 @@ def test_garbage_prices_are_rejected_logged_and_the_last_good_quote_kept(
 
 def test_a_quote_from_the_future_is_rejected(aapl):
     future = datetime.now(UTC) + timedelta(hours=1)
-    report = quotes_refresh(
+    report = quotes_fetch(
         symbols=["AAPL"], provider=FixedProvider({"AAPL": 190}, as_of=future)
     )
     assert "future" in report.rejected["AAPL"]
@@ -110,17 +106,15 @@ def test_a_quote_from_the_future_is_rejected(aapl):
 
 def test_one_garbage_price_does_not_stop_the_good_ones(aapl, msft):
     provider = FixedProvider({"AAPL": float("nan"), "MSFT": 410}, as_of=NOON)
-    report = quotes_refresh(symbols=["AAPL", "MSFT"], provider=provider)
+    report = quotes_fetch(symbols=["AAPL", "MSFT"], provider=provider)
     assert report.stored == ["MSFT"] and list(report.rejected) == ["AAPL"]
 
 
 def test_provider_failure_keeps_last_quote_records_health_and_is_reported(aapl):
-    quotes_refresh(
-        symbols=["AAPL"], provider=FixedProvider({"AAPL": 190}, as_of=MORNING)
-    )
+    quotes_fetch(symbols=["AAPL"], provider=FixedProvider({"AAPL": 190}, as_of=MORNING))
     broken = FixedProvider({}, error=ProviderError("upstream down"))
 
-    report = quotes_refresh(symbols=["AAPL"], provider=broken)
+    report = quotes_fetch(symbols=["AAPL"], provider=broken)
 
     assert "upstream down" in report.error and not report.ok
     assert report.missing == ["AAPL"]
@@ -134,15 +128,15 @@ def test_provider_failure_keeps_last_quote_records_health_and_is_reported(aapl):
 def test_provider_failure_is_raised_when_asked(aapl):
     broken = FixedProvider({}, error=TimeoutError("slow"))
     with pytest.raises(TimeoutError):
-        quotes_refresh(symbols=["AAPL"], provider=broken, raise_errors=True)
+        quotes_fetch(symbols=["AAPL"], provider=broken, raise_errors=True)
     # Recorded even though the caller got the exception.
     assert ProviderHealth.objects.get(provider="fixed").failures == 1
 
 
 def test_a_success_clears_the_run_of_failures(aapl):
     for _ in range(3):
-        quotes_refresh(symbols=["AAPL"], provider=FixedProvider({}, error=OSError("x")))
-    quotes_refresh(symbols=["AAPL"], provider=FixedProvider({"AAPL": 1}, as_of=NOON))
+        quotes_fetch(symbols=["AAPL"], provider=FixedProvider({}, error=OSError("x")))
+    quotes_fetch(symbols=["AAPL"], provider=FixedProvider({"AAPL": 1}, as_of=NOON))
     health = ProviderHealth.objects.get(provider="fixed")
     assert (health.requests, health.failures, health.consecutive_failures) == (4, 3, 0)
     assert health.last_success_at > health.last_failure_at
@@ -153,13 +147,13 @@ def test_slow_provider_is_waited_for_through_the_injected_sleep(aapl):
     provider = FixedProvider(
         {"AAPL": 1}, as_of=NOON, delay_seconds=30, sleep=waits.append
     )
-    quotes_refresh(symbols=["AAPL"], provider=provider)
+    quotes_fetch(symbols=["AAPL"], provider=provider)
     assert waits == [30]
 
 
 def test_refresh_uses_the_configured_provider(aapl, settings):
     settings.MARKET_QUOTE_PROVIDER = "simulated"
-    report = quotes_refresh(symbols=["AAPL"])
+    report = quotes_fetch(symbols=["AAPL"])
     assert report.provider == "simulated"
     assert Quote.objects.get().source == "simulated"
 

@@ -21,7 +21,7 @@ from market.providers.yfinance import (
     quotes_from_frame,
     yf_download,
 )
-from market.services import quotes_refresh
+from market.services import quotes_fetch
 from tests.market import yf_frames
 from tests.market.factories import InstrumentFactory
 
@@ -151,7 +151,7 @@ def test_offline_refresh_keeps_last_quote_and_marks_provider_unhealthy(aapl):
     offline = yf_frames.download({"AAPL": None})
     yf, _ = provider(FakeDownload(offline))
 
-    report = quotes_refresh(symbols=["AAPL"], provider=yf)
+    report = quotes_fetch(symbols=["AAPL"], provider=yf)
 
     assert report.missing == ["AAPL"] and not report.stored
     assert "no data" in report.error
@@ -285,7 +285,7 @@ def test_cool_down_is_recorded_in_provider_health_and_respected(caplog):
         download=download, sleep=lambda s: None, chunk_size=2, chunk_pause_seconds=0
     )
 
-    report = quotes_refresh(symbols=["AAPL", "MSFT", "NVDA", "TSLA"], provider=yf)
+    report = quotes_fetch(symbols=["AAPL", "MSFT", "NVDA", "TSLA"], provider=yf)
 
     assert sorted(report.stored) == ["AAPL", "MSFT"]
     assert report.missing == ["NVDA", "TSLA"]
@@ -303,7 +303,7 @@ def test_cool_down_is_recorded_in_provider_health_and_respected(caplog):
     calls_before = len(download.calls)
     caplog.set_level(logging.WARNING, logger="market")
     assert yf.fetch_quotes(["AAPL"]) == {}
-    again = quotes_refresh(symbols=["AAPL"], provider=yf)
+    again = quotes_fetch(symbols=["AAPL"], provider=yf)
 
     assert len(download.calls) == calls_before
     assert "cooling down" in again.error
@@ -318,7 +318,7 @@ def test_cool_down_ends_at_its_time(aapl):
     )
     download = FakeDownload(two_tickers_frame())
     yf = YFinanceProvider(download=download, sleep=lambda s: None)
-    report = quotes_refresh(symbols=["AAPL"], provider=yf)
+    report = quotes_fetch(symbols=["AAPL"], provider=yf)
     assert report.stored == ["AAPL"]
     assert ProviderHealth.objects.get().consecutive_failures == 0
 

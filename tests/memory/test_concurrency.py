@@ -7,8 +7,8 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from memory import ledger
-from memory.ledger import Cause
+from memory.ledger.chain import Cause, subject_lock
+from memory.ledger.verify import chain_verify
 from memory.models import MemoryEvent
 from memory.services import memory_record, memory_update, subject_create
 
@@ -68,7 +68,7 @@ def test_parallel_writers_to_one_subject_leave_one_valid_chain():
         "prev_hash", flat=True
     )
     assert len(set(prev_hashes)) == 2 * WRITERS  # no two events share a parent
-    report = ledger.chain_verify(subject)
+    report = chain_verify(subject)
     assert report.ok, report.problem
     assert report.events_checked == 2 * WRITERS
     subject.refresh_from_db()
@@ -85,7 +85,7 @@ def test_parallel_writers_to_many_subjects_each_keep_their_chain():
 
     assert run_threads(writer, WRITERS) == []
     for subject in subjects:
-        assert ledger.chain_verify(subject).ok
+        assert chain_verify(subject).ok
         assert subject.events.count() == 2 * WRITERS // 4
 
 
@@ -95,7 +95,7 @@ def test_a_locked_subject_does_not_hold_up_another_subjects_writes():
 
     def holder(_):
         with transaction.atomic():
-            ledger.subject_lock(held.pk)
+            subject_lock(held.pk)
             locked.set()
             release.wait(timeout=30)
 
@@ -129,4 +129,4 @@ def test_a_locked_subject_does_not_hold_up_another_subjects_writes():
         holder_thread.join(timeout=30)
     blocked_thread.join(timeout=30)
     assert blocked_done.is_set()
-    assert held.events.count() == 2 and ledger.chain_verify(held).ok
+    assert held.events.count() == 2 and chain_verify(held).ok

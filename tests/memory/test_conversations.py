@@ -4,11 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from memory import ledger
-from memory.conversations import conversation_start, message_append, transcript_import
+from memory.conversations.imports import transcript_import
+from memory.conversations.messages import conversation_start, message_append
 from memory.errors import InvalidMemory
+from memory.ledger.verify import chain_verify
 from memory.models import ImportJob, Memory, MemoryEvent, Message
-from memory.retrieval import memory_search
+from memory.recall.search import memory_search
 from memory.services import subject_create
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +106,7 @@ def test_import_stores_turns_in_order_and_reimport_changes_nothing(subject):
         MemoryEvent.objects.count(),
     )
     subject.refresh_from_db()
-    assert ledger.chain_verify(subject).ok
+    assert chain_verify(subject).ok
 
 
 def test_import_reports_progress_per_batch_and_when_fully_indexed(

@@ -13,15 +13,14 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
-from memory.embedding import (
-    MINILM_WEIGHTS_SHA256,
+from memory.recall.embedders import (
     Embedder,
     EmbedderError,
-    MiniLMEmbedder,
     OfflineEmbedder,
     OpenAIEmbedder,
     get_embedder,
 )
+from memory.recall.minilm import MINILM_WEIGHTS_SHA256, MiniLMEmbedder
 
 pytest_plugins = ["tests.fakes.conftest_plugin"]
 
@@ -64,7 +63,7 @@ def test_offline_vectors_are_the_same_in_another_process():
     texts = ["I want to retire at 60", "Bought 200 shares of Apple", ""]
     script = (
         "import json, sys\n"
-        "from memory.embedding import OfflineEmbedder\n"
+        "from memory.recall.embedders import OfflineEmbedder\n"
         "texts = json.loads(sys.argv[1])\n"
         "print(json.dumps(OfflineEmbedder().embed_documents(texts)))\n"
     )

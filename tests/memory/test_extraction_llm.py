@@ -6,7 +6,7 @@ import json
 import pytest
 from django.test import override_settings
 
-from memory.conversations import conversation_start, message_append
+from memory.conversations.messages import conversation_start, message_append
 from memory.extraction.pipeline import get_extractor, message_extract
 from memory.llm import ModelError
 from memory.models import Memory, MemoryEvent

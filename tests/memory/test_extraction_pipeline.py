@@ -2,10 +2,10 @@
 
 import pytest
 
-from memory.conversations import conversation_start, message_append
+from memory.conversations.messages import conversation_start, message_append
 from memory.extraction.pipeline import message_extract
-from memory.ledger import Cause
-from memory.models import Memory, MemoryEvent, MemoryStatus
+from memory.ledger.chain import Cause
+from memory.models import MarketReference, Memory, MemoryEvent, MemoryStatus
 from memory.services import (
     memory_approve,
     memory_policy_set,
@@ -146,9 +146,16 @@ def test_a_proposed_retraction_retracts_when_approved(subject, say):
     say("I sold all my Tesla.")
     assert len(active(subject, "holding")) == 1  # still held until approved
     (proposal,) = Memory.objects.filter(status="proposed")
-    assert proposal.payload["retracts"].startswith("holding:TSLA")
+    assert proposal.proposal_action == "retract"
+    assert proposal.kind == "holding" and proposal.key.startswith("holding:TSLA")
+    assert not MarketReference.objects.filter(memory=proposal).exists()
     memory_approve(memory=proposal, cause=Cause.user(5))
     assert active(subject, "holding") == []
+    proposal.refresh_from_db()
+    assert proposal.status == "applied"
+    (retracted,) = Memory.objects.filter(status="retracted")
+    # The holding ends when the client said it ended, not when it was approved.
+    assert retracted.valid_to == proposal.valid_from
 
 
 def test_assistant_turns_are_never_mined_for_client_facts(subject):
@@ -219,7 +226,7 @@ def test_the_profile_summary_is_consolidated_from_what_was_extracted(
 
 
 def test_extracted_memories_are_embedded_and_found_by_meaning(subject, say):
-    from memory.retrieval import memory_search
+    from memory.recall.search import memory_search
 
     say("We want to retire at 62.")
     (goal,) = active(subject, "goal")

@@ -11,25 +11,25 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from memory import ledger
 from memory.errors import (
     InvalidMemory,
     InvalidTransition,
     LegalHoldActive,
     SubjectErased,
 )
-from memory.governance import (
-    export_verify,
+from memory.governance.access import subject_access_record
+from memory.governance.erasure import subject_erase
+from memory.governance.export import export_verify, subject_export
+from memory.governance.holds import (
     legal_hold_place,
     legal_hold_release,
-    memory_expiry_sweep,
-    memory_revert_to,
-    subject_access_record,
-    subject_erase,
-    subject_export,
     subject_on_hold,
 )
-from memory.ledger import Cause
+from memory.governance.retention import memory_expiry_sweep
+from memory.governance.revert import memory_revert_to
+from memory.ledger.canonical import canonical, content_digest
+from memory.ledger.chain import Cause
+from memory.ledger.verify import chain_verify
 from memory.models import (
     Conversation,
     EventAction,
@@ -177,7 +177,7 @@ def test_erasure_leaves_no_content_anywhere_and_the_chain_still_verifies(subject
         assert leaks(secret) == [], f"{secret} survived erasure"
     assert not Memory.objects.filter(embedding__isnull=False).exists()
     assert set(Memory.objects.values_list("status", flat=True)) == {"erased"}
-    report = ledger.chain_verify(subject)
+    report = chain_verify(subject)
     assert report.ok, report.problem
     erase_events = MemoryEvent.objects.filter(subject=subject, action="erase")
     assert erase_events.count() == Memory.objects.filter(subject=subject).count() == 3
@@ -185,7 +185,7 @@ def test_erasure_leaves_no_content_anywhere_and_the_chain_still_verifies(subject
         assert event.cause_type == "user" and event.cause_user_id == OFFICER
         assert event.reason == "GDPR article 17"
         assert event.before is None and event.after is None
-        assert event.content_digest == ledger.content_digest(None, None)
+        assert event.content_digest == content_digest(None, None)
     assert not MemoryEvent.objects.filter(
         subject=subject, redacted_at__isnull=True
     ).exclude(action="erase")
@@ -279,13 +279,13 @@ def test_expiry_sweep_erases_expired_memories_except_under_legal_hold(firm, subj
     assert current.text == "Lives in Lisbon"
     assert memory_history(memory=current).get().after["text"] == "Lives in Lisbon"
     assert held.text == "Held Zanzibar memo"
-    assert ledger.chain_verify(subject).ok
+    assert chain_verify(subject).ok
 
     legal_hold_release(hold=hold, released_by_user_id=OFFICER, release_reason="done")
     assert memory_expiry_sweep(now=now) == 1
     held.refresh_from_db()
     assert held.status == "erased"
-    assert ledger.chain_verify(held_subject).ok
+    assert chain_verify(held_subject).ok
 
 
 def test_expiry_task_runs_the_sweep(subject):
@@ -333,7 +333,7 @@ def test_export_manifest_verifies_and_detects_any_modification(subject):
 def _sha(part) -> str:
     import hashlib
 
-    return hashlib.sha256(ledger.canonical(part)).hexdigest()
+    return hashlib.sha256(canonical(part)).hexdigest()
 
 
 def test_export_of_an_erased_subject_verifies_and_holds_no_content(subject):
@@ -433,7 +433,7 @@ def test_revert_to_a_past_version_appends_a_revert_event(subject):
     other = fact(subject, "Lives in Lisbon")
     with pytest.raises(InvalidTransition):
         memory_revert_to(memory=other, event=first, cause=ADVISOR, reason="x")
-    assert ledger.chain_verify(subject).ok
+    assert chain_verify(subject).ok
 
 
 def test_subject_access_is_recorded_with_the_subjects_tenant(firm, subject):
@@ -456,10 +456,10 @@ def test_erasure_after_extraction_leaves_no_client_words_in_the_ledger():
     """Extraction must not copy what was said into hashed, unerasable columns."""
     from django.db import connection
 
-    from memory.conversations import conversation_start, message_append
+    from memory.conversations.messages import conversation_start, message_append
     from memory.extraction.pipeline import message_extract
-    from memory.governance import subject_erase
-    from memory.ledger import chain_verify
+    from memory.governance.erasure import subject_erase
+    from memory.ledger.verify import chain_verify
     from memory.services import subject_create
 
     subject = subject_create(tenant_id=1, kind="client")
@@ -495,7 +495,7 @@ def test_erasure_removes_market_references_and_alerts():
 
     from django.utils import timezone
 
-    from memory.governance import subject_erase
+    from memory.governance.erasure import subject_erase
     from memory.models import MarketAlert, MarketReference
     from memory.services import subject_create
     from tests.market.factories import InstrumentFactory
@@ -505,8 +505,8 @@ def test_erasure_removes_market_references_and_alerts():
     subject = subject_create(tenant_id=1, kind="client")
     stated = timezone.now() - timedelta(days=1)
     store_quote("AAPL", "100", stated - timedelta(minutes=1))
-    from memory.ledger import Cause
-    from memory.market import references_sync
+    from memory.ledger.chain import Cause
+    from memory.readings.references import references_sync
     from memory.services import memory_record
 
     memory = memory_record(

@@ -7,16 +7,22 @@ from django.db import IntegrityError, InternalError, connection, transaction
 from django.db.utils import DatabaseError
 from django.utils import timezone
 
-from memory import ledger
 from memory.errors import InvalidMemory, InvalidTransition
-from memory.ledger import Cause
-from memory.models import EventAction, Memory, MemoryEvent, MemoryStatus
-from memory.selectors import (
-    memory_history,
-    memory_lineage,
-    subject_state_as_of,
-    subject_state_live,
+from memory.ledger.canonical import canonical, content_digest, iso
+from memory.ledger.chain import (
+    GENESIS,
+    Cause,
+    Draft,
+    Tail,
+    append_many,
+    chain_drafts,
+    event_hash,
+    subject_lock,
 )
+from memory.ledger.replay import subject_state_as_of, subject_state_live
+from memory.ledger.verify import chain_verify
+from memory.models import EventAction, Memory, MemoryEvent, MemoryStatus
+from memory.selectors import memory_history, memory_lineage
 from memory.services import (
     memory_approve,
     memory_record,
@@ -183,7 +189,7 @@ def test_record_appends_a_create_event_with_the_full_state(subject):
     assert event.after["payload"]["quantity"] == 200
     assert event.cause_type == "user" and event.cause_user_id == 7
     assert event.sequence == 1
-    assert event.prev_hash == ledger.GENESIS
+    assert event.prev_hash == GENESIS
     subject.refresh_from_db()
     assert subject.ledger_length == 1 and subject.ledger_head == event.hash
 
@@ -307,7 +313,7 @@ def test_redaction_is_the_only_update_the_database_allows(subject):
             "redacted_at = now() WHERE id = %s",
             [event.pk],
         )
-    assert ledger.chain_verify(subject).ok
+    assert chain_verify(subject).ok
 
 
 def tamper(event_id: int, sql: str) -> None:
@@ -337,10 +343,10 @@ def test_chain_verify_finds_the_first_tampered_event(subject, sql, problem):
     memory = holding(subject)
     memory_update(memory=memory, cause=ADVISOR, text="Holds 200 AAPL (IRA)")
     memory_update(memory=memory, cause=ADVISOR, importance=0.8)
-    assert ledger.chain_verify(subject).ok
+    assert chain_verify(subject).ok
     second = MemoryEvent.objects.get(subject=subject, sequence=2)
     tamper(second.pk, sql)
-    report = ledger.chain_verify(subject)
+    report = chain_verify(subject)
     assert not report.ok
     assert report.broken_sequence == 2 and report.broken_event_id == second.pk
     assert problem in report.problem
@@ -354,7 +360,7 @@ def test_a_deleted_event_breaks_the_chain(subject):
         MemoryEvent.objects.get(sequence=2).pk,
         "DELETE FROM memory_memoryevent WHERE id = %s",
     )
-    report = ledger.chain_verify(subject)
+    report = chain_verify(subject)
     assert not report.ok and report.broken_sequence == 3
 
 
@@ -460,11 +466,9 @@ def test_the_header_hash_is_the_sha256_of_the_canonical_header(
         "cause_message": message_id,
         "cause_ref": ref,
         "reason": reason,
-        "occurred_at": ledger.iso(occurred_at),
+        "occurred_at": iso(occurred_at),
     }
-    assert ledger.event_hash(event) == (
-        hashlib.sha256(ledger.canonical(header)).hexdigest()
-    )
+    assert event_hash(event) == (hashlib.sha256(canonical(header)).hexdigest())
 
 
 @pytest.mark.parametrize(
@@ -481,9 +485,9 @@ def test_the_content_digest_is_the_sha256_of_both_states_in_canonical_json(
     import hashlib
 
     documented = hashlib.sha256(
-        ledger.canonical({"before": before, "after": after})
+        canonical({"before": before, "after": after})
     ).hexdigest()
-    assert ledger.content_digest(before, after) == documented
+    assert content_digest(before, after) == documented
 
 
 def append_refresh_drafts(drafts: dict, *, cause: Cause) -> int:
@@ -491,11 +495,11 @@ def append_refresh_drafts(drafts: dict, *, cause: Cause) -> int:
     with transaction.atomic():
         tails = {}
         for subject_id in drafts:
-            locked = ledger.subject_lock(subject_id)
-            tails[subject_id] = ledger.Tail(
+            locked = subject_lock(subject_id)
+            tails[subject_id] = Tail(
                 locked.tenant_id, locked.ledger_length, locked.ledger_head
             )
-        chained = ledger.chain_drafts(
+        chained = chain_drafts(
             tails=tails,
             drafts=drafts,
             action=EventAction.REFRESH,
@@ -503,7 +507,7 @@ def append_refresh_drafts(drafts: dict, *, cause: Cause) -> int:
             occurred_at=timezone.now(),
         )
         with connection.cursor() as cursor:
-            return ledger.chained_write(cursor, chained)
+            return append_many(cursor, chained)
 
 
 def test_batch_appends_chain_like_single_appends_across_subjects(subject):
@@ -515,15 +519,15 @@ def test_batch_appends_chain_like_single_appends_across_subjects(subject):
     ]
     drafts = {
         subject.pk: [
-            ledger.Draft(
+            Draft(
                 first.pk,
-                ledger.canonical(before).decode(),
-                ledger.canonical(after).decode(),
+                canonical(before).decode(),
+                canonical(after).decode(),
                 reason=f"step {number}",
             )
             for number, (before, after) in enumerate(states)
         ],
-        other.pk: [ledger.Draft(second.pk, None, '{"reading":{}}', "tab\there")],
+        other.pk: [Draft(second.pk, None, '{"reading":{}}', "tab\there")],
     }
     written = append_refresh_drafts(drafts, cause=Cause.task("batch-test"))
 
@@ -534,7 +538,7 @@ def test_batch_appends_chain_like_single_appends_across_subjects(subject):
     assert MemoryEvent.objects.get(memory=second, action="refresh").reason == (
         "tab\there"
     )
-    assert ledger.chain_verify(subject).ok and ledger.chain_verify(other).ok
+    assert chain_verify(subject).ok and chain_verify(other).ok
     assert subject_state_as_of(subject=subject, at=timezone.now())[first.pk][
         "reading"
     ] == {"price": "2.00"}
@@ -542,7 +546,7 @@ def test_batch_appends_chain_like_single_appends_across_subjects(subject):
 
 @pytest.mark.parametrize("table", ["memory_memory", "memory_subject", "memory_message"])
 def test_the_database_refuses_to_delete_a_row_the_ledger_names(subject, table):
-    from memory.conversations import conversation_start, message_append
+    from memory.conversations.messages import conversation_start, message_append
 
     conversation = conversation_start(subject=subject)
     message = message_append(
@@ -572,7 +576,7 @@ def test_the_database_refuses_to_delete_a_row_the_ledger_names(subject, table):
 def test_a_refresh_event_is_not_a_version_to_restore(subject):
     memory = holding(subject)
     append_refresh_drafts(
-        {subject.pk: [ledger.Draft(memory.pk, None, '{"reading":{}}')]},
+        {subject.pk: [Draft(memory.pk, None, '{"reading":{}}')]},
         cause=Cause.task("t"),
     )
     refresh_event = MemoryEvent.objects.get(memory=memory, action="refresh")

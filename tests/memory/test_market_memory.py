@@ -10,17 +10,11 @@ from market import services as market_services
 from market.models import ProviderHealth, Quote
 from market.providers import ProviderCoolingDown, ProviderError
 from market.providers.fixed import FixedProvider
-from memory import ledger
-from memory.conversations import conversation_start, message_append
+from memory.conversations.messages import conversation_start, message_append
 from memory.extraction.pipeline import message_extract
-from memory.ledger import Cause
-from memory.market import (
-    alerts_open,
-    market_refresh,
-    memories_fresh_for_reply,
-    reference_freshness,
-    references_sync,
-)
+from memory.ledger.canonical import canonical, content_digest_of_texts, iso
+from memory.ledger.chain import Cause
+from memory.ledger.verify import chain_verify
 from memory.models import (
     MarketAlert,
     MarketReference,
@@ -28,10 +22,14 @@ from memory.models import (
     MemoryEvent,
     StatedPriceSource,
 )
-from memory.refresh import references_refresh
-from memory.retrieval import memory_search
+from memory.readings.alerts import alerts_open
+from memory.readings.freshness import memories_fresh_for_reply, reference_freshness
+from memory.readings.references import references_sync
+from memory.readings.refresh import readings_refresh
+from memory.readings.sync import market_sync
+from memory.recall.search import memory_search
 from memory.services import memory_policy_set, memory_record, subject_create
-from memory.tasks import market_refresh_task
+from memory.tasks import market_sync_task
 from tests.market.factories import InstrumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +58,7 @@ def subject():
 
 def store_quote(symbol: str, price, as_of: datetime) -> None:
     """Store a quote the way a refresh does: through the fixed provider."""
-    report = market_services.quotes_refresh(
+    report = market_services.quotes_fetch(
         symbols=[symbol], provider=FixedProvider({symbol: price}, as_of=as_of)
     )
     assert report.stored == [symbol], report
@@ -97,7 +95,7 @@ def reference(memory) -> MarketReference:
 
 
 def refresh(now=OPEN, **kwargs):
-    return references_refresh(now=now, **kwargs)
+    return readings_refresh(now=now, **kwargs)
 
 
 # --- References and stated prices ------------------------------------------------
@@ -190,7 +188,7 @@ def test_correcting_a_holding_s_instrument_moves_its_reference(
     assert len(ended) == 1 and "from AAPL to TSLA" in ended[0].reason
     assert reading(memory)["instrument"] == "TSLA"
     assert reading(memory)["price"] == "200.00"
-    assert ledger.chain_verify(subject).ok
+    assert chain_verify(subject).ok
 
 
 def test_a_moved_reference_raises_its_new_instrument_s_alerts(
@@ -258,7 +256,7 @@ def test_a_holding_reads_its_market_value_and_unrealised_gain(aapl, subject):
         "instrument": "AAPL",
         "price": "190.50",
         "currency": "USD",
-        "as_of": ledger.iso(OPEN),
+        "as_of": iso(OPEN),
         "source": "fixed",
         "simulated": False,
         "stated_price": "100.00",
@@ -543,8 +541,8 @@ def test_a_refresh_appends_one_event_per_changed_memory_and_the_chain_verifies(
         assert event.after == {"reading": memory.reading}
         assert event.reason.startswith(memory.reading["instrument"])
         assert event.tenant_id == 1
-    assert ledger.chain_verify(subject).ok
-    assert ledger.chain_verify(other).ok
+    assert chain_verify(subject).ok
+    assert chain_verify(other).ok
 
     # A later refresh with a new price records the old reading as "before".
     store_quote("AAPL", "102", OPEN + timedelta(minutes=1))
@@ -552,7 +550,7 @@ def test_a_refresh_appends_one_event_per_changed_memory_and_the_chain_verifies(
     last = MemoryEvent.objects.filter(memory=first).latest("sequence")
     assert last.before["reading"]["price"] == "101.00"
     assert last.after["reading"]["price"] == "102.00"
-    assert ledger.chain_verify(subject).ok
+    assert chain_verify(subject).ok
 
 
 def test_refreshing_twice_with_the_same_quotes_appends_nothing(aapl, subject):
@@ -645,7 +643,7 @@ def test_the_reading_is_stored_as_the_ledger_reads_it(aapl, subject):
         )
         stored = cursor.fetchone()[0]
     event = MemoryEvent.objects.get(memory=memory, action="refresh")
-    assert stored == ledger.canonical(event.after["reading"]).decode()
+    assert stored == canonical(event.after["reading"]).decode()
     assert stored.startswith('{"as_of":"') and ", " not in stored
     # And every event keeps, byte for byte, the text its digest covers.
     with connection.cursor() as cursor:
@@ -658,11 +656,11 @@ def test_the_reading_is_stored_as_the_ledger_reads_it(aapl, subject):
     assert len(rows) == 2  # created, refreshed
     for event_id, before, after in rows:
         event = MemoryEvent.objects.get(pk=event_id)
-        assert event.content_digest == ledger.content_digest_of_texts(before, after)
+        assert event.content_digest == content_digest_of_texts(before, after)
 
 
 def test_time_travel_shows_the_reading_a_memory_had_then(aapl, subject):
-    from memory.selectors import subject_state_as_of, subject_state_live
+    from memory.ledger.replay import subject_state_as_of, subject_state_live
 
     store_quote("AAPL", "100", STATED)
     memory = holding(subject, quantity=2)
@@ -804,7 +802,7 @@ def test_a_provider_fault_keeps_the_last_good_quote_and_loses_nothing(
     refresh()
     events = MemoryEvent.objects.count()
 
-    report = market_refresh(provider=provider, now=OPEN + timedelta(hours=2))
+    report = market_sync(provider=provider, now=OPEN + timedelta(hours=2))
 
     assert report.quotes_stored == 0
     assert report.provider_errors or report.quotes_rejected
@@ -823,15 +821,15 @@ def test_the_market_task_retries_a_failing_provider(aapl, subject, monkeypatch):
     broken = FixedProvider({}, error=ProviderError("down"))
     monkeypatch.setattr(market_services, "get_provider", lambda *args: broken)
 
-    conf = market_refresh_task.app.conf
+    conf = market_sync_task.app.conf
     conf.task_eager_propagates = False
     try:
-        result = market_refresh_task.apply()
+        result = market_sync_task.apply()
     finally:
         conf.task_eager_propagates = True
 
     assert result.failed() and isinstance(result.result, ProviderError)
-    assert len(broken.calls) == 1 + market_refresh_task.max_retries
+    assert len(broken.calls) == 1 + market_sync_task.max_retries
     # The last good quote was still applied on every try.
     assert reading(Memory.objects.get(kind="holding"))["price"] == "100.00"
 
@@ -891,7 +889,7 @@ def test_search_hits_carry_their_market_freshness(aapl, subject):
 def test_a_refresh_in_chunks_on_threads_commits_each_chunk_and_every_chain(
     monkeypatch,
 ):
-    from memory import refresh as refresh_module
+    from memory.readings import refresh as refresh_module
 
     monkeypatch.setattr(refresh_module, "REFRESH_CHUNK", 2)
     InstrumentFactory(symbol="AAPL", name="Apple Inc.")
@@ -905,13 +903,13 @@ def test_a_refresh_in_chunks_on_threads_commits_each_chunk_and_every_chain(
     report = refresh()
 
     assert report.read == 10 and report.events == 10 and report.subjects == 5
-    assert all(ledger.chain_verify(subject).ok for subject in subjects)
+    assert all(chain_verify(subject).ok for subject in subjects)
     assert refresh(now=OPEN + timedelta(minutes=1)).events == 0
 
 
 def test_every_chunk_reads_an_instrument_against_the_same_quote(monkeypatch, aapl):
     """A quote stored while a refresh runs waits for the next refresh."""
-    from memory import refresh as refresh_module
+    from memory.readings import refresh as refresh_module
 
     monkeypatch.setattr(refresh_module, "REFRESH_CHUNK", 1)
     subjects = [subject_create(tenant_id=1, kind="client") for _ in range(3)]

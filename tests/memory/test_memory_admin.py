@@ -5,9 +5,11 @@ import json
 import pytest
 
 from advisor.models import User
-from memory import ledger
-from memory.governance import export_verify, legal_hold_place, subject_erase
-from memory.ledger import Cause
+from memory.governance.erasure import subject_erase
+from memory.governance.export import export_verify
+from memory.governance.holds import legal_hold_place
+from memory.ledger.chain import Cause
+from memory.ledger.verify import chain_verify
 from memory.models import LegalHold, Memory, MemoryEvent, SubjectAccess
 from memory.selectors import (
     memory_event_list_for_tenant,
@@ -245,7 +247,7 @@ def test_erase_action_needs_confirmation_and_a_reason(client, firms):
     assert subject.erased_at is not None
     erasure = subject.erasures.get()
     assert (erasure.requested_by_user_id, erasure.reason) == (officer.pk, "Art. 17")
-    assert ledger.chain_verify(subject).ok
+    assert chain_verify(subject).ok
 
 
 def test_only_compliance_officers_may_erase_and_holds_block_it(client, firms):

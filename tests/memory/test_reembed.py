@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from memory.ledger import Cause
+from memory.ledger.chain import Cause
 from memory.models import Memory, MemoryEvent
 from memory.services import memory_record, subject_create
 

@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from memory.embedding import get_embedder
-from memory.ledger import Cause
+from memory.ledger.chain import Cause
 from memory.models import Memory
-from memory.retrieval import (
+from memory.recall.embedders import get_embedder
+from memory.recall.search import (
     FIRM_SETTINGS,
     SUBJECT_SQL,
     _vector_literal,
@@ -32,7 +32,7 @@ def remember(subject, kind, text, payload, **fields):
     memory = memory_record(
         subject=subject, kind=kind, text=text, payload=payload, cause=WHO, **fields
     )
-    from memory.indexing import memories_embed
+    from memory.recall.indexing import memories_embed
 
     memories_embed([memory])
     return memory
@@ -128,7 +128,7 @@ def test_as_of_search_returns_what_was_true_then(client_memory):
         text="Holds 300 AAPL in the IRA",
         payload={"instrument": "AAPL", "quantity": 300},
     )
-    from memory.indexing import memories_embed
+    from memory.recall.indexing import memories_embed
 
     memories_embed([newer])
     now_hits = memory_search(subject=subject, query="AAPL shares", limit=5)
@@ -240,7 +240,7 @@ def test_subject_search_scans_the_subject_exactly_and_never_the_hnsw_index(
 
 def test_filtered_search_returns_the_same_rows_as_an_exact_scan():
     """A rare subject among many: filtered HNSW would drop its rows; we must not."""
-    from memory.indexing import memories_embed
+    from memory.recall.indexing import memories_embed
 
     crowd = subject_create(tenant_id=1, kind="client")
     rare = subject_create(tenant_id=1, kind="client")
@@ -307,7 +307,7 @@ def test_firm_search_uses_the_hnsw_index_with_an_iterative_scan():
 def test_firm_search_covers_the_semantic_layer_not_every_turn():
     subject = subject_create(tenant_id=4, kind="client")
     fact = remember(subject, "fact", "Enjoys sailing on weekends", {})
-    from memory.conversations import conversation_start, message_append
+    from memory.conversations.messages import conversation_start, message_append
 
     conversation = conversation_start(subject=subject)
     message_append(

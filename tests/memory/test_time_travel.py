@@ -6,14 +6,15 @@ import pytest
 from django.utils import timezone
 
 from memory.errors import InvalidTransition
-from memory.ledger import Cause, snapshot
-from memory.models import Conversation, Memory, MemoryStatus, Message
-from memory.selectors import (
-    memory_history,
+from memory.ledger.chain import Cause
+from memory.ledger.replay import (
     subject_state_as_of,
     subject_state_as_of_message,
     subject_state_live,
 )
+from memory.ledger.states import snapshot
+from memory.models import Conversation, Memory, MemoryStatus, Message
+from memory.selectors import memory_history
 from memory.services import (
     memory_approve,
     memory_record,

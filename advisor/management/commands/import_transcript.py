@@ -4,7 +4,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from advisor.models import Client, Firm
-from memory.conversations import transcript_import
+from memory.conversations.imports import transcript_import
 from memory.errors import MemoryEngineError
 
 

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from advisor.models import Firm
 from market.providers import get_provider
-from memory.market import market_refresh
+from memory.readings.sync import market_sync
 
 
 class Command(BaseCommand):
@@ -55,14 +55,14 @@ class Command(BaseCommand):
             f"Refreshing market readings{f' of {firm.name}' if tenant_id else ''}"
             f" from {provider.name if options['fetch'] else 'stored quotes'}."
         )
-        report = market_refresh(
+        report = market_sync(
             tenant_id=tenant_id,
             fetch=options["fetch"],
             provider=provider,
             backfill_days=options["backfill_days"],
             progress=self.stdout.write,
         )
-        refs = report.references
+        refs = report.readings
         self.stdout.write(
             f"Instruments: {len(report.symbols)} referenced, "
             f"{report.quotes_stored} quotes stored, "

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from market.instruments import DEFAULT_INSTRUMENTS
 from market.models import Instrument
 from market.providers import get_provider, normalize_symbols
-from market.services import bars_backfill, instruments_ensure, quotes_refresh
+from market.services import bars_backfill, instruments_ensure, quotes_fetch
 
 
 class Command(BaseCommand):
@@ -67,7 +67,7 @@ class Command(BaseCommand):
         )
         failed = False
         for number, chunk in enumerate(batches, start=1):
-            report = quotes_refresh(symbols=chunk, provider=provider)
+            report = quotes_fetch(symbols=chunk, provider=provider)
             self.stdout.write(
                 f"[{number}/{len(batches)}] quotes: {len(report.stored)} stored, "
                 f"{len(report.duplicates)} unchanged, {len(report.missing)} missing, "

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from memory.embedding import get_embedder
-from memory.indexing import memories_reembed_batch
 from memory.models import Memory
+from memory.recall.embedders import get_embedder
+from memory.recall.indexing import memories_reembed_batch
 
 
 class Command(BaseCommand):

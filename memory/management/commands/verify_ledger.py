@@ -6,7 +6,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from memory import ledger
+from memory.ledger.chain import GENESIS
+from memory.ledger.verify import event_problem, tail_problem
 from memory.models import MemoryEvent, Subject
 
 
@@ -112,15 +113,13 @@ class Command(BaseCommand):
         for subject_id, tenant_id, length, head in subject_rows:
             tally = counts.setdefault(tenant_id, TenantCounts())
             tally.subjects += 1
-            prev, seen, failure = ledger.GENESIS, 0, None
+            prev, seen, failure = GENESIS, 0, None
             # Events of subjects outside this walk cannot occur: both sides
             # share the filter and the order.
             while pending is not None and pending.subject_id == subject_id:
                 if failure is None:
                     seen += 1
-                    problem = ledger.event_problem(
-                        pending, expected_sequence=seen, prev=prev
-                    )
+                    problem = event_problem(pending, expected_sequence=seen, prev=prev)
                     if problem:
                         failure = Broken(
                             subject_id, pending.pk, pending.sequence, problem
@@ -130,7 +129,7 @@ class Command(BaseCommand):
                         prev = pending.hash
                 pending = next(event_rows, None)
             if failure is None:
-                problem = ledger.tail_problem(
+                problem = tail_problem(
                     events_seen=seen, prev=prev, length=length, head=head
                 )
                 if problem:

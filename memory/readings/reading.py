@@ -1,7 +1,7 @@
 """A memory's market reading: what a quote says of a holding or a view.
 
-Pure functions, no database: the refresh (``memory.refresh``) and the freshness
-shown beside a memory (``memory.market``) both read through them.
+Pure functions, no database: the refresh (``refresh``) and the freshness
+shown beside a memory (``freshness``) both read through them.
 
 Reading of a holding: price, market value (quantity x price), unrealised gain and
 its fraction of the cost basis when the basis is known, move since stated.
@@ -29,10 +29,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from market.models import QuoteSource
-
-from .bulk import copy_text
-from .ledger import iso
-from .models import MarketAlertKind, MemoryKind
+from memory.bulk import copy_text
+from memory.ledger.canonical import iso
+from memory.models import MarketAlertKind, MemoryKind
 
 # A view is invalidated by a move against it this many times the move threshold.
 INVALIDATION_MULTIPLE = Decimal(2)

@@ -1,10 +1,12 @@
-"""The episodic layer: conversations, their messages, and each turn's episode.
+"""Transcript imports: validated turns stored in committed batches, then indexed.
 
-Every turn is kept verbatim as a message and as an ``episode`` memory of its
-subject, searchable at once (full text immediately, and by meaning as soon as its
-embedding is made: inline with a local embedder, in the background otherwise).
+Every turn is validated before the first is stored; turns whose external id was
+imported before are skipped, so importing twice changes nothing. Indexing
+(embedding and extraction of every turn) follows in the background
+(``import_index``), and the job says when the import is fully indexed.
 """
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,185 +15,29 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from . import ledger
-from .bulk import copy_instances, next_ids
-from .errors import InvalidMemory, SubjectErased
-from .indexing import embeddings_prepare, embeddings_queue
-from .ledger import Cause, Entry
-from .models import (
+from memory.background import enqueue
+from memory.bulk import copy_instances, next_ids
+from memory.errors import InvalidMemory, SubjectErased
+from memory.extraction.pipeline import message_extract
+from memory.ledger.chain import Cause, subject_lock
+from memory.models import (
     Conversation,
-    EventAction,
     ImportJob,
     Memory,
     MemoryKind,
-    MemorySource,
-    MemoryStatus,
     Message,
     MessageRole,
     Subject,
 )
+from memory.recall.embedders import get_embedder
+from memory.recall.indexing import memories_embed
+from memory.services import subject_summary_consolidate
 
-EPISODE_IMPORTANCE = 0.3
-SPEAKER_ROLES = {
-    "client": MessageRole.USER,
-    "advisor": MessageRole.USER,
-    "analyst": MessageRole.USER,
-    "user": MessageRole.USER,
-    "assistant": MessageRole.ASSISTANT,
-    "system": MessageRole.SYSTEM,
-}
+from .messages import SPEAKER_ROLES, conversation_start, episodes_create
 
+logger = logging.getLogger(__name__)
 
-@transaction.atomic
-def conversation_start(
-    *,
-    subject: Subject,
-    title: str = "",
-    origin: str = Conversation.Origin.CHAT,
-    external_id: str = "",
-    created_by_id: int | None = None,
-) -> Conversation:
-    if subject.erased_at is not None:
-        raise SubjectErased("This subject's memory was erased.")
-    conversation = Conversation(
-        subject=subject,
-        title=title[:200],
-        origin=origin,
-        external_id=external_id,
-        created_by_id=created_by_id,
-    )
-    conversation.full_clean(exclude=["head"])
-    conversation.save()
-    return conversation
-
-
-def _episode(message: Message) -> Memory:
-    return Memory(
-        subject_id=message.subject_id,
-        tenant_id=message.subject.tenant_id,
-        kind=MemoryKind.EPISODE,
-        text=message.text,
-        payload={
-            "message": message.text,
-            "speaker": message.speaker,
-            "occurred_at": ledger.iso(message.occurred_at),
-            "message_id": message.pk,
-            "conversation_id": message.conversation_id,
-            "external_id": message.external_id,
-        },
-        status=MemoryStatus.ACTIVE,
-        importance=EPISODE_IMPORTANCE,
-        confidence=1.0,
-        valid_from=message.occurred_at,
-        recorded_at=message.created_at,
-        source=MemorySource.MESSAGE,
-        author_label=f"speaker:{message.speaker}",
-        created_at=message.created_at,
-        updated_at=message.created_at,
-    )
-
-
-def _episodes_create(
-    *, subject: Subject, messages: list[Message], cause: Cause, occurred_at: datetime
-) -> list[Memory]:
-    """Store one episode per message, linked to it, with one ledger event each."""
-    for message in messages:
-        message.subject = subject
-    episodes = [_episode(m) for m in messages]
-    # Vectors are made before the INSERT so each row is written once.
-    embeddings_prepare(episodes)
-    for episode, pk in zip(episodes, next_ids(Memory, len(episodes)), strict=True):
-        episode.pk = pk
-    copy_instances(Memory, episodes)
-    through = Memory.source_messages.through
-    through.objects.bulk_create(
-        [
-            through(memory_id=episode.pk, message_id=message.pk)
-            for episode, message in zip(episodes, messages, strict=True)
-        ]
-    )
-    ledger.append(
-        subject=subject,
-        entries=[
-            Entry(e, EventAction.CREATE, None, ledger.snapshot(e, [m.pk]))
-            for e, m in zip(episodes, messages, strict=True)
-        ],
-        cause=cause,
-        occurred_at=occurred_at,
-    )
-    return episodes
-
-
-def _clean_text(text) -> str:
-    if not isinstance(text, str) or not text.strip():
-        raise InvalidMemory({"text": "a message needs some text"})
-    return text.strip()
-
-
-@transaction.atomic
-def message_append(
-    *,
-    conversation: Conversation,
-    role: str,
-    speaker: str,
-    text: str,
-    occurred_at: datetime | None = None,
-    external_id: str = "",
-    parent: Message | None = None,
-    author_user_id: int | None = None,
-    citations: list | None = None,
-    extract: bool = True,
-) -> Message:
-    """Append a turn after ``parent`` (the head by default) and make it the head.
-
-    The turn's episode memory is stored in the same transaction; extraction of what
-    a person said follows in the background once the turn is committed.
-    """
-    subject = ledger.subject_lock(conversation.subject_id)
-    if subject.erased_at is not None:
-        raise SubjectErased("This subject's memory was erased.")
-    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    if parent is None:
-        parent = conversation.head
-    elif parent.conversation_id != conversation.pk:
-        raise InvalidMemory({"parent": "belongs to another conversation"})
-    if role not in MessageRole.values:
-        raise InvalidMemory(
-            {"role": f"must be one of: {', '.join(MessageRole.values)}"}
-        )
-    now = timezone.now()
-    message = Message(
-        conversation=conversation,
-        subject=subject,
-        parent=parent,
-        role=role,
-        speaker=(speaker or role)[:120],
-        text=_clean_text(text),
-        occurred_at=occurred_at or now,
-        external_id=external_id,
-        author_user_id=author_user_id,
-        citations=citations or [],
-        created_at=now,
-    )
-    message.full_clean(exclude=["conversation", "subject", "parent"])
-    message.save()
-    conversation.head = message
-    conversation.save(update_fields=["head"])
-    (episode,) = _episodes_create(
-        subject=subject,
-        messages=[message],
-        cause=Cause.message(message.pk),
-        occurred_at=now,
-    )
-    embeddings_queue([episode])
-    if extract and role == MessageRole.USER:
-        from .tasks import message_extract_task
-
-        transaction.on_commit(lambda: message_extract_task.delay(message.pk))
-    return message
-
-
-# --- Transcript import ---------------------------------------------------------------
+IMPORT_INDEX = "memory.import_index"
 
 
 @dataclass(frozen=True)
@@ -332,9 +178,7 @@ def transcript_import(
         job.finished_at = timezone.now()
     job.save(update_fields=["status", "finished_at", "turns_stored", "turns_skipped"])
     if stored_ids and index:
-        from .indexing import import_index_soon
-
-        import_index_soon(job_id=job.pk)
+        enqueue(IMPORT_INDEX, job.pk)
     return job
 
 
@@ -342,7 +186,7 @@ def transcript_import(
 def _import_batch(
     *, job: ImportJob, conversation: Conversation, turns: list[Turn]
 ) -> list[int]:
-    subject = ledger.subject_lock(job.subject_id)
+    subject = subject_lock(job.subject_id)
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     now = timezone.now()
     # Ids drawn first, so each message is inserted already linked to its parent.
@@ -366,7 +210,7 @@ def _import_batch(
     copy_instances(Message, messages)
     conversation.head_id = ids[-1]
     conversation.save(update_fields=["head"])
-    episodes = _episodes_create(
+    episodes = episodes_create(
         subject=subject,
         messages=messages,
         cause=Cause(type="import", user_id=job.requested_by_id, ref=f"import:{job.pk}"),
@@ -375,3 +219,41 @@ def _import_batch(
     job.turns_embedded += sum(1 for e in episodes if e.embedding is not None)
     ImportJob.objects.filter(pk=job.pk).update(turns_embedded=job.turns_embedded)
     return [m.pk for m in messages]
+
+
+def import_index(*, job: ImportJob, batch_size: int = 200) -> ImportJob:
+    """Embed what is not yet embedded and extract every turn of an import.
+
+    Safe to run again after a failure: each message is extracted once.
+    """
+    embedder = get_embedder()
+    messages = Message.objects.filter(conversation_id=job.conversation_id).order_by(
+        "occurred_at", "pk"
+    )
+    episodes = Memory.objects.filter(
+        kind=MemoryKind.EPISODE, source_messages__conversation_id=job.conversation_id
+    ).exclude(embedding_model=embedder.name)
+    while True:
+        batch = list(episodes.order_by("pk")[:batch_size])
+        if not batch:
+            break
+        memories_embed(batch, embedder=embedder)
+    job.turns_embedded = messages.count()
+    ImportJob.objects.filter(pk=job.pk).update(turns_embedded=job.turns_embedded)
+    extracted = 0
+    for message in messages.filter(extracted_at__isnull=True).iterator(chunk_size=500):
+        message_extract(message=message, consolidate=False)
+        extracted += 1
+        if extracted % 100 == 0:
+            ImportJob.objects.filter(pk=job.pk).update(
+                turns_extracted=messages.filter(extracted_at__isnull=False).count()
+            )
+    subject_summary_consolidate(subject=job.subject)
+    job.turns_extracted = messages.filter(extracted_at__isnull=False).count()
+    job.status = ImportJob.Status.DONE
+    job.finished_at = timezone.now()
+    job.save(
+        update_fields=["turns_embedded", "turns_extracted", "status", "finished_at"]
+    )
+    logger.info("Import %s fully indexed: %s turns", job.pk, job.turns_total)
+    return job

@@ -15,9 +15,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .embedding import get_embedder
-from .market import attach_freshness
-from .models import Memory, MemoryStatus, Subject
+from memory.models import Memory, MemoryStatus, Subject
+from memory.readings.freshness import attach_freshness
+
+from .embedders import get_embedder
 
 DEFAULTS = {
     "rrf_k": 60,

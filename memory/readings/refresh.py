@@ -34,18 +34,20 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from market.selectors import latest_quotes, prices_at
-
-from .bulk import copy_json, copy_text, scratch_fill
-from .ledger import Cause, Chained, Draft, Tail, chain_drafts, chained_write
-from .models import (
-    CauseType,
-    EventAction,
-    MarketReference,
-    StatedPriceSource,
-    canonical_text,
+from memory.bulk import copy_json, copy_text, scratch_fill
+from memory.ledger.canonical import canonical_text
+from memory.ledger.chain import (
+    Cause,
+    Chained,
+    Draft,
+    Tail,
+    append_many,
+    chain_drafts,
 )
-from .readings import QuoteFacts, reading_compute
-from .selectors import policies_for
+from memory.models import CauseType, EventAction, MarketReference, StatedPriceSource
+
+from .policies import policies_for
+from .reading import QuoteFacts, reading_compute
 
 # How far before a statement a quote (or a close) still counts as its price.
 STATED_PRICE_LOOKBACK = timedelta(days=7)
@@ -220,7 +222,7 @@ def _collector_paused():
 
 
 @_collector_paused()
-def references_refresh(
+def readings_refresh(
     *,
     references: Iterable[MarketReference | int] | None = None,
     instrument_ids: Iterable[int] | None = None,
@@ -392,7 +394,7 @@ def _refresh_chunk(subject_ids: list[int], *, plan: _Plan, turn=None) -> Refresh
             writes = _compute(rows, tails, plan, quotes)
         report = writes.report
         _write_references(cursor, writes.references, plan.now)
-        report.events += chained_write(cursor, writes.events)
+        report.events += append_many(cursor, writes.events)
         inserted = _write_alerts(cursor, writes.alerts, plan.now)
     report.alerts += len(inserted)
     for kind in inserted:

@@ -1,18 +1,15 @@
-"""Keep memories findable: embeddings, and the indexing that follows an import.
+"""Keep memories findable by meaning: their embeddings, made, queued, remade.
 
 Embeddings are derived data, not part of what a memory says, so making or remaking
 one appends no ledger event.
 """
 
-import logging
+from memory.background import enqueue
+from memory.models import Memory, MemoryKind
 
-from django.db import transaction
-from django.utils import timezone
+from .embedders import Embedder, get_embedder
 
-from .embedding import Embedder, get_embedder
-from .models import ImportJob, Memory, MemoryKind, Message
-
-logger = logging.getLogger(__name__)
+MEMORIES_EMBED = "memory.memories_embed"
 
 
 def is_local(embedder: Embedder) -> bool:
@@ -64,9 +61,7 @@ def embeddings_queue(memories: list[Memory]) -> None:
     """Queue the embedding of saved memories that have no vector yet."""
     ids = [m.pk for m in memories if m.embedding is None]
     if ids:
-        from .tasks import memories_embed_task
-
-        transaction.on_commit(lambda: memories_embed_task.delay(ids))
+        enqueue(MEMORIES_EMBED, ids)
 
 
 def memories_embed_by_id(*, memory_ids: list[int]) -> int:
@@ -94,51 +89,3 @@ def memories_reembed_batch(
     if not batch:
         return 0, after_id
     return memories_embed(batch, embedder=embedder), batch[-1].pk
-
-
-def import_index_soon(*, job_id: int) -> None:
-    from .tasks import import_index_task
-
-    transaction.on_commit(lambda: import_index_task.delay(job_id))
-
-
-def import_index(*, job: ImportJob, batch_size: int = 200) -> ImportJob:
-    """Embed what is not yet embedded and extract every turn of an import.
-
-    Safe to run again after a failure: each message is extracted once.
-    """
-    from .extraction.pipeline import message_extract
-
-    embedder = get_embedder()
-    messages = Message.objects.filter(conversation_id=job.conversation_id).order_by(
-        "occurred_at", "pk"
-    )
-    episodes = Memory.objects.filter(
-        kind=MemoryKind.EPISODE, source_messages__conversation_id=job.conversation_id
-    ).exclude(embedding_model=embedder.name)
-    while True:
-        batch = list(episodes.order_by("pk")[:batch_size])
-        if not batch:
-            break
-        memories_embed(batch, embedder=embedder)
-    job.turns_embedded = messages.count()
-    ImportJob.objects.filter(pk=job.pk).update(turns_embedded=job.turns_embedded)
-    extracted = 0
-    for message in messages.filter(extracted_at__isnull=True).iterator(chunk_size=500):
-        message_extract(message=message, consolidate=False)
-        extracted += 1
-        if extracted % 100 == 0:
-            ImportJob.objects.filter(pk=job.pk).update(
-                turns_extracted=messages.filter(extracted_at__isnull=False).count()
-            )
-    from .services import subject_summary_consolidate
-
-    subject_summary_consolidate(subject=job.subject)
-    job.turns_extracted = messages.filter(extracted_at__isnull=False).count()
-    job.status = ImportJob.Status.DONE
-    job.finished_at = timezone.now()
-    job.save(
-        update_fields=["turns_embedded", "turns_extracted", "status", "finished_at"]
-    )
-    logger.info("Import %s fully indexed: %s turns", job.pk, job.turns_total)
-    return job

@@ -1,0 +1,188 @@
+"""The episodic layer: conversations, their messages, and each turn's episode.
+
+Every turn is kept verbatim as a message and as an ``episode`` memory of its
+subject, searchable at once (full text immediately, and by meaning as soon as its
+embedding is made: inline with a local embedder, in the background otherwise).
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from memory.background import enqueue
+from memory.bulk import copy_instances, next_ids
+from memory.errors import InvalidMemory, SubjectErased
+from memory.ledger.canonical import iso
+from memory.ledger.chain import Cause, Entry, append, subject_lock
+from memory.ledger.states import snapshot
+from memory.models import (
+    Conversation,
+    EventAction,
+    Memory,
+    MemoryKind,
+    MemorySource,
+    MemoryStatus,
+    Message,
+    MessageRole,
+    Subject,
+)
+from memory.recall.indexing import embeddings_prepare, embeddings_queue
+
+MESSAGE_EXTRACT = "memory.message_extract"
+EPISODE_IMPORTANCE = 0.3
+SPEAKER_ROLES = {
+    "client": MessageRole.USER,
+    "advisor": MessageRole.USER,
+    "analyst": MessageRole.USER,
+    "user": MessageRole.USER,
+    "assistant": MessageRole.ASSISTANT,
+    "system": MessageRole.SYSTEM,
+}
+
+
+@transaction.atomic
+def conversation_start(
+    *,
+    subject: Subject,
+    title: str = "",
+    origin: str = Conversation.Origin.CHAT,
+    external_id: str = "",
+    created_by_id: int | None = None,
+) -> Conversation:
+    if subject.erased_at is not None:
+        raise SubjectErased("This subject's memory was erased.")
+    conversation = Conversation(
+        subject=subject,
+        title=title[:200],
+        origin=origin,
+        external_id=external_id,
+        created_by_id=created_by_id,
+    )
+    conversation.full_clean(exclude=["head"])
+    conversation.save()
+    return conversation
+
+
+def _episode(message: Message) -> Memory:
+    return Memory(
+        subject_id=message.subject_id,
+        tenant_id=message.subject.tenant_id,
+        kind=MemoryKind.EPISODE,
+        text=message.text,
+        payload={
+            "message": message.text,
+            "speaker": message.speaker,
+            "occurred_at": iso(message.occurred_at),
+            "message_id": message.pk,
+            "conversation_id": message.conversation_id,
+            "external_id": message.external_id,
+        },
+        status=MemoryStatus.ACTIVE,
+        importance=EPISODE_IMPORTANCE,
+        confidence=1.0,
+        valid_from=message.occurred_at,
+        recorded_at=message.created_at,
+        source=MemorySource.MESSAGE,
+        author_label=f"speaker:{message.speaker}",
+        created_at=message.created_at,
+        updated_at=message.created_at,
+    )
+
+
+def episodes_create(
+    *, subject: Subject, messages: list[Message], cause: Cause, occurred_at: datetime
+) -> list[Memory]:
+    """Store one episode per message, linked to it, with one ledger event each."""
+    for message in messages:
+        message.subject = subject
+    episodes = [_episode(m) for m in messages]
+    # Vectors are made before the INSERT so each row is written once.
+    embeddings_prepare(episodes)
+    for episode, pk in zip(episodes, next_ids(Memory, len(episodes)), strict=True):
+        episode.pk = pk
+    copy_instances(Memory, episodes)
+    through = Memory.source_messages.through
+    through.objects.bulk_create(
+        [
+            through(memory_id=episode.pk, message_id=message.pk)
+            for episode, message in zip(episodes, messages, strict=True)
+        ]
+    )
+    append(
+        subject=subject,
+        entries=[
+            Entry(e, EventAction.CREATE, None, snapshot(e, [m.pk]))
+            for e, m in zip(episodes, messages, strict=True)
+        ],
+        cause=cause,
+        occurred_at=occurred_at,
+    )
+    return episodes
+
+
+def _clean_text(text) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidMemory({"text": "a message needs some text"})
+    return text.strip()
+
+
+@transaction.atomic
+def message_append(
+    *,
+    conversation: Conversation,
+    role: str,
+    speaker: str,
+    text: str,
+    occurred_at: datetime | None = None,
+    external_id: str = "",
+    parent: Message | None = None,
+    author_user_id: int | None = None,
+    citations: list | None = None,
+    extract: bool = True,
+) -> Message:
+    """Append a turn after ``parent`` (the head by default) and make it the head.
+
+    The turn's episode memory is stored in the same transaction; extraction of what
+    a person said follows in the background once the turn is committed.
+    """
+    subject = subject_lock(conversation.subject_id)
+    if subject.erased_at is not None:
+        raise SubjectErased("This subject's memory was erased.")
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if parent is None:
+        parent = conversation.head
+    elif parent.conversation_id != conversation.pk:
+        raise InvalidMemory({"parent": "belongs to another conversation"})
+    if role not in MessageRole.values:
+        raise InvalidMemory(
+            {"role": f"must be one of: {', '.join(MessageRole.values)}"}
+        )
+    now = timezone.now()
+    message = Message(
+        conversation=conversation,
+        subject=subject,
+        parent=parent,
+        role=role,
+        speaker=(speaker or role)[:120],
+        text=_clean_text(text),
+        occurred_at=occurred_at or now,
+        external_id=external_id,
+        author_user_id=author_user_id,
+        citations=citations or [],
+        created_at=now,
+    )
+    message.full_clean(exclude=["conversation", "subject", "parent"])
+    message.save()
+    conversation.head = message
+    conversation.save(update_fields=["head"])
+    (episode,) = episodes_create(
+        subject=subject,
+        messages=[message],
+        cause=Cause.message(message.pk),
+        occurred_at=now,
+    )
+    embeddings_queue([episode])
+    if extract and role == MessageRole.USER:
+        enqueue(MESSAGE_EXTRACT, message.pk)
+    return message

@@ -1,0 +1,142 @@
+"""Erasure: a client's right to be forgotten, with the ledger still verifiable.
+
+Erasure removes content (texts, payloads, embeddings, the states inside ledger
+events) and keeps the ledger's digests, so the chain still verifies and still
+shows who erased what, and why. A legal hold blocks it (``holds``).
+"""
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from memory.errors import InvalidMemory, SubjectErased, full_clean_or_raise
+from memory.ledger.chain import Cause, Entry, append, subject_lock
+from memory.models import (
+    Conversation,
+    Erasure,
+    EventAction,
+    ImportJob,
+    MarketAlert,
+    MarketReference,
+    Memory,
+    MemoryEvent,
+    MemoryStatus,
+    Message,
+    Subject,
+)
+
+from .holds import refuse_if_on_hold
+
+ERASED_TEXT = "[erased]"
+
+
+def erase_memories(
+    *, subject: Subject, memory_ids: list[int], cause: Cause, reason: str, now
+) -> tuple[int, int]:
+    """Remove the content of these memories and of their events; log the erasure.
+
+    The caller holds the subject's lock. Return (memories erased, events redacted).
+    """
+    memories = Memory.objects.filter(subject_id=subject.pk, pk__in=memory_ids)
+    to_erase = list(
+        memories.exclude(status=MemoryStatus.ERASED)
+        .select_for_update()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    Memory.objects.filter(pk__in=to_erase).update(
+        text=ERASED_TEXT,
+        payload={},
+        key="",
+        embedding=None,
+        status=MemoryStatus.ERASED,
+        version=F("version") + 1,
+        updated_at=now,
+    )
+    # The trigger allows exactly this update: content gone, every hashed column kept.
+    events_redacted = (
+        MemoryEvent.objects.filter(
+            subject_id=subject.pk, memory_id__in=memory_ids, redacted_at__isnull=True
+        )
+        .filter(Q(before__isnull=False) | Q(after__isnull=False))
+        .update(before=None, after=None, redacted_at=now)
+    )
+    if to_erase:
+        append(
+            subject=subject,
+            entries=[
+                Entry(
+                    Memory(pk=pk, subject_id=subject.pk),
+                    EventAction.ERASE,
+                    None,
+                    None,
+                    reason,
+                )
+                for pk in to_erase
+            ],
+            cause=cause,
+            occurred_at=now,
+        )
+    return len(to_erase), events_redacted
+
+
+@transaction.atomic
+def subject_erase(
+    *, subject: Subject, requested_by_user_id: int, reason: str
+) -> Erasure:
+    """Erase a subject's memory, messages and ledger content; keep the digests.
+
+    Refuse while any legal hold is in force. Messages keep their place in their
+    conversation tree but lose their text, speaker, citations and external ids.
+    """
+    if not (reason or "").strip():
+        raise InvalidMemory({"reason": "is required to erase a subject"})
+    locked = subject_lock(subject.pk)
+    if locked.erased_at is not None:
+        raise SubjectErased(
+            "This subject was already erased.", extra={"subject_id": locked.pk}
+        )
+    refuse_if_on_hold(locked)
+    now = timezone.now()
+    memory_ids = list(
+        Memory.objects.filter(subject_id=locked.pk).values_list("pk", flat=True)
+    )
+    memories_erased, memory_events_redacted = erase_memories(
+        subject=locked,
+        memory_ids=memory_ids,
+        cause=Cause.user(requested_by_user_id, ref="erasure"),
+        reason=reason.strip(),
+        now=now,
+    )
+    # Any other event of the subject still holding content loses it too.
+    other_events_redacted = (
+        MemoryEvent.objects.filter(subject_id=locked.pk, redacted_at__isnull=True)
+        .filter(Q(before__isnull=False) | Q(after__isnull=False))
+        .update(before=None, after=None, redacted_at=now)
+    )
+    # External ids are CRM identifiers of the person; an erased subject takes no
+    # new import, so they are no longer needed for idempotency.
+    messages_erased = Message.objects.filter(subject_id=locked.pk).update(
+        text=ERASED_TEXT, speaker=ERASED_TEXT, citations=[], external_id=""
+    )
+    Conversation.objects.filter(subject_id=locked.pk).update(title="", external_id="")
+    ImportJob.objects.filter(subject_id=locked.pk).update(error="")
+    # Market references and alerts are derived, not records, and they name what
+    # the person held and at what price: they go entirely.
+    MarketAlert.objects.filter(subject_id=locked.pk).delete()
+    MarketReference.objects.filter(subject_id=locked.pk).delete()
+    Subject.objects.filter(pk=locked.pk).update(
+        summary="", summary_updated_at=now, erased_at=now
+    )
+    erasure = Erasure(
+        subject=locked,
+        requested_by_user_id=requested_by_user_id,
+        reason=reason.strip(),
+        memories_erased=memories_erased,
+        events_redacted=memory_events_redacted + other_events_redacted,
+        messages_erased=messages_erased,
+        erased_at=now,
+    )
+    full_clean_or_raise(erasure, exclude=["subject"])
+    erasure.save()
+    return erasure

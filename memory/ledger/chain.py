@@ -1,0 +1,376 @@
+"""The chain: causes, the subject lock, and the appends every change goes through.
+
+Each event's hash covers the previous event's hash and its canonical header, in
+which the content (before/after) appears only as its digest (``canonical``).
+Appends serialise per subject by locking the subject's row, which also carries
+the chain's tail (length and head hash): writers to different subjects never
+wait for each other, writers to one subject never fork its chain.
+
+There is one way to hash events (``chain_drafts``) and one way to write them
+(``append_many``, a COPY): ``append`` (a service's few events of one subject)
+and the market refresh (a hundred thousand events of many subjects) both use it.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
+
+from django.db import connection
+from django.utils import timezone
+
+from memory.bulk import copy_json, copy_lines, copy_text, next_ids, scratch_fill
+from memory.models import CauseType, Memory, MemoryEvent, Subject
+
+from .canonical import _default, canonical_text, content_digest_of_texts, iso
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class Cause:
+    """Who or what caused a change: a user, a message, a task, an API request..."""
+
+    type: str
+    user_id: int | None = None
+    message_id: int | None = None
+    ref: str = ""
+
+    @classmethod
+    def user(cls, user_id: int, ref: str = "") -> "Cause":
+        return cls(CauseType.USER, user_id=user_id, ref=ref)
+
+    @classmethod
+    def message(cls, message_id: int, ref: str = "") -> "Cause":
+        return cls(CauseType.MESSAGE, message_id=message_id, ref=ref)
+
+    @classmethod
+    def task(cls, ref: str) -> "Cause":
+        return cls(CauseType.TASK, ref=ref)
+
+    @classmethod
+    def api(cls, user_id: int, request_id: str) -> "Cause":
+        return cls(CauseType.API, user_id=user_id, ref=request_id)
+
+    @classmethod
+    def system(cls, ref: str = "") -> "Cause":
+        return cls(CauseType.SYSTEM, ref=ref)
+
+
+def _scalar(value: str | int | None) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+class HeaderHasher:
+    """Hash event headers that share an action, a cause and a moment.
+
+    An event's hash is the SHA-256 of its header in canonical JSON: ``action``,
+    ``cause_message``, ``cause_ref``, ``cause_type``, ``cause_user``, ``content``
+    (the content digest), ``memory``, ``occurred_at``, ``prev`` (the previous
+    event's hash), ``reason``, ``sequence``, ``subject`` and ``tenant``, keys
+    sorted. The header is written as text from pieces made once: a refresh
+    hashes a hundred thousand events of one cause and moment.
+    """
+
+    def __init__(self, *, action: str, cause: "Cause", occurred_at: datetime):
+        self._head = (
+            f'{{"action":{_scalar(action)}'
+            f',"cause_message":{_scalar(cause.message_id)}'
+            f',"cause_ref":{_scalar(cause.ref)}'
+            f',"cause_type":{_scalar(cause.type)}'
+            f',"cause_user":{_scalar(cause.user_id)}'
+            ',"content":'
+        )
+        self._occurred_at = _scalar(iso(occurred_at))
+        self._reasons: dict[str, str] = {}
+
+    def hash(
+        self,
+        *,
+        prev: str,
+        subject_id: int,
+        tenant_id: int,
+        sequence: int,
+        memory_id: int | None,
+        content: str,
+        reason: str,
+    ) -> str:
+        """Return the hash of one event's header.
+
+        ``prev`` and ``content`` are hexadecimal digests, which JSON writes as
+        they are; any other text there (a tampered row) still hashes, only not
+        to the hash stored.
+        """
+        reason_text = self._reasons.get(reason)
+        if reason_text is None:
+            reason_text = self._reasons[reason] = _scalar(reason)
+        header = (
+            f'{self._head}"{content}"'
+            f',"memory":{"null" if memory_id is None else int(memory_id)}'
+            f',"occurred_at":{self._occurred_at},"prev":"{prev}"'
+            f',"reason":{reason_text},"sequence":{int(sequence)}'
+            f',"subject":{int(subject_id)},"tenant":{int(tenant_id)}}}'
+        )
+        return hashlib.sha256(header.encode()).hexdigest()
+
+
+def event_hash(event: MemoryEvent) -> str:
+    """Return the hash an event's own columns give (``verify`` compares it)."""
+    hasher = HeaderHasher(
+        action=event.action,
+        cause=Cause(
+            event.cause_type,
+            user_id=event.cause_user_id,
+            message_id=event.cause_message_id,
+            ref=event.cause_ref,
+        ),
+        occurred_at=event.occurred_at,
+    )
+    return hasher.hash(
+        prev=event.prev_hash,
+        subject_id=event.subject_id,
+        tenant_id=event.tenant_id,
+        sequence=event.sequence,
+        memory_id=event.memory_id,
+        content=event.content_digest,
+        reason=event.reason,
+    )
+
+
+def subject_lock(subject_id: int) -> Subject:
+    """Lock a subject's row for this transaction: its ledger's writers queue here."""
+    return Subject.objects.select_for_update().get(pk=subject_id)
+
+
+class Draft(NamedTuple):
+    """An event to chain: its memory, its states as canonical JSON text, why.
+
+    ``action`` is the draft's own, or (None) the one ``chain_drafts`` is given.
+    """
+
+    memory_id: int | None
+    before: str | None
+    after: str | None
+    reason: str = ""
+    action: str | None = None
+
+
+@dataclass
+class Tail:
+    """The end of a locked subject's chain: its length and its last hash."""
+
+    tenant_id: int
+    length: int
+    head: str
+
+
+EVENT_COLUMNS = (
+    "subject_id",
+    "tenant_id",
+    "sequence",
+    "memory_id",
+    "action",
+    "before",
+    "after",
+    "content_digest",
+    "cause_type",
+    "cause_user_id",
+    "cause_message_id",
+    "cause_ref",
+    "reason",
+    "occurred_at",
+    "prev_hash",
+    "hash",
+)
+
+
+@dataclass
+class Chained:
+    """Events hashed into their chains, as COPY lines, and the chains' new tails.
+
+    ``events`` holds, per line, what a caller may want back of the event:
+    (subject, sequence, memory, action, digest, prev, hash).
+    """
+
+    lines: list[str]
+    tails: list[tuple[int, int, str]]
+    events: list[tuple] | None = None
+
+
+def chain_drafts(
+    *,
+    tails: dict[int, Tail],
+    drafts: dict[int, list[Draft]],
+    action: str | None = None,
+    cause: Cause,
+    occurred_at: datetime,
+    keep_events: bool = False,
+) -> Chained:
+    """Hash events of one cause and moment into many subjects' chains.
+
+    Return them as lines for ``append_many``; ``tails`` move to the chains' new
+    ends. Pure computation: the caller holds every subject's lock
+    (``subject_lock``) and writes the result in the same transaction.
+    """
+    hashers: dict[str, HeaderHasher] = {}
+    fixed = "\t".join(
+        map(copy_text, (cause.type, cause.user_id, cause.message_id, cause.ref))
+    )
+    occurred = occurred_at.isoformat()
+    reasons: dict[str, str] = {}
+    chained = Chained(lines=[], tails=[], events=[] if keep_events else None)
+    lines = chained.lines
+    for subject_id, entries in drafts.items():
+        if not entries:
+            continue
+        tail = tails[subject_id]
+        prev, sequence, tenant_id = tail.head or GENESIS, tail.length, tail.tenant_id
+        for draft in entries:
+            sequence += 1
+            event_action = draft.action or action
+            hasher = hashers.get(event_action)
+            if hasher is None:
+                hasher = hashers[event_action] = HeaderHasher(
+                    action=event_action, cause=cause, occurred_at=occurred_at
+                )
+            digest = content_digest_of_texts(draft.before, draft.after)
+            event_hash = hasher.hash(
+                prev=prev,
+                subject_id=subject_id,
+                tenant_id=tenant_id,
+                sequence=sequence,
+                memory_id=draft.memory_id,
+                content=digest,
+                reason=draft.reason,
+            )
+            reason = reasons.get(draft.reason)
+            if reason is None:
+                reason = reasons[draft.reason] = copy_text(draft.reason)
+            before = "\\N" if draft.before is None else copy_json(draft.before)
+            after = "\\N" if draft.after is None else copy_json(draft.after)
+            lines.append(
+                f"{subject_id}\t{tenant_id}\t{sequence}\t{copy_text(draft.memory_id)}"
+                f"\t{event_action}\t{before}\t{after}\t{digest}\t{fixed}"
+                f"\t{reason}\t{occurred}\t{prev}\t{event_hash}"
+            )
+            if keep_events:
+                chained.events.append(
+                    (subject_id, sequence, draft.memory_id, event_action, digest)
+                    + (prev, event_hash)
+                )
+            prev = event_hash
+        tail.length, tail.head = sequence, prev
+        chained.tails.append((subject_id, sequence, prev))
+    return chained
+
+
+def append_many(cursor, chained: Chained, *, ids: list[int] | None = None) -> int:
+    """Write chained events in one COPY and move their chains' tails.
+
+    ``ids``, when given, are the events' primary keys (drawn with ``next_ids``),
+    one per line. Return how many events were written.
+    """
+    if not chained.lines:
+        return 0
+    columns, lines = EVENT_COLUMNS, chained.lines
+    if ids is not None:
+        columns = ("id", *EVENT_COLUMNS)
+        lines = [f"{pk}\t{line}" for pk, line in zip(ids, lines, strict=True)]
+    copy_lines(cursor, MemoryEvent._meta.db_table, columns, lines)
+    if len(chained.tails) == 1:
+        ((pk, length, head),) = chained.tails
+        cursor.execute(
+            "UPDATE memory_subject SET ledger_length = %s, ledger_head = %s "
+            "WHERE id = %s",
+            [length, head, pk],
+        )
+    else:
+        scratch_fill(
+            cursor,
+            "ledger_tail",
+            "id bigint, length bigint, head text",
+            ("id", "length", "head"),
+            [f"{pk}\t{length}\t{head}" for pk, length, head in chained.tails],
+        )
+        cursor.execute(
+            "UPDATE memory_subject s SET ledger_length = v.length, "
+            "ledger_head = v.head FROM ledger_tail v WHERE s.id = v.id"
+        )
+    return len(lines)
+
+
+@dataclass
+class Entry:
+    """One event to append: the memory, the action, its states, and its cause."""
+
+    memory: Memory | None
+    action: str
+    before: dict | None
+    after: dict | None
+    reason: str = ""
+
+
+def _state_text(state: dict | None) -> str | None:
+    return None if state is None else canonical_text(state, default=_default)
+
+
+def append(
+    *, subject: Subject, entries: list[Entry], cause: Cause, occurred_at=None
+) -> list[MemoryEvent]:
+    """Append events to a locked subject's chain; return them, with their ids.
+
+    The caller holds the lock from ``subject_lock`` within its transaction.
+    """
+    if not entries:
+        return []
+    occurred_at = occurred_at or timezone.now()
+    tail = Tail(subject.tenant_id, subject.ledger_length, subject.ledger_head)
+    drafts = [
+        Draft(
+            None if entry.memory is None else entry.memory.pk,
+            _state_text(entry.before),
+            _state_text(entry.after),
+            entry.reason,
+            entry.action,
+        )
+        for entry in entries
+    ]
+    chained = chain_drafts(
+        tails={subject.pk: tail},
+        drafts={subject.pk: drafts},
+        cause=cause,
+        occurred_at=occurred_at,
+        keep_events=True,
+    )
+    ids = next_ids(MemoryEvent, len(drafts))
+    with connection.cursor() as cursor:
+        append_many(cursor, chained, ids=ids)
+    subject.ledger_length, subject.ledger_head = tail.length, tail.head
+    events = []
+    for pk, entry, (_, sequence, memory_id, action, digest, prev, hash_) in zip(
+        ids, entries, chained.events, strict=True
+    ):
+        event = MemoryEvent(
+            pk=pk,
+            subject_id=subject.pk,
+            tenant_id=subject.tenant_id,
+            sequence=sequence,
+            memory_id=memory_id,
+            action=action,
+            before=entry.before,
+            after=entry.after,
+            content_digest=digest,
+            cause_type=cause.type,
+            cause_user_id=cause.user_id,
+            cause_message_id=cause.message_id,
+            cause_ref=cause.ref,
+            reason=entry.reason,
+            occurred_at=occurred_at,
+            prev_hash=prev,
+            hash=hash_,
+        )
+        event._state.adding = False
+        event._state.db = connection.alias
+        events.append(event)
+    return events

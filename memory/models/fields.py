@@ -1,0 +1,35 @@
+"""Model fields of the memory engine."""
+
+import json
+
+from django.db import models
+from psycopg.types.json import Json
+
+from memory.ledger.canonical import canonical_text
+
+
+class CanonicalJSONField(models.JSONField):
+    """JSON kept as the ledger's canonical text, in a ``json`` column.
+
+    PostgreSQL keeps a ``json`` value's text as written (``jsonb`` rewrites it),
+    so the canonical text (sorted keys, no spaces: ``ledger.canonical``) comes
+    back byte for byte: it can go into a ledger event, and be compared, without
+    being decoded and encoded again. A value for lookups into it, not a document
+    to search: ``json`` has no containment or key operators.
+    """
+
+    def db_type(self, connection):
+        return "json"
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if not prepared:
+            value = self.get_prep_value(value)
+        if value is None or hasattr(value, "as_sql"):
+            return value
+        return Json(value, dumps=canonical_text)
+
+    def from_db_value(self, value, expression, connection):
+        # psycopg decodes ``json`` itself (Django has it leave ``jsonb`` as text).
+        if isinstance(value, str):
+            return json.loads(value)
+        return value
