@@ -11,7 +11,7 @@ from advisor.models import User
 from memory import tenancy
 from memory.services import subject_create
 from memory.tenancy import TenantAccess
-from tests.factories import FirmFactory, UserFactory
+from tests.factories import ClientFactory, FirmFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +103,19 @@ def test_the_setting_chooses_the_provider(north, one_tenant_for_all):
     assert tenancy.user_in_tenant(advisor.pk, ELSEWHERE)
     assert not tenancy.user_in_tenant(advisor.pk, north.pk)
     assert tenancy.provider() is tenancy.provider()
+
+
+def test_the_audit_admin_asks_the_provider(client, north, one_tenant_for_all):
+    advisor = UserFactory(firm=north, role=User.Role.ADVISOR, is_staff=True)
+    own = ClientFactory(advisor=advisor).subject
+    elsewhere = subject_create(tenant_id=ELSEWHERE, kind="client")
+    client.force_login(advisor)
+    response = client.get("/admin/memory/subject/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f"/subject/{elsewhere.pk}/change/" in body
+    assert f"/subject/{own.pk}/change/" not in body
+    assert "erase_subjects" not in body
 
 
 def test_verify_ledger_finds_the_firm_through_the_provider(north, one_tenant_for_all):
