@@ -290,6 +290,8 @@ MEMORY_EMBEDDER = env(
 MEMORY_EMBEDDING_DIMENSIONS = 384  # the vector column's width; fixed by a migration
 MEMORY_EXTRACTOR = env("MEMORY_EXTRACTOR", "llm" if OPENAI_CHAT_MODEL else "rules")
 ASSISTANT_COMPOSER = "model" if OPENAI_CHAT_MODEL else "offline"
+# The engine holds tenants by key; this maps a user to a firm and their rights in it.
+MEMORY_TENANCY_PROVIDER = "advisor.tenancy.MemoryTenancy"
 
 # --- Market data -------------------------------------------------------------------
 

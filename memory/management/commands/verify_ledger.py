@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from memory import tenancy
 from memory.ledger.chain import GENESIS
 from memory.ledger.verify import event_problem, tail_problem
 from memory.models import MemoryEvent, Subject
@@ -49,15 +49,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, firm=None, chunk_size=5000, **options):
-        firm_model = apps.get_model("advisor", "Firm")
         subjects = Subject.objects.all()
         events = MemoryEvent.objects.all()
         if firm:
-            tenant_id = (
-                firm_model.objects.filter(slug=firm)
-                .values_list("pk", flat=True)
-                .first()
-            )
+            tenant_id = tenancy.tenant_of_key(firm)
             if tenant_id is None:
                 raise CommandError(f"No firm with the slug {firm!r}.")
             subjects = subjects.filter(tenant_id=tenant_id)
@@ -74,13 +69,11 @@ class Command(BaseCommand):
                         "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
                     )
             counts = self._walk(subjects, events, chunk_size)
-        slugs = dict(
-            firm_model.objects.filter(pk__in=list(counts)).values_list("pk", "slug")
-        )
+        keys = tenancy.tenant_keys(counts)
         broken = []
         for tenant_id in sorted(counts):
             tally = counts[tenant_id]
-            name = slugs.get(tenant_id, "(no firm)")
+            name = keys.get(tenant_id, "(no firm)")
             self.stdout.write(
                 f"{name} (tenant {tenant_id}): {tally.subjects} subjects, "
                 f"{tally.events} events checked, {len(tally.broken)} broken"
