@@ -2,6 +2,8 @@
 
 from django.db import transaction
 
+from memory.errors import MemoryEngineError
+from memory.governance.erasure import subject_erase
 from memory.models import SubjectKind
 from memory.services import subject_create
 
@@ -119,14 +121,10 @@ def client_erase(*, client: Client, requested_by: User, reason: str) -> Client:
     The memory engine erases the subject (refusing under legal hold); the client
     record keeps only what the firm must: that a client existed, under whom.
     """
-    from memory.governance.erasure import subject_erase
-
     if (
         requested_by.role != User.Role.COMPLIANCE
         or requested_by.firm_id != client.firm_id
     ):
-        from memory.errors import MemoryEngineError
-
         raise MemoryEngineError("Only the firm's compliance officers erase clients.")
     subject_erase(
         subject=client.subject, requested_by_user_id=requested_by.pk, reason=reason

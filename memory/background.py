@@ -11,7 +11,7 @@ task runs inline at commit, as a worker would have run it.
 
 import logging
 
-from celery import current_app
+from celery import chain, current_app
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -34,8 +34,6 @@ def send(name: str, *args, **kwargs):
 
 def send_chain(*steps: tuple[str, tuple]):
     """Send tasks to run one after another: ``(name, args)`` each, immutable."""
-    from celery import chain
-
     app = current_app
     if app.conf.task_always_eager:
         for name, _ in steps:

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import openai
+from django.conf import settings
 
 EMBEDDING_BATCH_SIZE = 256
 
@@ -65,8 +66,6 @@ class ModelAdapter:
     @classmethod
     def from_settings(cls) -> ModelAdapter:
         """Return an adapter configured from Django settings."""
-        from django.conf import settings
-
         return cls(
             base_url=getattr(settings, "OPENAI_BASE_URL", None),
             api_key=getattr(settings, "OPENAI_API_KEY", "") or "",

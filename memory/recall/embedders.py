@@ -22,35 +22,19 @@ import functools
 import hashlib
 import math
 import re
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
+
+from .minilm import MINILM_DIMENSIONS, MiniLMEmbedder
+from .protocol import Embedder
 
 if TYPE_CHECKING:
     from memory.llm import ModelAdapter
 
 DEFAULT_DIMENSIONS = 384
-
-
-class EmbedderError(Exception):
-    """An embedder cannot be used: a missing extra, or weights that fail their check."""
-
-
-@runtime_checkable
-class Embedder(Protocol):
-    """Turn texts into fixed-length vectors for cosine search."""
-
-    name: str
-    dimensions: int
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        """Return one vector per text, in order."""
-        ...
-
-    def embed_query(self, text: str) -> list[float]:
-        """Return the vector of a search query."""
-        ...
 
 
 # --------------------------------------------------------------------------------
@@ -303,8 +287,6 @@ _SETTINGS_THAT_CHOOSE = frozenset(
 @functools.cache
 def get_embedder() -> Embedder:
     """Return the process's embedder, as the ``MEMORY_EMBEDDER`` setting names it."""
-    from django.conf import settings
-
     choice = getattr(settings, "MEMORY_EMBEDDER", "offline") or "offline"
     dimensions = int(
         getattr(settings, "MEMORY_EMBEDDING_DIMENSIONS", DEFAULT_DIMENSIONS)
@@ -322,8 +304,6 @@ def get_embedder() -> Embedder:
             )
         return OpenAIEmbedder(adapter)
     if choice == "minilm":
-        from .minilm import MINILM_DIMENSIONS, MiniLMEmbedder
-
         if dimensions != MINILM_DIMENSIONS:
             raise ImproperlyConfigured(
                 f"MEMORY_EMBEDDER='minilm' makes {MINILM_DIMENSIONS}-dimensional "

