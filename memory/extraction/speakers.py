@@ -4,7 +4,7 @@ A client or an analyst speaks for themselves: their "I" is the subject of the
 memory. An advisor speaks about the client: "you hold 200 AAPL", "she is retiring"
 are the client's, and a bare "200 AAPL in the Roth" usually is too. A brother, a
 neighbour or "the street" is someone else, whose holdings and views are not the
-subject's. Every extractor rule asks here rather than deciding for itself.
+subject's. Every rule of the rules extractor asks here rather than deciding itself.
 """
 
 import re
