@@ -69,11 +69,9 @@ def get_extractor():
 
 
 def speaker_role(message: Message) -> str:
-    speaker = message.speaker.lower()
-    for role in ("client", "advisor", "analyst"):
-        if speaker.startswith(role):
-            return role
-    return "analyst" if message.subject.kind == "analyst" else "client"
+    from .speakers import speaker_role as role_of_speaker
+
+    return role_of_speaker(message.speaker, subject_kind=message.subject.kind)
 
 
 def author_label(extractor) -> str:

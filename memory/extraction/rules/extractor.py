@@ -1,0 +1,105 @@
+"""The rules extractor: a message, sentence by sentence, through every topic."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from ..candidates import Candidate
+from ..speakers import ROLES
+from ..tickers import TickerResolver
+from .corrections import read_correction
+from .facts import read_facts
+from .goals import read_goals
+from .holdings import read_holdings
+from .preferences import read_preferences
+from .profile import read_profile
+from .sentence import Sentence, split_sentences
+from .views import read_views
+
+
+class RulesExtractor:
+    """Propose candidate memories from one message with deterministic patterns."""
+
+    name = "rules"
+    version = "1"
+    # Tell the pipeline to pass the subject's current memories, so a bare
+    # correction in a later message can find the slot it corrects.
+    wants_existing = True
+
+    def __init__(self, resolver: TickerResolver | None = None):
+        self.resolver = resolver or TickerResolver()
+
+    @property
+    def author(self) -> str:
+        """Return the author recorded on memories this extractor proposes."""
+        return f"rules-extractor/{self.version}"
+
+    def extract(
+        self,
+        text: str,
+        *,
+        role: str = "client",
+        occurred_at: datetime | None = None,
+        context: Iterable[Candidate] = (),
+        existing: Iterable = (),
+    ) -> list[Candidate]:
+        """Return candidate memories stated in one message.
+
+        ``role`` is who wrote it: a client's or an analyst's first-person statements
+        are about themselves; an advisor's "you hold 200 AAPL" is about the client.
+        ``context`` (optional) holds earlier candidates, oldest first, and
+        ``existing`` the subject's current memories (anything with ``kind``,
+        ``key`` and ``payload``), so that a bare correction ("it was 300, not
+        200") can name the slot it corrects. Neither is needed otherwise.
+        """
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        text = text or ""
+        found: list[Candidate] = []
+        prior = [*_holdings_of(existing), *context]
+        for start, end in split_sentences(text):
+            sentence = Sentence(
+                text[start:end],
+                role=role,
+                occurred_at=occurred_at,
+                resolver=self.resolver,
+                earlier=found,
+                context=prior,
+            )
+            found.extend(read_sentence(sentence))
+        return _latest_per_slot(found)
+
+
+def read_sentence(sentence: Sentence) -> list[Candidate]:
+    """Return the candidates one sentence states, topic by topic.
+
+    The order is the order of the candidates: a message that states a slot twice
+    means the last. A correction stands in for the holdings of its sentence.
+    """
+    if not sentence.text.strip():
+        return []
+    read_profile(sentence)
+    read_goals(sentence)
+    if not read_correction(sentence):
+        read_holdings(sentence)
+    read_preferences(sentence)
+    read_views(sentence)
+    read_facts(sentence)
+    return sentence.out
+
+
+def _holdings_of(memories: Iterable) -> list[Candidate]:
+    """Return existing holding memories as candidates, in a stable order."""
+    found = [
+        Candidate(kind="holding", key=m.key, text=m.text, payload=dict(m.payload))
+        for m in memories
+        if getattr(m, "kind", None) == "holding"
+        and getattr(m, "key", "")
+        and isinstance(getattr(m, "payload", None), dict)
+    ]
+    return sorted(found, key=lambda c: c.key)
+
+
+def _latest_per_slot(candidates: list[Candidate]) -> list[Candidate]:
+    # A message that states a slot twice ("200... actually 300") means the last.
+    last = {c.key: i for i, c in enumerate(candidates)}
+    return [c for i, c in enumerate(candidates) if last[c.key] == i]

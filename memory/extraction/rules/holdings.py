@@ -1,0 +1,426 @@
+"""Holdings: what the subject bought, sold, added to or owns, in which account.
+
+"I bought 200 shares of Apple at $150 in my IRA" holds a verb, a quantity, an
+instrument, a price and an account; each instrument is read from the words between
+it and its neighbours, so "300 VOO and 150 BND" gives two holdings.
+"""
+
+import re
+
+from .numbers import (
+    AMOUNT,
+    AMOUNT_RE,
+    APPROX,
+    DIGITS,
+    format_money,
+    format_number,
+    parse_amount,
+)
+from .sentence import RETRACT, Sentence
+
+# Order matters: the longer phrase of a verb must come first ("got out of" is an
+# exit, "got" alone a purchase).
+_VERBS = [
+    (
+        "exit",
+        r"dumped|unloaded|offloaded|liquidated|cashed\s+out(?:\s+of)?|got\s+rid\s+of|"
+        r"got\s+out\s+of|exited|closed\s+(?:out\s+)?(?:of\s+)?",
+    ),
+    ("add", r"added(?:\s+to)?|bought\s+(?:another|more)"),
+    ("sell", r"sold\s+off|sold|trimmed|reduced|cut|took\s+profits?\s+(?:on|in)"),
+    ("buy", r"bought|purchased|picked\s+up|acquired|grabbed|invested\s+in|got"),
+    (
+        "own",
+        r"(?:'ve|have|has)\s+(?:held|owned|had)|own|owns|hold|holds|have|has|"
+        r"'ve\s+got|am\s+long|'m\s+long|are\s+long|'re\s+long|is\s+long|be\s+long|"
+        r"sitting\s+on|owned|held|had",
+    ),
+]
+_VERB_RE = re.compile(
+    "|".join(rf"(?P<{kind}>\b(?:{alts})\b)" for kind, alts in _VERBS), re.IGNORECASE
+)
+_QTY = rf"(?:{APPROX}\s+)?(?<![$€£\w]){AMOUNT}"
+_GAP_RE = re.compile(
+    rf"(?:\s+|,|{_QTY}|(?:[$€£]\s?{AMOUNT})|\b(?:some|a|few|little|lot|lots|bunch|of|"
+    r"shares?|units?|sh|position|positions|stake|in|into|my|our|your|the|more|"
+    r"additional|extra|another|all|entire|whole|remaining|rest|any|both|total|half|"
+    r"worth|also|just|still|now|only|each|about|around|roughly|approximately|nearly|"
+    r"almost|over|under|like|currently|already|even)\b)*",
+    re.IGNORECASE,
+)
+_LIST_GAP_RE = re.compile(
+    rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+plus\s+|\s+as\s+well\s+as\s+)"
+    rf"(?:(?:{APPROX}\s+)?{AMOUNT}\s*)?(?:(?:shares?|units?)\s+(?:of\s+)?)?"
+    r"(?:some\s+)?(?:(?:in|of|worth\s+of)\s+)?",
+    re.IGNORECASE,
+)
+_NEGATED_BEFORE = re.compile(
+    r"(?:\b(?:not|no\s+longer|never)|n[’']t)\s+(?:\w+\s+)?$", re.IGNORECASE
+)
+_MODAL_BEFORE = re.compile(
+    r"\b(?:might|may|could|would|should|will|'d|’d|'ll|’ll|to|gonna|if|whether|"
+    r"wish|hope)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+_PAST_ONLY = {"owned", "held", "had"}
+_EXIT_ALL = re.compile(
+    r"\b(?:all|entire|whole|everything|every\s+share|the\s+rest|remaining|out\s+of)\b",
+    re.IGNORECASE,
+)
+_PARTIAL = re.compile(r"\b(?:some|part|a\s+few|a\s+little|a\s+bit|a\s+portion|half)\b")
+_ADD_ON = re.compile(r"\b(?:more|another|additional|extra)\b", re.IGNORECASE)
+_OUT_OF = re.compile(
+    r"\b(?:i'm|i\s+am|we're|we\s+are|you're|you\s+are)\s+(?:now\s+|completely\s+|"
+    r"fully\s+|all\s+)?out\s+of\s+(?:my\s+|our\s+|your\s+|the\s+)?$",
+    re.IGNORECASE,
+)
+_POSITION_AFTER = re.compile(
+    rf"^\s*(?:position|stake|holding)\s+(?:is|was|of)\s+(?:now\s+)?(?P<q>{_QTY})\s*"
+    r"(?:shares|units)\b",
+    re.IGNORECASE,
+)
+_QTY_AFTER = re.compile(
+    rf"^\s*(?:[:,(-]|x)?\s*(?P<q>{_QTY})\s*(?:shares|sh|units)\b", re.IGNORECASE
+)
+_PRICE_AFTER = re.compile(
+    rf"\b(?:(?P<at>at|@)|(?P<for>for|paid)|(?P<basis>cost\s+basis|average\s+cost|"
+    r"average\s+price|avg\s+cost|basis))\s*(?:of\s+|is\s+|was\s+|:\s*)?"
+    rf"(?:{APPROX}\s+)?(?P<p>(?:[$€£]\s?)?{DIGITS}(?:\s?k)?)(?![\d%])(?!\s*%)"
+    r"(?P<per>\s*(?:a|per|each|/)\s*(?:share|sh)\b|\s+each\b|\s+apiece\b)?",
+    re.IGNORECASE,
+)
+_RESULT_QTY = re.compile(
+    rf"\b(?:now\s+(?:have|own|hold|at)|leaving\s+(?:me|us|you)\s+(?:with\s+)?|"
+    r"left\s+with|leaves\s+(?:me|us|you)\s+(?:with\s+)?|down\s+to|up\s+to|"
+    r"bringing\s+(?:me|us|you|it|the\s+total|my\s+total|our\s+total)\s+to|"
+    rf"for\s+a\s+total\s+of)\s+(?P<q>{_QTY})",
+    re.IGNORECASE,
+)
+_SOLD_OF_BASE = re.compile(
+    rf"(?P<d>{_QTY})\s*(?:shares?\s+)?(?:of|out\s+of)\s+(?:my|our|your|the)\s+"
+    rf"(?P<b>{_QTY})",
+    re.IGNORECASE,
+)
+
+_ACCOUNT_RE = re.compile(
+    r"(?P<det>\b(?:my|our|the|your|his|her|their|a|an)\s+(?:own\s+|new\s+|old\s+|"
+    r"personal\s+|individual\s+|wife's\s+|husband's\s+)?)?\b(?:"
+    r"(?P<roth_ira>roth(?:\s+ira)?(?:\s+401\s?\(?k\)?)?)|"
+    r"(?P<sep_ira>sep[\s-]ira)|"
+    r"(?P<simple_ira>simple\s+ira)|"
+    r"(?P<ira>(?:rollover\s+|traditional\s+)?ira)|"
+    r"(?P<k401>401\s?\(?k\)?)|"
+    r"(?P<b403>403\s?\(?b\)?)|"
+    r"(?P<hsa>hsa|health\s+savings\s+account)|"
+    r"(?P<p529>529(?:\s+plan)?)|"
+    r"(?P<taxable>taxable(?:\s+(?:account|brokerage(?:\s+account)?))?)|"
+    r"(?P<brokerage>brokerage(?:\s+account)?)|"
+    r"(?P<joint>joint(?:\s+(?:account|brokerage))?)|"
+    r"(?P<trust>(?:family\s+|living\s+|revocable\s+)?trust(?:\s+account)?)|"
+    r"(?P<custodial>custodial\s+account|ugma|utma)"
+    r")(?![\w(])",
+    re.IGNORECASE,
+)
+_ACCOUNT_CODES = {
+    "roth_ira": "roth_ira",
+    "sep_ira": "sep_ira",
+    "simple_ira": "simple_ira",
+    "ira": "ira",
+    "k401": "401k",
+    "b403": "403b",
+    "hsa": "hsa",
+    "p529": "529",
+    "taxable": "taxable",
+    "brokerage": "brokerage",
+    "joint": "joint",
+    "trust": "trust",
+    "custodial": "custodial",
+}
+# Words that are accounts only with a determiner: "I trust you" is not a trust.
+_ACCOUNT_NEEDS_DET = {"taxable", "brokerage", "joint", "trust", "custodial"}
+ACCOUNT_LABELS = {
+    "ira": "the IRA",
+    "roth_ira": "the Roth IRA",
+    "sep_ira": "the SEP IRA",
+    "simple_ira": "the SIMPLE IRA",
+    "401k": "the 401(k)",
+    "403b": "the 403(b)",
+    "hsa": "the HSA",
+    "529": "the 529 plan",
+    "taxable": "the taxable account",
+    "brokerage": "the brokerage account",
+    "joint": "the joint account",
+    "trust": "the trust",
+    "custodial": "the custodial account",
+}
+
+
+def find_accounts(text: str) -> list[tuple[int, int, str]]:
+    """Return (start, end, code) of every account named in a text."""
+    found = []
+    for match in _ACCOUNT_RE.finditer(text):
+        code = next(g for g in _ACCOUNT_CODES if match.group(g))
+        if code in _ACCOUNT_NEEDS_DET and not match.group("det"):
+            continue
+        found.append((match.start(), match.end(), _ACCOUNT_CODES[code]))
+    return found
+
+
+def holding_payload(s: Sentence, symbol, quantity, cost_basis, account) -> dict:
+    """Return the payload of a holding, in the instrument's currency."""
+    instrument = s.resolver.instrument(symbol) or {}
+    return {
+        "instrument": symbol,
+        "quantity": quantity,
+        "cost_basis": cost_basis,
+        "currency": instrument.get("currency", "USD"),
+        "account": account,
+    }
+
+
+def holding_key(symbol: str, account: str | None) -> str:
+    """Return the slot of a holding: one per instrument and account."""
+    return f"holding:{symbol}:{account}" if account else f"holding:{symbol}"
+
+
+def holding_text(payload: dict, *, retract: bool = False) -> str:
+    """Return a holding as a third-person sentence: "Holds 200 AAPL in the IRA"."""
+    symbol = payload["instrument"]
+    where = ""
+    if payload.get("account"):
+        label = ACCOUNT_LABELS.get(payload["account"], payload["account"])
+        where = f" in {label}"
+    if retract:
+        return f"No longer holds {symbol}{where}"
+    quantity, change = payload.get("quantity"), payload.get("change")
+    basis = payload.get("cost_basis")
+    price = ""
+    if basis:
+        money = format_money(basis, payload.get("currency"))
+        verb = "bought" if payload.get("transaction") == "buy" else "with cost basis"
+        price = f" {verb} at {money}" if verb == "bought" else f" {verb} {money}"
+    if quantity:
+        return f"Holds {format_number(quantity)} {symbol}{price}{where}"
+    if payload.get("value") and not change:
+        money = format_money(payload["value"], payload.get("currency"))
+        return f"Holds about {money} of {symbol}{where}"
+    if change and change > 0:
+        return f"Bought {format_number(change)} more {symbol}{price}{where}"
+    if change and change < 0:
+        return f"Sold {format_number(-change)} {symbol}{where}"
+    if payload.get("change_fraction"):
+        share = int(round(-payload["change_fraction"] * 100))
+        return f"Sold {share}% of the {symbol} position{where}"
+    if payload.get("transaction") == "sell":
+        return f"Sold part of the {symbol} position{where}"
+    return f"Holds {symbol}{price}{where}"
+
+
+def _account_for(s: Sentence, index: int, window: tuple[int, int]) -> str | None:
+    """Return the account of the instrument mentioned ``index``-th, if one is named."""
+    accounts = find_accounts(s.text)
+    if not accounts:
+        return None
+    lo, hi = window
+    mention = s.mentions[index]
+    after = [a for a in accounts if mention.end <= a[0] < hi]
+    before = [a for a in accounts if lo <= a[0] < mention.start]
+    if after:
+        return after[0][2]
+    if before:
+        return before[-1][2]
+    codes = {a[2] for a in accounts}
+    return accounts[0][2] if len(codes) == 1 else None
+
+
+def read_holdings(s: Sentence) -> None:
+    """Read what the subject bought, sold, added to or owns, per instrument."""
+    text = s.text
+    previous_verb = None
+    for i, mention in enumerate(s.mentions):
+        lo = s.mentions[i - 1].end if i else 0
+        hi = s.mentions[i + 1].start if i + 1 < len(s.mentions) else len(text)
+        pre, post = text[lo : mention.start], text[mention.end : hi]
+        verb = _holding_verb(s, pre, lo)
+        if verb is None and previous_verb and _LIST_GAP_RE.fullmatch(pre):
+            # "200 AAPL and 100 MSFT": the list shares the verb, not the amounts.
+            verb = {**previous_verb, "gap": pre}
+        if verb is None and (_OUT_OF.search(pre)):
+            verb = {
+                "kind": "exit",
+                "word": "out of",
+                "gap": "",
+                "negated": False,
+                "at": lo + _OUT_OF.search(pre).start(),
+            }
+        position = _POSITION_AFTER.match(post)
+        if verb is None and position:
+            verb = {
+                "kind": "own",
+                "word": "position",
+                "gap": "",
+                "negated": False,
+                "at": mention.start,
+            }
+        previous_verb = verb
+        if verb is None:
+            continue
+        if not s.speaks_for_subject(verb["at"], "holding"):
+            continue
+        _holding(s, i, mention, verb, pre, post, (lo, hi), position)
+
+
+def _holding_verb(s: Sentence, pre: str, offset: int) -> dict | None:
+    """Return the verb that governs an instrument, from the words before it."""
+    for match in reversed(list(_VERB_RE.finditer(pre))):
+        gap = pre[match.end() :]
+        if not _GAP_RE.fullmatch(gap):
+            continue
+        full_before = s.text[: offset + match.start()]
+        kind = match.lastgroup
+        word = match.group(0).lower()
+        used_to = re.search(r"\bused\s+to\s+$", full_before, re.IGNORECASE)
+        if _MODAL_BEFORE.search(full_before) and not used_to:
+            return None
+        if re.search(r"\b(?:if|unless|whether|wish)\b[^,;]*$", full_before, re.I):
+            return None
+        negated = bool(_NEGATED_BEFORE.search(full_before) or used_to)
+        if kind == "own" and word in _PAST_ONLY and not negated:
+            return None
+        if kind == "buy" and word == "got" and not re.search(r"\d|shares", gap):
+            continue
+        return {
+            "kind": kind,
+            "word": word,
+            "gap": gap,
+            "negated": negated,
+            "at": offset + match.start(),
+        }
+    return None
+
+
+def _holding(s: Sentence, index, mention, verb, pre, post, window, position) -> None:
+    """Propose the holding one verb states of one instrument."""
+    symbol = mention.symbol
+    kind, gap = verb["kind"], verb["gap"]
+    account = _account_for(s, index, window)
+    if verb["negated"]:
+        if kind in ("own", "exit"):
+            retract_holding(s, symbol, account, confidence=0.7)
+        return
+    quantities, value = _amounts(gap)
+    approx = bool(re.search(APPROX, gap, re.I))
+    if not quantities and (m := _QTY_AFTER.match(post)):
+        quantities = [parse_amount(re.sub(APPROX, "", m.group("q")))[0]]
+    if position:
+        quantities = [parse_amount(re.sub(APPROX, "", position.group("q")))[0]]
+    cost_basis = None
+    price = _PRICE_AFTER.search(post)
+    if price and not (price.group("for") and "$" not in price.group("p")):
+        amount = parse_amount(price.group("p"))[0]
+        if price.group("for") and not price.group("per"):
+            if quantities and amount:
+                cost_basis = round(amount / quantities[-1], 4)
+        else:
+            cost_basis = amount
+    result = _RESULT_QTY.search(post)
+    resulting = (
+        parse_amount(re.sub(APPROX, "", result.group("q")))[0] if result else None
+    )
+
+    payload = holding_payload(s, symbol, None, cost_basis, account)
+    confidence = 0.75 if approx else 0.8
+    if kind in ("exit",) and not quantities:
+        retract_holding(s, symbol, account, confidence=0.8)
+        return
+    if kind == "sell" or (kind == "exit" and quantities):
+        payload["transaction"] = "sell"
+        if _EXIT_ALL.search(gap) and not quantities:
+            retract_holding(s, symbol, account, confidence=0.8)
+            return
+        base = _SOLD_OF_BASE.search(gap)
+        if base:
+            delta = parse_amount(re.sub(APPROX, "", base.group("d")))[0]
+            held = parse_amount(re.sub(APPROX, "", base.group("b")))[0]
+            payload["change"] = -delta
+            remaining = held - delta
+            if remaining <= 0:
+                retract_holding(s, symbol, account, confidence=0.8)
+                return
+            payload["quantity"] = remaining
+        elif quantities:
+            payload["change"] = -quantities[0]
+        elif re.search(r"\bhalf\b", gap, re.I):
+            payload["change_fraction"] = -0.5
+            confidence = 0.6
+        elif _PARTIAL.search(gap):
+            confidence = 0.5
+        else:
+            # "I sold my Tesla": the whole position, as people say it.
+            retract_holding(s, symbol, account, confidence=0.75)
+            return
+        payload["cost_basis"] = None
+    elif kind in ("buy", "add"):
+        payload["transaction"] = "buy"
+        is_more = kind == "add" or bool(_ADD_ON.search(gap))
+        if quantities:
+            if is_more:
+                payload["change"] = quantities[0]
+            else:
+                payload["quantity"] = quantities[0]
+        elif value is not None:
+            payload["value"] = value
+            confidence = min(confidence, 0.7)
+        else:
+            confidence = 0.5 if is_more else 0.7
+    else:
+        if quantities:
+            payload["quantity"] = quantities[0]
+        elif value is not None:
+            payload["value"] = value
+    if resulting:
+        payload["quantity"] = resulting
+    s.add(
+        "holding",
+        holding_key(symbol, account),
+        holding_text(payload),
+        payload,
+        confidence=confidence,
+        importance=0.6,
+    )
+
+
+def _amounts(gap: str) -> tuple[list, float | int | None]:
+    """Split the amounts before an instrument into share counts and money.
+
+    "$10k of VOO" and "200k in VTI" are money; "200 AAPL" and "10k shares" are
+    share counts.
+    """
+    quantities, value = [], None
+    clean = re.sub(APPROX, " ", gap, flags=re.IGNORECASE)
+    for match in AMOUNT_RE.finditer(clean):
+        raw = match.group(0)
+        amount, currency = parse_amount(raw)
+        if not amount:
+            continue
+        scaled = re.search(r"[a-z]\s*$", raw.lower())
+        shares_follow = re.match(r"\s*(?:shares?|units?|sh)\b", clean[match.end() :])
+        if currency or (scaled and not shares_follow):
+            value = amount if value is None else value
+        else:
+            quantities.append(amount)
+    return quantities, value
+
+
+def retract_holding(s: Sentence, symbol, account, *, confidence) -> None:
+    """Propose that the subject no longer holds an instrument (in an account)."""
+    payload = holding_payload(s, symbol, None, None, account)
+    s.add(
+        "holding",
+        holding_key(symbol, account),
+        holding_text(payload, retract=True),
+        payload,
+        action=RETRACT,
+        confidence=confidence,
+        importance=0.6,
+    )

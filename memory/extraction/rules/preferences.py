@@ -1,0 +1,148 @@
+"""Preferences: what the subject likes and avoids, and when they take it back.
+
+"No tobacco or weapons stocks", "I prefer dividend payers", "keep me out of Altria
+and Philip Morris": each sector or instrument listed after a trigger is its own slot,
+so one exclusion can be lifted later without the others.
+"""
+
+import re
+
+from ..speakers import Person, speaks_for_subject
+from .sectors import sector_at
+from .sentence import ASSERT, RETRACT, Sentence
+
+_AVOID_TRIGGER = re.compile(
+    r"\b(?:no|avoid(?:s|ing)?|(?:don't|do\s+not|doesn't|does\s+not)\s+want(?:\s+to\s+"
+    r"(?:own|hold|invest\s+in|buy|touch|have))?|stay(?:s|ing)?\s+away\s+from|"
+    r"keep\s+(?:me|us|it|them|my\s+money|our\s+money)\s+out\s+of|exclud(?:e|es|ing)|"
+    r"nothing\s+in|(?:not|never)\s+(?:comfortable|interested|okay|ok|fine)\s+"
+    r"(?:with|in)|(?:won't|will\s+not|would\s+never|never|refuse\s+to)\s+"
+    r"(?:invest\s+in|own|touch|buy|hold)|hate|hates|(?:don't|do\s+not|doesn't)\s+like|"
+    r"dislike|dislikes|uncomfortable\s+with|steer\s+clear\s+of|screen\s+out|"
+    r"divest\s+from|get\s+(?:me|us)\s+out\s+of)\b",
+    re.IGNORECASE,
+)
+_LIKE_TRIGGER = re.compile(
+    r"\b(?:prefer(?:s|red)?|like|likes|love|loves|want(?:s)?\s+(?:more|exposure\s+to|"
+    r"to\s+(?:own|hold|invest\s+in|add|focus\s+on))|(?:am|'m|are|'re|is)\s+(?:really\s+|"
+    r"very\s+)?(?:interested\s+in|keen\s+on|a\s+(?:big\s+)?fan\s+of|into)|"
+    r"favou?rs?|focus\s+on|lean(?:s|ing)?\s+(?:towards?|into)|tilt(?:ed)?\s+towards?|"
+    r"(?:more|extra)\s+exposure\s+to)\b",
+    re.IGNORECASE,
+)
+_RETRACT_AVOID = re.compile(
+    r"\b(?:(?:am|'m|’m|are|'re|’re|is)\s+(?:now\s+|actually\s+)?(?:okay|ok|fine|"
+    r"comfortable|alright|good|happy)\s+(?:with|to\s+(?:own|hold|invest\s+in|include|"
+    r"have))|no\s+longer\s+(?:avoid|exclude|mind|object\s+to|against|want\s+to\s+"
+    r"avoid|need\s+to\s+avoid)|(?:don't|do\s+not|don’t)\s+mind|(?:can|could)\s+(?:now\s+)?"
+    r"(?:include|add|consider|buy|own)|stop\s+(?:avoiding|excluding)|"
+    r"(?:drop|remove|lift)\s+(?:the|my|our)\s+(?:exclusion|restriction|ban)\s+on|"
+    r"(?:changed|change)\s+(?:my|our)\s+mind\s+(?:on|about))\b",
+    re.IGNORECASE,
+)
+_RETRACT_LIKE = re.compile(
+    r"\b(?:no\s+longer\s+(?:like|love|prefer|want|care\s+about|interested\s+in|into|"
+    r"keen\s+on|a\s+fan\s+of)|(?:not|n't|n’t)\s+(?:\w+\s+)?(?:like|love|prefer|want|"
+    r"care\s+about|interested\s+in|into|keen\s+on|a\s+fan\s+of)(?=.*\b(?:anymore|"
+    r"any\s+more)\b))",
+    re.IGNORECASE,
+)
+_LIST_FILLER = re.compile(
+    r"(?:\s+|,|\b(?:any|more|the|in|of|exposure\s+to|anything\s+(?:in|to\s+do\s+with)|"
+    r"companies\s+(?:in|that\s+(?:make|sell|pay))|stocks\s+in|investing\s+in|"
+    r"investments\s+in|owning|holding|buying|some|other|big|high|good|please|"
+    r"at\s+all|whatsoever|either)\b)*",
+    re.IGNORECASE,
+)
+_LIST_JOIN = re.compile(
+    r"\s*(?:,\s*(?:and|or|nor)?|\bor\b|\band\b|\bnor\b|/|&|\+|\bplus\b)\s*",
+    re.IGNORECASE,
+)
+
+
+def _items_after(s: Sentence, pos: int) -> list[tuple[str, str]]:
+    """Return the (sort, name) items listed from ``pos``: sectors and symbols."""
+    text = s.text
+    starts = {m.start: m for m in s.mentions}
+    items: list[tuple[str, str]] = []
+    while True:
+        pos = _LIST_FILLER.match(text, pos).end()
+        mention = starts.get(pos)
+        if mention is not None:
+            items.append(("instrument", mention.symbol))
+            pos = mention.end
+        elif sector := sector_at(text, pos):
+            items.append(("sector", sector[0]))
+            pos = sector[1]
+        else:
+            break
+        join = _LIST_JOIN.match(text, pos)
+        if not join:
+            break
+        pos = join.end()
+    return items
+
+
+def read_preferences(s: Sentence) -> None:
+    """Read likes and exclusions, and their retractions ("I'm okay with oil now")."""
+    text = s.text
+    retracted: set[tuple[str, str]] = set()
+    for match in _RETRACT_AVOID.finditer(text):
+        if not s.speaks_for_subject(match.start(), "preference"):
+            continue
+        for item in _items_after(s, match.end()):
+            retracted.add(item)
+            _add_preference(s, item, "avoids", action=RETRACT)
+    for match in _RETRACT_LIKE.finditer(text):
+        if not s.speaks_for_subject(match.start(), "preference"):
+            continue
+        for item in _items_after(s, match.end()):
+            _add_preference(s, item, "likes", action=RETRACT)
+    for match in _AVOID_TRIGGER.finditer(text):
+        if re.match(r"no\s+longer\b", text[match.start() :], re.I):
+            continue
+        if not s.speaks_for_subject(match.start(), "preference"):
+            continue
+        for item in _items_after(s, match.end()):
+            if item not in retracted:
+                confidence = 0.6 if item[0] == "instrument" else 0.8
+                _add_preference(s, item, "avoids", confidence=confidence)
+    for match in _LIKE_TRIGGER.finditer(text):
+        before = text[: match.start()]
+        if re.search(r"(?:\bnot|n't|no\s+longer|would|'d)\s+$", before, re.I):
+            continue
+        subject = s.subject_at(match.start())
+        if not speaks_for_subject(s.role, subject, "preference"):
+            continue
+        # "like" as a verb needs a speaker ("I like"), not "stocks like Apple".
+        if subject == Person.NONE and not re.fullmatch(r"\W*", before):
+            continue
+        for item in _items_after(s, match.end()):
+            confidence = 0.6 if item[0] == "instrument" else 0.8
+            _add_preference(s, item, "likes", confidence=confidence)
+
+
+def _add_preference(s: Sentence, item, polarity, *, action=ASSERT, confidence=0.8):
+    """Propose a like or an exclusion of one sector or instrument."""
+    sort, name = item
+    verb = "avoid" if polarity == "avoids" else "like"
+    key = f"preference:{verb}:{sort}:{name}"
+    payload = {
+        "topic": name,
+        "polarity": polarity,
+        "instruments": [name] if sort == "instrument" else [],
+        "sectors": [name] if sort == "sector" else [],
+    }
+    if action is RETRACT:
+        text = f"No longer {'avoids' if verb == 'avoid' else 'prefers'} {name}"
+    else:
+        text = f"{'Avoids' if verb == 'avoid' else 'Prefers'} {name}"
+    s.add(
+        "preference",
+        key,
+        text,
+        payload,
+        action=action,
+        confidence=confidence,
+        importance=0.7,
+    )

@@ -1,0 +1,264 @@
+"""The subject's profile: risk tolerance, investment horizon and KYC facts."""
+
+import re
+
+from .numbers import AMOUNT, APPROX, INT, format_money, parse_amount, parse_int
+from .sentence import Sentence
+
+_RISK_LABEL = re.compile(
+    r"\brisk[- ](?:tolerance|appetite|profile|level)\s*(?:is|:|=|of|-|would\s+be)?\s*"
+    r"(?:(?:a|an|pretty|fairly|quite|very|really|rather|somewhat|on\s+the)\s+)*"
+    r"(?P<lvl>low|medium|moderate(?:ly\s+(?:conservative|aggressive))?|high|"
+    r"conservative|aggressive|balanced)\b",
+    re.IGNORECASE,
+)
+_RISK_ADJ = re.compile(
+    r"(?P<lvl>low|medium|moderate|high|conservative|aggressive)\s+risk[- ]"
+    r"(?:tolerance|appetite|profile|investor)",
+    re.IGNORECASE,
+)
+_RISK_SELF = re.compile(
+    r"\b(?:i'm|i\s+am|we're|we\s+are|you're|you\s+are|i'd\s+say\s+i'm|"
+    r"i\s+consider\s+myself|we\s+consider\s+ourselves|he's|she's|he\s+is|she\s+is|"
+    r"i've\s+always\s+been|i've\s+become|i'm\s+becoming|i\s+tend\s+to\s+be|"
+    r"we\s+tend\s+to\s+be|always\s+been)\s+"
+    r"(?:\d{2}(?:\s+years\s+old)?,?\s+and\s+)?(?P<neg>not\s+)?(?:(?:an?|now|still|generally|always|more\s+of\s+an?)\s+)*"
+    r"(?:(?P<mod>very|pretty|fairly|quite|really|extremely|super|rather|somewhat|"
+    r"slightly|moderately|a\s+bit|a\s+little|kind\s+of|sort\s+of|mildly|fairly)\s+)?"
+    r"(?P<lvl>conservative|aggressive|risk[- ]averse|cautious|balanced|moderate)"
+    r"(?=\s*(?:$|[,.!;]|investors?\b|with\s+(?:my\s+|our\s+)?(?:money|investments|"
+    r"investing|risk|savings|my\s+portfolio|our\s+portfolio)\b|when\s+it\s+comes\s+"
+    r"to\s+(?:money|investing|risk|investments)\b|and\b|but\b|overall\b|these\s+days"
+    r"\b|now\b|by\s+nature\b|in\s+general\b))",
+    re.IGNORECASE,
+)
+_RISK_AVERSE_PHRASES = re.compile(
+    r"\b(?:can't|cannot|can\s+not|couldn't)\s+(?:stomach|handle|afford|tolerate|take)"
+    r"\s+(?:much|a\s+lot\s+of|big|any|large)?\s*(?:risk|volatility|losses|to\s+lose)"
+    r"|\b(?:hate|don't\s+like|do\s+not\s+like)\s+(?:losing\s+money|risk|volatility)"
+    r"|\bsafety\s+(?:is|comes)\s+first",
+    re.IGNORECASE,
+)
+_RISK_SEEKING_PHRASES = re.compile(
+    r"\b(?:can\s+(?:stomach|handle|take|tolerate)|comfortable\s+with|happy\s+to\s+take"
+    r"|willing\s+to\s+take|don't\s+mind)\s+(?:a\s+lot\s+of|lots\s+of|plenty\s+of|high"
+    r"|significant|big|more|considerable)\s+(?:risk|volatility|swings)",
+    re.IGNORECASE,
+)
+_RISK_LEVELS = {
+    "low": "conservative",
+    "conservative": "conservative",
+    "risk-averse": "conservative",
+    "risk averse": "conservative",
+    "cautious": "conservative",
+    "medium": "moderate",
+    "moderate": "moderate",
+    "balanced": "moderate",
+    "high": "aggressive",
+    "aggressive": "aggressive",
+    "moderately conservative": "moderately_conservative",
+    "moderately aggressive": "moderately_aggressive",
+}
+_SOFTENERS = {"somewhat", "slightly", "moderately", "a bit", "a little"}
+_SOFTENERS |= {"kind of", "sort of", "mildly"}
+_RISK_LABELS = {
+    "conservative": "Conservative",
+    "moderately_conservative": "Moderately conservative",
+    "moderate": "Moderate",
+    "moderately_aggressive": "Moderately aggressive",
+    "aggressive": "Aggressive",
+}
+HORIZON_PATTERNS = [
+    re.compile(
+        rf"(?P<n>{INT})[- ](?:year|yr)s?[- ](?:(?:investment|time|investing)[- ])?"
+        r"(?:horizon|time\s*frame|timeline)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"(?:horizon|time\s*frame|timeline)\s*(?:is|of|:|=|-|will\s+be|would\s+be|"
+        rf"is\s+about|is\s+around)?\s*(?:{APPROX}\s+)?(?:at\s+least\s+)?"
+        rf"(?P<n>{INT})\s*\+?\s*(?:years?|yrs?)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"(?:won't|will\s+not|don't|do\s+not|shouldn't|won’t|don’t)\s+need\s+"
+        r"(?:to\s+touch\s+)?(?:the|this|that|any\s+of\s+(?:the|this|that))?\s*"
+        rf"(?:money|it|funds|cash)\s+for\s+(?:at\s+least\s+|another\s+|{APPROX}\s+)?"
+        rf"(?P<n>{INT})\s+years",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\binvest(?:ing)?\s+for\s+(?:the\s+next\s+)?(?:{APPROX}\s+)?"
+        rf"(?P<n>{INT})\s+years",
+        re.IGNORECASE,
+    ),
+]
+_AGE = re.compile(
+    r"\b(?:i'm|i\s+am|i\s+just\s+turned|i\s+turned|you're|you\s+are)\s+(?:now\s+)?"
+    r"(?P<n>\d{2})(?:\s+(?:years?\s+old|yo|y/o))?"
+    r"(?=\s*(?:$|[,.!;]|and\b|but\b|so\b|now\b|this\s+year\b|with\b))",
+    re.IGNORECASE,
+)
+_MARITAL = re.compile(
+    r"\b(?:i'm|i\s+am|we're|we\s+are|you're|you\s+are)\s+(?:now\s+|recently\s+|"
+    r"newly\s+|happily\s+)?(?P<s>married|single|divorced|widowed|separated|engaged)\b",
+    re.IGNORECASE,
+)
+_TAX_BRACKET = re.compile(
+    r"(?P<n>\d{1,2}(?:\.\d)?)\s?%\s+(?:federal\s+|marginal\s+|income\s+)?"
+    r"(?:tax\s+)?bracket",
+    re.IGNORECASE,
+)
+_INCOME = re.compile(
+    r"\b(?:make|makes|making|earn|earns|earning|bring\s+in|brings\s+in|salary\s+"
+    r"(?:is|of)|income\s+(?:is|of)|household\s+income\s+(?:is|of))\s+"
+    rf"(?:{APPROX}\s+|over\s+|under\s+|just\s+over\s+|just\s+under\s+)?"
+    rf"(?P<a>{AMOUNT})(?:\s*(?:a|per|/)\s*(?:year|yr|annum)|\s+annually|\s+a\s+year)?",
+    re.IGNORECASE,
+)
+_NET_WORTH = re.compile(
+    r"\bnet\s+worth\s+(?:is|of|:|=|-)?\s*"
+    rf"(?:{APPROX}\s+|over\s+|under\s+|just\s+over\s+|just\s+under\s+)?"
+    rf"(?P<a>{AMOUNT})"
+    rf"|\b(?:worth|have|got)\s+(?:{APPROX}\s+)?(?P<a2>{AMOUNT})\s+(?:in\s+total|"
+    r"total|all\s+in|in\s+(?:total\s+)?(?:assets|investable\s+assets|net\s+worth))",
+    re.IGNORECASE,
+)
+_INCOME_BANDS = [
+    (50_000, "<50k"),
+    (100_000, "50k-100k"),
+    (250_000, "100k-250k"),
+    (500_000, "250k-500k"),
+    (1_000_000, "500k-1m"),
+]
+_NET_WORTH_BANDS = [
+    (100_000, "<100k"),
+    (500_000, "100k-500k"),
+    (1_000_000, "500k-1m"),
+    (5_000_000, "1m-5m"),
+    (25_000_000, "5m-25m"),
+]
+
+
+def _band(value: float, bands: list[tuple[int, str]], top: str) -> str:
+    """Return the label of the first band ``value`` is under, else ``top``."""
+    for limit, label in bands:
+        if value < limit:
+            return label
+    return top
+
+
+def read_profile(s: Sentence) -> None:
+    """Read risk tolerance, investment horizon and KYC facts."""
+    text = s.text
+    level, confidence, anchor = None, 0.8, 0
+    if m := _RISK_LABEL.search(text):
+        level, anchor = _RISK_LEVELS[m.group("lvl").lower()], m.start()
+    elif m := _RISK_ADJ.search(text):
+        level, anchor = _RISK_LEVELS[m.group("lvl").lower()], m.start()
+    elif (m := _RISK_SELF.search(text)) and not m.group("neg"):
+        word = re.sub(r"[\s-]+", " ", m.group("lvl").lower())
+        level, anchor = _RISK_LEVELS[word], m.end("lvl")
+        mod = re.sub(r"\s+", " ", (m.group("mod") or "").lower())
+        if mod in _SOFTENERS and level in ("conservative", "aggressive"):
+            level = f"moderately_{level}"
+        if word == "cautious":
+            confidence = 0.65
+    elif m := _RISK_AVERSE_PHRASES.search(text):
+        level, anchor, confidence = "conservative", m.start(), 0.6
+    elif m := _RISK_SEEKING_PHRASES.search(text):
+        level, anchor, confidence = "aggressive", m.start(), 0.6
+    if level and s.speaks_for_subject(anchor, "profile"):
+        s.add(
+            "profile",
+            "profile:risk_tolerance",
+            f"{_RISK_LABELS[level]} risk tolerance",
+            {"risk_tolerance": level},
+            confidence=confidence,
+            importance=0.8,
+        )
+    for pattern in HORIZON_PATTERNS:
+        if m := pattern.search(text):
+            years = parse_int(m.group("n"))
+            if years and s.speaks_for_subject(m.start(), "profile"):
+                add_horizon(s, years)
+            break
+    read_kyc(s)
+
+
+def add_horizon(s: Sentence, years: int) -> None:
+    """Propose the investment horizon, in years."""
+    s.add(
+        "profile",
+        "profile:horizon_years",
+        f"Investment horizon of {years} years",
+        {"horizon_years": years},
+        importance=0.8,
+    )
+
+
+def read_kyc(s: Sentence) -> None:
+    """Read age, marital status, tax bracket, income and net worth."""
+    text = s.text
+    ok = s.speaks_for_subject
+    if (m := _AGE.search(text)) and 18 <= int(m.group("n")) <= 110:
+        if ok(m.end() - len(m.group("n")), "profile"):
+            kyc = {"age": int(m.group("n"))}
+            if s.occurred_at:
+                kyc["age_as_of"] = s.occurred_at.date().isoformat()
+            s.add(
+                "profile",
+                "profile:kyc:age",
+                f"Age {kyc['age']}",
+                {"kyc": kyc},
+                importance=0.6,
+            )
+    if (m := _MARITAL.search(text)) and ok(m.start("s"), "profile"):
+        status = m.group("s").lower()
+        s.add(
+            "profile",
+            "profile:kyc:marital_status",
+            f"Marital status: {status}",
+            {"kyc": {"marital_status": status}},
+            importance=0.5,
+        )
+    if (m := _TAX_BRACKET.search(text)) and ok(m.start(), "profile"):
+        rate = float(m.group("n"))
+        rate = int(rate) if rate == int(rate) else rate
+        s.add(
+            "profile",
+            "profile:kyc:tax_bracket",
+            f"In the {rate}% tax bracket",
+            {"kyc": {"tax_bracket_pct": rate}},
+            importance=0.5,
+        )
+    if m := _INCOME.search(text):
+        value, currency = parse_amount(m.group("a"))
+        if value and value >= 10_000 and ok(m.start(), "profile"):
+            band = _band(value, _INCOME_BANDS, "1m+")
+            s.add(
+                "profile",
+                "profile:income_band",
+                f"Annual income about {format_money(value, currency)} ({band})",
+                {
+                    "income_band": band,
+                    "kyc": {"annual_income": value, "currency": currency or "USD"},
+                },
+                confidence=0.75,
+                importance=0.6,
+            )
+    if m := _NET_WORTH.search(text):
+        value, currency = parse_amount(m.group("a") or m.group("a2"))
+        if value and value >= 10_000 and ok(m.start(), "profile"):
+            band = _band(value, _NET_WORTH_BANDS, "25m+")
+            s.add(
+                "profile",
+                "profile:net_worth_band",
+                f"Net worth about {format_money(value, currency)} ({band})",
+                {
+                    "net_worth_band": band,
+                    "kyc": {"net_worth": value, "currency": currency or "USD"},
+                },
+                confidence=0.75,
+                importance=0.6,
+            )

@@ -1,0 +1,281 @@
+"""Views: bullish or bearish on an instrument or a sector, with target and horizon.
+
+"I'm bearish on TSLA, target $180 within 6 months", "NVDA looks like a strong
+buy", "Upgrading MSFT to buy": the stance is read in the window between an
+instrument and its neighbours, with the instrument replaced by a marker.
+"""
+
+import re
+from datetime import datetime
+
+from ..speakers import opinion_holder, speaks_for_subject, speaks_own_opinion
+from .numbers import DIGITS, WORDNUM, format_money, parse_amount, parse_int
+from .sectors import sector_at
+from .sentence import RETRACT, Sentence
+
+_STANCE_WORDS = {
+    "bullish": "bullish",
+    "bearish": "bearish",
+    "neutral": "neutral",
+    "optimistic": "bullish",
+    "pessimistic": "bearish",
+    "positive": "bullish",
+    "negative": "bearish",
+    "constructive": "bullish",
+    "cautious": "bearish",
+    "overweight": "bullish",
+    "underweight": "bearish",
+}
+_STANCE_ADJ = "|".join(_STANCE_WORDS)
+_MODS = (
+    r"very|really|extremely|highly|super|quite|firmly|strongly|incredibly|pretty|"
+    r"slightly|somewhat|mildly|a\s+bit|a\s+little|cautiously|moderately|kind\s+of|"
+    r"sort\s+of|still|now|also"
+)
+_HIGH_MODS = {"very", "really", "extremely", "highly", "super", "firmly", "strongly"}
+_HIGH_MODS |= {"incredibly"}
+_LOW_MODS = {"slightly", "somewhat", "mildly", "a bit", "a little", "cautiously"}
+_LOW_MODS |= {"kind of", "sort of", "moderately"}
+_M = "\x00"  # stands for the instrument inside a view's window
+_VIEW_BEFORE = re.compile(
+    rf"(?P<neg>\b(?:not|no\s+longer|never)\s+|n[’']t\s+(?:be\s+)?)?"
+    rf"(?:(?P<mod>{_MODS})\s+)?(?P<st>{_STANCE_ADJ})\s+(?:on|about|towards?|"
+    rf"regarding|for|with)\s+(?:the\s+)?{_M}",
+    re.IGNORECASE,
+)
+_VIEW_AFTER = re.compile(
+    rf"{_M}(?:'s|’s)?\s+(?:stock\s+|shares\s+)?(?P<link>is|are|looks|seems|feels|"
+    r"remains|stays|strikes\s+me\s+as|is\s+still|looks\s+like|seems\s+like|"
+    r"is\s+looking|is\s+now|isn't|is\s+not|looks\s+to\s+be)\s+"
+    r"(?:(?:like\s+)?(?:an?\s+)?)?"
+    rf"(?:(?P<mod>{_MODS})\s+)?(?P<st>{_STANCE_ADJ}|overvalued|undervalued|"
+    r"fairly\s+valued|expensive|cheap|"
+    r"(?:(?:strong|solid|clear|screaming|great|good)\s+)?(?:buy|sell))\b",
+    re.IGNORECASE,
+)
+_VIEW_RATING = re.compile(
+    r"\b(?:rat(?:e|ing)|upgrad\w*|downgrad\w*|reiterat\w*|initiat\w*(?:\s+coverage\s+"
+    rf"(?:of|on))?|mov\w*)\s+{_M}\s+(?:to|at|as|with)?\s*(?:an?\s+)?"
+    r"(?P<st>strong\s+buy|buy|strong\s+sell|sell|hold|outperform|underperform|"
+    r"overweight|underweight|neutral|equal[- ]weight|market[- ]perform)\b",
+    re.IGNORECASE,
+)
+_RATING_STANCE = {
+    "strong buy": ("bullish", "high"),
+    "buy": ("bullish", None),
+    "outperform": ("bullish", None),
+    "overweight": ("bullish", None),
+    "strong sell": ("bearish", "high"),
+    "sell": ("bearish", None),
+    "underperform": ("bearish", None),
+    "underweight": ("bearish", None),
+    "hold": ("neutral", None),
+    "neutral": ("neutral", None),
+    "equal-weight": ("neutral", None),
+    "equal weight": ("neutral", None),
+    "market-perform": ("neutral", None),
+    "market perform": ("neutral", None),
+}
+_TARGET = re.compile(
+    rf"(?:price\s+target|target(?:\s+price)?|\bpt\b|fair\s+value|"
+    rf"see(?:ing)?\s+(?:it|them|the\s+stock|{_M})\s+(?:at|hitting|reaching|going\s+to|"
+    r"getting\s+to|trading\s+at)|(?:could|will|should|can|to|going\s+to|gonna|might)\s+"
+    r"(?:hit|reach|get\s+to|go\s+to|touch|drop\s+to|fall\s+to|rise\s+to|climb\s+to|"
+    r"trade\s+at)|head(?:ed|ing)\s+(?:to|for|towards)|worth)"
+    rf"(?:\s+for\s+{_M})?\s*(?:of|is|at|:|=|around|about|near|~|\s)*"
+    rf"(?P<p>[$€£]?\s?{DIGITS}(?:\s?k)?)(?![\d%])(?!\s*(?:%|shares|percent))",
+    re.IGNORECASE,
+)
+_TARGET_FIRST = re.compile(
+    rf"(?P<p>[$€£]\s?{DIGITS}(?:\s?k)?)\s+(?:price\s+)?target\b", re.IGNORECASE
+)
+_HORIZON = re.compile(
+    rf"\b(?:(?:within|in|over|inside|by|for|on)\s+(?:the\s+)?(?:next\s+|coming\s+)?"
+    rf"(?:(?P<n>\d+|{WORDNUM})\s*[- ]?)?(?P<unit>months?|years?|yrs?|weeks?|"
+    rf"quarters?)\b|(?P<n2>\d+|{WORDNUM})[- ](?P<unit2>month|year|week|quarter)"
+    r"(?:s)?[- ](?:target|horizon|view|time\s+frame|timeframe|outlook|call)|"
+    r"(?P<nextyear>next\s+year)|(?P<yearend>(?:by\s+)?(?:year[- ]end|the\s+end\s+of"
+    r"\s+(?:the|this)\s+year)))",
+    re.IGNORECASE,
+)
+_SECTOR_VIEW = re.compile(
+    rf"(?P<neg>\b(?:not|no\s+longer)\s+|n't\s+)?(?:(?P<mod>{_MODS})\s+)?"
+    rf"(?P<st>{_STANCE_ADJ})\s+(?:on|about)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+
+
+def read_views(s: Sentence) -> None:
+    """Read the stance on each instrument mentioned, else on a sector."""
+    text = s.text
+    seen: set[str] = set()
+    for i, mention in enumerate(s.mentions):
+        lo = s.mentions[i - 1].end if i else 0
+        hi = s.mentions[i + 1].start if i + 1 < len(s.mentions) else len(text)
+        window = text[lo : mention.start] + _M + text[mention.end : hi]
+        view = _stance(window) or _stance_from_target(s, mention.symbol, window)
+        if view is None or mention.symbol in seen:
+            continue
+        stance, conviction, negated, stance_at = view
+        at = lo + stance_at if stance_at is not None else None
+        if not _is_subjects_view(s, at):
+            continue
+        seen.add(mention.symbol)
+        payload = {"instrument": mention.symbol, "stance": stance}
+        _add_view(
+            s,
+            f"view:{mention.symbol}",
+            mention.symbol,
+            payload,
+            window,
+            conviction,
+            negated,
+        )
+    if s.mentions:
+        return
+    for match in _SECTOR_VIEW.finditer(text):
+        sector = sector_at(text, match.end())
+        if sector is None:
+            continue
+        if not _is_subjects_view(s, match.start()):
+            continue
+        stance = _STANCE_WORDS[match.group("st").lower()]
+        conviction = _conviction(match.group("mod"), stance_word=None)
+        payload = {"sector": sector[0], "stance": stance}
+        _add_view(
+            s,
+            f"view:sector:{sector[0]}",
+            sector[0],
+            payload,
+            text,
+            conviction,
+            bool(match.group("neg")),
+        )
+
+
+def _is_subjects_view(s: Sentence, stance_at: int | None) -> bool:
+    """Return whether the view whose stance is at ``stance_at`` is the subject's."""
+    return speaks_for_subject(s.role, opinion_holder(s.text, stance_at), "view")
+
+
+def _conviction(mod: str | None, stance_word: str | None) -> str:
+    """Return "high", "medium" or "low" from the words that qualify a stance."""
+    mod = re.sub(r"\s+", " ", (mod or "").lower())
+    if mod in _HIGH_MODS or (stance_word or "").lower().startswith(
+        ("strong", "screaming")
+    ):
+        return "high"
+    if mod in _LOW_MODS or (stance_word or "").lower() == "cautious":
+        return "low"
+    return "medium"
+
+
+def _stance(window: str):
+    """Return (stance, conviction, negated, offset) for the instrument, or None."""
+    if m := _VIEW_BEFORE.search(window):
+        word = m.group("st").lower()
+        stance = _STANCE_WORDS[word]
+        conviction = _conviction(m.group("mod"), word)
+        return stance, conviction, bool(m.group("neg")), m.start()
+    if m := _VIEW_AFTER.search(window):
+        word = re.sub(r"\s+", " ", m.group("st").lower())
+        base = word.split()[-1]
+        if base in _STANCE_WORDS:
+            stance = _STANCE_WORDS[base]
+        elif base in ("buy", "undervalued", "cheap"):
+            stance = "bullish"
+        elif base in ("sell", "overvalued", "expensive"):
+            stance = "bearish"
+        else:
+            stance = "neutral"
+        negated = m.group("link").lower() in ("isn't", "is not")
+        conviction = _conviction(m.group("mod"), word)
+        return stance, conviction, negated, None
+    if m := _VIEW_RATING.search(window):
+        rating = re.sub(r"\s+", " ", m.group("st").lower())
+        stance, conviction = _RATING_STANCE[rating]
+        return stance, conviction or "medium", False, m.start()
+    return None
+
+
+def _stance_from_target(s: Sentence, symbol: str, window: str):
+    """Infer the stance of "I see MSFT at $500" from the instrument's price.
+
+    The stance is then a guess against a reference price, so the view is
+    proposed with low conviction and a flag, for a person to confirm.
+    """
+    if not speaks_own_opinion(s.role, s.text):
+        return None
+    target = _TARGET.search(window) or _TARGET_FIRST.search(window)
+    reference = (s.resolver.instrument(symbol) or {}).get("reference_price")
+    if not target or not reference:
+        return None
+    value = parse_amount(target.group("p"))[0]
+    if not value:
+        return None
+    stance = "bullish" if value > reference else "bearish"
+    return stance, "inferred", False, None
+
+
+def _add_view(s: Sentence, key, name, payload, window, conviction, negated) -> None:
+    """Propose a view, or its retraction when the stance is negated."""
+    if negated:
+        s.add(
+            "view",
+            key,
+            f"No longer {payload['stance']} on {name}",
+            payload,
+            action=RETRACT,
+            confidence=0.8
+            if re.search(r"\b(?:anymore|any\s+more|no\s+longer)\b", s.text, re.I)
+            else 0.55,
+            importance=0.6,
+        )
+        return
+    confidence = 0.8
+    if conviction == "inferred":
+        conviction, confidence = "low", 0.5
+        payload["stance_inferred"] = True
+    if s.hedged and conviction == "medium":
+        conviction = "low"
+    payload["conviction"] = conviction
+    words = f"{payload['stance'].capitalize()} on {name}"
+    if m := _TARGET.search(window) or _TARGET_FIRST.search(window):
+        target, currency = parse_amount(m.group("p"))
+        if target:
+            payload["target_price"] = target
+            words += f", target {format_money(target, currency)}"
+    if m := _HORIZON.search(window):
+        horizon, months = _horizon(m, s.occurred_at)
+        if horizon:
+            payload["horizon"] = horizon
+            payload["horizon_months"] = months
+            words += f" within {horizon}"
+    if conviction != "medium":
+        words += f" ({conviction} conviction)"
+    s.add("view", key, words, payload, confidence=confidence, importance=0.6)
+
+
+def _horizon(
+    m: re.Match, occurred_at: datetime | None
+) -> tuple[str | None, int | None]:
+    """Return a view's horizon in words and in months, from a ``_HORIZON`` match."""
+    if m.group("nextyear"):
+        return "1 year", 12
+    if m.group("yearend"):
+        if occurred_at is None:
+            return "year-end", None
+        return "year-end", max(1, 12 - occurred_at.month)
+    raw_n = m.group("n") or m.group("n2")
+    unit = (m.group("unit") or m.group("unit2") or "").lower().rstrip("s")
+    unit = {"yr": "year", "mo": "month"}.get(unit, unit)
+    n = parse_int(raw_n) if raw_n else 1
+    if not n:
+        return None, None
+    months = {
+        "month": n,
+        "year": 12 * n,
+        "quarter": 3 * n,
+        "week": max(1, round(n / 4.345)),
+    }[unit]
+    return f"{n} {unit}{'s' if n != 1 else ''}", months
