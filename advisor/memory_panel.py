@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from memory.models import Memory, MemoryKind, MemoryStatus, Subject
 from memory.readings.alerts import alerts_open
 from memory.readings.freshness import attach_freshness
+from memory.selectors import memory_predecessors, semantic_memories
 
 KIND_ORDER = [
     MemoryKind.PROFILE,
@@ -37,23 +38,13 @@ class Panel:
 def memory_panel(*, subject: Subject) -> Panel:
     """Group a subject's active memories by kind, with freshness and history."""
     memories = list(
-        Memory.objects.filter(
-            subject=subject, status__in=[MemoryStatus.ACTIVE, MemoryStatus.PROPOSED]
+        semantic_memories(
+            subject=subject, statuses=[MemoryStatus.ACTIVE, MemoryStatus.PROPOSED]
         )
-        .exclude(kind=MemoryKind.EPISODE)
-        .select_related("market_reference")
-        .order_by("-importance", "-recorded_at")
     )
     rows = [Row(memory) for memory in memories]
     attach_freshness(rows)
-    superseded = Memory.objects.filter(
-        subject=subject,
-        status=MemoryStatus.SUPERSEDED,
-        superseded_by__in=[m.pk for m in memories],
-    )
-    earlier: dict[int, list[Memory]] = {}
-    for memory in superseded:
-        earlier.setdefault(memory.superseded_by_id, []).append(memory)
+    earlier = memory_predecessors(memory_ids=[m.pk for m in memories])
     for row in rows:
         row.earlier = earlier.get(row.memory.pk, [])
     active = [row for row in rows if row.memory.status == MemoryStatus.ACTIVE]

@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 from memory.errors import MemoryEngineError
 from memory.governance.access import subject_access_record
 from memory.ledger.chain import Cause
-from memory.models import MarketAlert, Memory, MemoryKind, MemoryStatus
-from memory.readings.alerts import alert_acknowledge
+from memory.models import MemoryKind, MemoryStatus
+from memory.readings.alerts import alert_acknowledge, alert_get
+from memory.selectors import memory_get
 from memory.services import memory_approve, memory_reject, view_publish
 
 from .memory_panel import memory_panel
@@ -70,9 +71,9 @@ def memory_review(request, client_id: int, memory_id: int, decision: str):
     if decision not in ("approve", "reject"):
         raise Http404("Approve or reject.")
     client = _client_or_404(request, client_id)
-    memory = Memory.objects.filter(
-        pk=memory_id, subject=client.subject, status=MemoryStatus.PROPOSED
-    ).first()
+    memory = memory_get(
+        subject=client.subject, memory_id=memory_id, statuses=[MemoryStatus.PROPOSED]
+    )
     if memory is None:
         return _panel_response(request, client, "That proposal was already reviewed.")
     cause = Cause.user(request.user.pk, ref="web")
@@ -91,7 +92,7 @@ def memory_review(request, client_id: int, memory_id: int, decision: str):
 @require_POST
 def alert_acknowledge_view(request, client_id: int, alert_id: int):
     client = _client_or_404(request, client_id)
-    alert = MarketAlert.objects.filter(pk=alert_id, subject=client.subject).first()
+    alert = alert_get(subject_id=client.subject_id, alert_id=alert_id)
     if alert is None:
         raise Http404("No such alert.")
     alert_acknowledge(alert=alert, user_id=request.user.pk)
@@ -105,9 +106,9 @@ def view_publish_toggle(request, memory_id: int):
     profile = analyst_profile_get(user=request.user)
     memory = None
     if profile is not None:
-        memory = Memory.objects.filter(
-            pk=memory_id, subject=profile.subject, kind=MemoryKind.VIEW
-        ).first()
+        memory = memory_get(
+            subject=profile.subject, memory_id=memory_id, kinds=[MemoryKind.VIEW]
+        )
     if memory is None:
         raise Http404("No such view.")
     publish = request.POST.get("publish") == "1"

@@ -1,8 +1,20 @@
 """Reads of the memory engine; each owns its query."""
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
-from .models import Memory, MemoryEvent, MemoryStatus, Subject
+from .models import (
+    Conversation,
+    ImportJob,
+    Memory,
+    MemoryEvent,
+    MemoryKind,
+    MemoryStatus,
+    Subject,
+)
+
+SEMANTIC_KINDS = [kind for kind in MemoryKind.values if kind != MemoryKind.EPISODE]
 
 
 def memory_list(
@@ -19,6 +31,45 @@ def memory_list(
     if statuses:
         memories = memories.filter(status__in=statuses)
     return memories.order_by("kind", "-recorded_at", "-pk")
+
+
+def memory_get(
+    *,
+    subject: Subject,
+    memory_id: int,
+    kinds: Iterable[str] | None = None,
+    statuses: Iterable[str] | None = None,
+) -> Memory | None:
+    """Return one memory of ``subject`` (of those kinds and statuses), or None."""
+    memories = Memory.objects.filter(subject_id=subject.pk, pk=memory_id)
+    if kinds is not None:
+        memories = memories.filter(kind__in=list(kinds))
+    if statuses is not None:
+        memories = memories.filter(status__in=list(statuses))
+    return memories.select_related("market_reference").first()
+
+
+def semantic_memories(
+    *, subject: Subject, statuses: Iterable[str] = (MemoryStatus.ACTIVE,)
+) -> QuerySet[Memory]:
+    """Return a subject's memories other than episodes, most important first."""
+    return (
+        Memory.objects.filter(
+            subject_id=subject.pk, status__in=list(statuses), kind__in=SEMANTIC_KINDS
+        )
+        .select_related("market_reference")
+        .order_by("-importance", "-recorded_at", "-pk")
+    )
+
+
+def memory_predecessors(*, memory_ids: Iterable[int]) -> dict[int, list[Memory]]:
+    """Return, for each memory, the earlier memories it superseded."""
+    earlier: dict[int, list[Memory]] = {}
+    for memory in Memory.objects.filter(
+        status=MemoryStatus.SUPERSEDED, superseded_by__in=list(memory_ids)
+    ).order_by("-valid_from", "-pk"):
+        earlier.setdefault(memory.superseded_by_id, []).append(memory)
+    return earlier
 
 
 def memory_slot_holders(
@@ -64,9 +115,35 @@ def subject_list_for_tenant(*, tenant_id: int) -> QuerySet[Subject]:
     return Subject.objects.filter(tenant_id=tenant_id).order_by("pk")
 
 
-def memory_list_for_tenant(*, tenant_id: int) -> QuerySet[Memory]:
-    """Return every memory of a tenant, whatever its status, newest first."""
-    return Memory.objects.filter(tenant_id=tenant_id).order_by("-recorded_at", "-pk")
+def memory_list_for_tenant(
+    *,
+    tenant_id: int,
+    kinds: Iterable[str] | None = None,
+    statuses: Iterable[str] | None = None,
+) -> QuerySet[Memory]:
+    """Return a tenant's memories (of those kinds and statuses), newest first."""
+    memories = Memory.objects.filter(tenant_id=tenant_id)
+    if kinds is not None:
+        memories = memories.filter(kind__in=list(kinds))
+    if statuses is not None:
+        memories = memories.filter(status__in=list(statuses))
+    return memories.order_by("-recorded_at", "-pk")
+
+
+def conversation_by_external_id(
+    *, subject: Subject, external_id: str
+) -> Conversation | None:
+    """Return the subject's conversation with this CRM id, or None."""
+    if not external_id:
+        return None
+    return Conversation.objects.filter(
+        subject_id=subject.pk, external_id=external_id
+    ).first()
+
+
+def import_job_get(*, job_id: int) -> ImportJob | None:
+    """Return an import job with its subject, or None (callers check the tenant)."""
+    return ImportJob.objects.filter(pk=job_id).select_related("subject").first()
 
 
 def memory_event_list_for_tenant(*, tenant_id: int) -> QuerySet[MemoryEvent]:

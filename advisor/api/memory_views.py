@@ -11,9 +11,9 @@ from advisor.api.pagination import IdCursorPagination
 from advisor.selectors import client_get
 from memory.conversations.imports import transcript_import
 from memory.governance.access import subject_access_record
-from memory.models import ImportJob, MemoryKind, MemoryStatus
+from memory.models import MemoryKind, MemoryStatus
 from memory.recall.search import memory_search
-from memory.selectors import memory_list
+from memory.selectors import import_job_get, memory_list
 
 
 def _client_or_404(request, client_id: int):
@@ -190,7 +190,7 @@ class ClientTranscriptImportApi(APIView):
 class ImportJobDetailApi(APIView):
     @extend_schema(operation_id="imports_retrieve", responses=ImportJobOutputSerializer)
     def get(self, request, job_id: int):
-        job = ImportJob.objects.filter(pk=job_id).select_related("subject").first()
+        job = import_job_get(job_id=job_id)
         if job is None:
             raise Http404
         client = getattr(job.subject, "client", None)

@@ -12,16 +12,19 @@ from market.providers.simulated import SimulatedProvider
 from market.services import bars_backfill, quotes_fetch
 from memory.conversations.imports import import_index, transcript_import
 from memory.ledger.chain import Cause
-from memory.models import (
-    Conversation,
-    MarketReference,
-    Memory,
-    MemoryKind,
-    MemoryStatus,
+from memory.models import MemoryKind, MemoryStatus
+from memory.readings.references import (
+    references_first_stated_at,
+    references_sync,
+    references_unread,
 )
-from memory.readings.references import references_sync
 from memory.readings.refresh import readings_refresh
 from memory.readings.sync import referenced_symbols
+from memory.selectors import (
+    conversation_by_external_id,
+    memory_list,
+    memory_list_for_tenant,
+)
 from memory.services import view_publish
 
 from . import firm as demo
@@ -87,9 +90,7 @@ def _converse(subject, label: str, sessions) -> list[str]:
     today = timezone.now().replace(hour=15, minute=0, second=0, microsecond=0)
     for number, (days_ago, lines) in enumerate(sessions, start=1):
         conversation_id = f"demo-{label}-s{number}"
-        if Conversation.objects.filter(
-            subject=subject, external_id=conversation_id
-        ).exists():
+        if conversation_by_external_id(subject=subject, external_id=conversation_id):
             continue
         start = today - timedelta(days=days_ago)
         turns = [
@@ -115,17 +116,16 @@ def _converse(subject, label: str, sessions) -> list[str]:
 
 def _publish_house_views(analyst) -> None:
     """Publish the analyst's Nvidia and Apple views as the firm's house views."""
-    views = Memory.objects.filter(
-        subject=analyst.analyst_profile.subject,
-        kind=MemoryKind.VIEW,
-        status=MemoryStatus.ACTIVE,
-        payload__instrument__in=["NVDA", "AAPL"],
-        published_at__isnull=True,
+    views = memory_list(
+        subject=analyst.analyst_profile.subject, kinds=[MemoryKind.VIEW]
     )
     for view in views:
+        if view.published_at or view.payload.get("instrument") not in HOUSE_VIEWS:
+            continue
         view_publish(memory=view, cause=Cause.user(analyst.pk, ref="seed_demo"))
 
 
+HOUSE_VIEWS = ("NVDA", "AAPL")
 # Its quote is left days old, so the demo shows a stale reference and its age.
 STALE_DEMO_DAYS = 3
 
@@ -137,22 +137,19 @@ def _market_readings(firm) -> list[str]:
     stated), then a quote per instrument: all fresh but one, left days old.
     """
     references_sync(
-        memories=Memory.objects.filter(
+        memories=memory_list_for_tenant(
             tenant_id=firm.pk,
-            kind__in=[MemoryKind.HOLDING, MemoryKind.VIEW],
-            status__in=[MemoryStatus.ACTIVE, MemoryStatus.PROPOSED],
+            kinds=[MemoryKind.HOLDING, MemoryKind.VIEW],
+            statuses=[MemoryStatus.ACTIVE, MemoryStatus.PROPOSED],
         )
     )
-    if not MarketReference.objects.filter(
-        tenant_id=firm.pk, memory__status=MemoryStatus.ACTIVE, refreshed_at=None
-    ).exists():
+    if not references_unread(tenant_id=firm.pk):
         return []
     symbols = sorted(referenced_symbols(tenant_id=firm.pk))
     if not symbols:
         return []
     now = timezone.now()
-    oldest = MarketReference.objects.filter(tenant_id=firm.pk).order_by("stated_at")
-    days = (now - oldest.first().stated_at).days + 10
+    days = (now - references_first_stated_at(tenant_id=firm.pk)).days + 10
     provider = SimulatedProvider()
     bars_backfill(symbols=symbols, days=days, provider=provider)
     stale, fresh = symbols[-1], symbols[:-1]

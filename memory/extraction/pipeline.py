@@ -38,6 +38,7 @@ from memory.services import (
 from .candidates import Candidate, CandidateAction
 from .resolver import instrument_resolver
 from .rules import ACCOUNT_LABELS, RulesExtractor
+from .speakers import speaker_role
 
 logger = logging.getLogger(__name__)
 
@@ -68,10 +69,9 @@ def get_extractor():
     return RulesExtractor(resolver=instrument_resolver())
 
 
-def speaker_role(message: Message) -> str:
-    from .speakers import speaker_role as role_of_speaker
-
-    return role_of_speaker(message.speaker, subject_kind=message.subject.kind)
+def message_speaker_role(message: Message) -> str:
+    """Return the role of a message's speaker relative to its subject."""
+    return speaker_role(message.speaker, subject_kind=message.subject.kind)
 
 
 def author_label(extractor) -> str:
@@ -111,7 +111,7 @@ def message_extract(
     )
     candidates = extractor.extract(
         message.text,
-        role=speaker_role(message),
+        role=message_speaker_role(message),
         occurred_at=message.occurred_at,
         **(
             {"existing": existing}

@@ -26,3 +26,8 @@ def alerts_open(*, tenant_id: int, subject_ids: Iterable[int] | None = None):
     if subject_ids is not None:
         alerts = alerts.filter(subject_id__in=list(subject_ids))
     return alerts.select_related("memory", "reference__instrument")
+
+
+def alert_get(*, subject_id: int, alert_id: int) -> MarketAlert | None:
+    """Return one alert of a subject, or None."""
+    return MarketAlert.objects.filter(pk=alert_id, subject_id=subject_id).first()

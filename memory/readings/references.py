@@ -209,3 +209,21 @@ def _references_move(memories: list[Memory]) -> None:
         reference.reading = {}
         reference.full_clean(exclude=["memory", "subject", "instrument"])
         reference.save()
+
+
+def references_unread(*, tenant_id: int) -> bool:
+    """Return whether any active memory of the tenant has never been read."""
+    return MarketReference.objects.filter(
+        tenant_id=tenant_id, memory__status=MemoryStatus.ACTIVE, refreshed_at=None
+    ).exists()
+
+
+def references_first_stated_at(*, tenant_id: int) -> datetime | None:
+    """Return when the tenant's oldest referenced statement was made."""
+    first = (
+        MarketReference.objects.filter(tenant_id=tenant_id)
+        .order_by("stated_at")
+        .values_list("stated_at", flat=True)
+        .first()
+    )
+    return first
