@@ -1,14 +1,14 @@
 """Refresh: read memories' market references again against the newest stored quotes.
 
 Refreshing never rewrites what was said. For each active holding or view with a
-market reference, the reading (``memory.readings``) is made again from the newest
+market reference, the reading (``reading``) is made again from the newest
 stored quote of its instrument; where it changed, the reference takes the new
 reading, the subject's ledger a ``refresh`` event, and each threshold newly
 crossed an alert (once: the reference remembers what it raised).
 
 A refresh event records the part of the memory's state it changes, the reading:
 ``{"reading": ...}`` before and after. Time travel lays it over the memory's last
-full state (``memory.selectors``).
+full state (``memory.ledger.replay``).
 
 The work is set-based: one quote per instrument serves every reference to it, and
 each chunk of subjects is read in one query and written in a few statements (COPY

@@ -19,7 +19,7 @@ from .refresh import RefreshReport, readings_refresh
 
 @dataclass
 class MarketSyncReport:
-    """What one periodic market refresh did: quotes fetched, references read."""
+    """What one market sync did: quotes fetched, then readings refreshed."""
 
     symbols: list[str] = field(default_factory=list)
     quotes_stored: int = 0

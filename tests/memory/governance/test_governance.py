@@ -499,7 +499,7 @@ def test_erasure_removes_market_references_and_alerts():
     from memory.models import MarketAlert, MarketReference
     from memory.services import subject_create
     from tests.market.factories import InstrumentFactory
-    from tests.memory.test_market_memory import refresh, store_quote
+    from tests.memory.readings.helpers import refresh, store_quote
 
     InstrumentFactory(symbol="AAPL", name="Apple Inc.")
     subject = subject_create(tenant_id=1, kind="client")

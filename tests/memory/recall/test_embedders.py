@@ -19,7 +19,7 @@ from memory.recall.protocol import Embedder, EmbedderError
 
 pytest_plugins = ["tests.fakes.conftest_plugin"]
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 def cosine(a: list[float], b: list[float]) -> float:
