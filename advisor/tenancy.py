@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from memory.tenancy import TenantAccess
 
-from .models import Firm, User
+from .models import AnalystProfile, Client, Firm, User
 
 AUDIT_ROLES = (User.Role.COMPLIANCE, User.Role.ADMIN)
 # Erasure is irreversible: compliance officers only, not firm administrators.
@@ -39,3 +39,25 @@ class MemoryTenancy:
 
     def user_in_tenant(self, user_id: int, tenant_id: int) -> bool:
         return User._default_manager.filter(pk=user_id, firm_id=tenant_id).exists()
+
+    def subject_names(self, subject_id: int) -> list[str]:
+        client = Client.objects.filter(subject_id=subject_id).first()
+        if client is not None:
+            if client.subject.erased_at is not None:
+                return []
+            return _names(client.name)
+        profile = (
+            AnalystProfile.objects.filter(subject_id=subject_id)
+            .select_related("user")
+            .first()
+        )
+        if profile is not None:
+            return _names(profile.user.get_full_name() or profile.user.username)
+        return []
+
+
+def _names(full_name: str) -> list[str]:
+    """Return a person's full name and their first name, once each."""
+    full_name = " ".join(full_name.split())
+    first = full_name.split(" ")[0] if full_name else ""
+    return [name for name in dict.fromkeys([full_name, first]) if name]

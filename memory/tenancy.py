@@ -3,8 +3,9 @@
 The engine keeps tenants by key and knows nothing of the people who use it. A
 provider, named by the ``MEMORY_TENANCY_PROVIDER`` setting (a dotted path to a
 class, instantiated once), maps a user to a :class:`TenantAccess`, an outside
-name of a tenant to its key and back, and answers whether a user belongs to a
-tenant. The audit admin and ``verify_ledger`` ask it here, and nowhere else.
+name of a tenant to its key and back, answers whether a user belongs to a
+tenant, and says the names a subject goes by. The audit admin, ``verify_ledger``
+and extraction ask it here, and nowhere else.
 """
 
 from collections.abc import Iterable
@@ -34,6 +35,8 @@ class TenancyProvider(Protocol):
     def tenant_keys(self, tenant_ids: Iterable[int]) -> dict[int, str]: ...
 
     def user_in_tenant(self, user_id: int, tenant_id: int) -> bool: ...
+
+    def subject_names(self, subject_id: int) -> list[str]: ...
 
 
 @cache
@@ -70,3 +73,14 @@ def tenant_keys(tenant_ids: Iterable[int]) -> dict[int, str]:
 def user_in_tenant(user_id: int, tenant_id: int) -> bool:
     """Say whether the user with this id belongs to the tenant."""
     return provider().user_in_tenant(user_id, tenant_id)
+
+
+def subject_names(subject_id: int) -> list[str]:
+    """Return the names a subject goes by ("Marcus Chen", "Marcus"), most formal
+    first: how extraction knows that "Marcus sold his Apple" is about them.
+
+    The engine keeps no names of its own (nothing to erase twice): it asks.
+    A provider without the method gives none.
+    """
+    names_of = getattr(provider(), "subject_names", None)
+    return list(names_of(subject_id)) if names_of else []

@@ -21,19 +21,20 @@ from memory.errors import InvalidMemory, SubjectErased
 from memory.extraction.pipeline import message_extract
 from memory.ledger.chain import Cause, subject_lock
 from memory.models import (
+    MESSAGE_ROLE_OF,
     Conversation,
     ImportJob,
     Memory,
     MemoryKind,
     Message,
-    MessageRole,
+    SpeakerRole,
     Subject,
 )
 from memory.recall.embedders import get_embedder
 from memory.recall.indexing import memories_embed
 from memory.services import subject_summary_consolidate
 
-from .messages import SPEAKER_ROLES, conversation_start, episodes_create
+from .messages import conversation_start, episodes_create
 
 logger = logging.getLogger(__name__)
 
@@ -43,13 +44,42 @@ IMPORT_INDEX = "memory.import_index"
 @dataclass(frozen=True)
 class Turn:
     speaker: str
-    role: str
+    speaker_role: str
     text: str
     occurred_at: datetime
     external_id: str = ""
 
+    @property
+    def role(self) -> str:
+        return MESSAGE_ROLE_OF[self.speaker_role]
 
-def turns_clean(raw_turns: Iterable[dict]) -> list[Turn]:
+
+ROLE_CHOICES = "client, advisor, analyst or assistant"
+
+
+def turn_speaker_role(raw_role, speaker: str, *, subject_kind: str) -> str | None:
+    """Return a turn's speaker role, or None when the turn does not say it.
+
+    The role decides whose memory a statement is, never the spelling of the
+    speaker's name: a CRM names people ("Dana Reyes"), so each turn says its
+    role. A speaker literally named by a role ("client", "Advisor") needs none.
+    ``user``, the older spelling, stands for the subject: the client of a
+    client's transcript, the analyst of an analyst's.
+    """
+    role = str(raw_role or "").strip().lower()
+    if role in SpeakerRole.values:
+        return role
+    named = speaker.strip().lower()
+    if role in ("", "user") and named in SpeakerRole.values:
+        return named
+    if role == "user":
+        return SpeakerRole.ANALYST if subject_kind == "analyst" else SpeakerRole.CLIENT
+    return None
+
+
+def turns_clean(
+    raw_turns: Iterable[dict], *, subject_kind: str = "client"
+) -> list[Turn]:
     """Validate every turn before anything is stored; name each bad field."""
     turns, errors = [], {}
     for index, raw in enumerate(raw_turns):
@@ -59,7 +89,8 @@ def turns_clean(raw_turns: Iterable[dict]) -> list[Turn]:
             continue
         speaker = str(raw.get("speaker") or "").strip()
         text = raw.get("text")
-        role = str(raw.get("role") or SPEAKER_ROLES.get(speaker.lower(), "user"))
+        raw_role = raw.get("role")
+        speaker_role = turn_speaker_role(raw_role, speaker, subject_kind=subject_kind)
         occurred = raw.get("occurred_at")
         if isinstance(occurred, str):
             occurred = parse_datetime(occurred)
@@ -72,8 +103,12 @@ def turns_clean(raw_turns: Iterable[dict]) -> list[Turn]:
             errors[f"{where}.text"] = "is required"
         elif "\x00" in text:
             errors[f"{where}.text"] = "must not contain NUL characters"
-        if role not in MessageRole.values:
-            errors[f"{where}.role"] = f"must be one of: {', '.join(MessageRole.values)}"
+        if speaker_role is None and speaker:
+            errors[f"{where}.role"] = (
+                f"must be one of: {ROLE_CHOICES} (who spoke, in which role)"
+                if raw_role not in (None, "")
+                else f"is required: {ROLE_CHOICES} (a speaker's name does not say it)"
+            )
         if not isinstance(occurred, datetime):
             errors[f"{where}.occurred_at"] = (
                 "must be a date-time such as 2026-03-14T10:30:00Z"
@@ -86,7 +121,7 @@ def turns_clean(raw_turns: Iterable[dict]) -> list[Turn]:
             turns.append(
                 Turn(
                     speaker=speaker,
-                    role=role,
+                    speaker_role=speaker_role,
                     text=text.strip(),
                     occurred_at=occurred,
                     external_id=external_id,
@@ -128,7 +163,9 @@ def transcript_import(
     first is stored. Embedding and extraction follow in the background; the job
     says when the import is fully indexed.
     """
-    cleaned = sorted(turns_clean(turns), key=lambda t: t.occurred_at)
+    cleaned = sorted(
+        turns_clean(turns, subject_kind=subject.kind), key=lambda t: t.occurred_at
+    )
     if subject.erased_at is not None:
         raise SubjectErased("This subject's memory was erased.")
     with transaction.atomic():
@@ -200,6 +237,7 @@ def _import_batch(
             subject=subject,
             role=t.role,
             speaker=t.speaker,
+            speaker_role=t.speaker_role,
             text=t.text,
             occurred_at=t.occurred_at,
             external_id=t.external_id,

@@ -17,6 +17,7 @@ from memory.ledger.canonical import iso
 from memory.ledger.chain import Cause, Entry, append, subject_lock
 from memory.ledger.states import snapshot
 from memory.models import (
+    MESSAGE_ROLE_OF,
     Conversation,
     EventAction,
     Memory,
@@ -25,20 +26,26 @@ from memory.models import (
     MemoryStatus,
     Message,
     MessageRole,
+    SpeakerRole,
     Subject,
 )
 from memory.recall.indexing import embeddings_prepare, embeddings_queue
 
 MESSAGE_EXTRACT = "memory.message_extract"
 EPISODE_IMPORTANCE = 0.3
-SPEAKER_ROLES = {
-    "client": MessageRole.USER,
-    "advisor": MessageRole.USER,
-    "analyst": MessageRole.USER,
-    "user": MessageRole.USER,
-    "assistant": MessageRole.ASSISTANT,
-    "system": MessageRole.SYSTEM,
-}
+
+
+def default_speaker_role(role: str, subject: Subject) -> str:
+    """Return the speaker role a turn has when its caller does not say it.
+
+    The assistant's and the system's turns are theirs; a person's turn is the
+    subject speaking (the client, or the analyst of an analyst's memory).
+    """
+    if role == MessageRole.ASSISTANT:
+        return SpeakerRole.ASSISTANT
+    if role == MessageRole.SYSTEM:
+        return SpeakerRole.SYSTEM
+    return SpeakerRole.ANALYST if subject.kind == "analyst" else SpeakerRole.CLIENT
 
 
 @transaction.atomic
@@ -73,6 +80,7 @@ def _episode(message: Message) -> Memory:
         payload={
             "message": message.text,
             "speaker": message.speaker,
+            "speaker_role": message.speaker_role,
             "occurred_at": iso(message.occurred_at),
             "message_id": message.pk,
             "conversation_id": message.conversation_id,
@@ -140,8 +148,12 @@ def message_append(
     author_user_id: int | None = None,
     citations: list | None = None,
     extract: bool = True,
+    speaker_role: str = "",
 ) -> Message:
     """Append a turn after ``parent`` (the head by default) and make it the head.
+
+    ``speaker_role`` says who spoke relative to the subject (an advisor typing
+    about their client is ``advisor``); by default the subject speaks.
 
     The turn's episode memory is stored in the same transaction; extraction of what
     a person said follows in the background once the turn is committed.
@@ -158,13 +170,19 @@ def message_append(
         raise InvalidMemory(
             {"role": f"must be one of: {', '.join(MessageRole.values)}"}
         )
+    speaker_role = speaker_role or default_speaker_role(role, subject)
+    if MESSAGE_ROLE_OF.get(speaker_role) != role:
+        raise InvalidMemory(
+            {"speaker_role": f"a {role} turn cannot be spoken by the {speaker_role}"}
+        )
     now = timezone.now()
     message = Message(
         conversation=conversation,
         subject=subject,
         parent=parent,
         role=role,
-        speaker=(speaker or role)[:120],
+        speaker=(speaker or speaker_role)[:120],
+        speaker_role=speaker_role,
         text=_clean_text(text),
         occurred_at=occurred_at or now,
         external_id=external_id,

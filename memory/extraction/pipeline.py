@@ -70,7 +70,13 @@ def get_extractor():
 
 
 def message_speaker_role(message: Message) -> str:
-    """Return the role of a message's speaker relative to its subject."""
+    """Return the role of a message's speaker relative to its subject.
+
+    The role the message was stored with; a message stored before roles were
+    (none) falls back to what its speaker's name says.
+    """
+    if message.speaker_role:
+        return message.speaker_role
     return speaker_role(message.speaker, subject_kind=message.subject.kind)
 
 

@@ -5,7 +5,14 @@ pages: a client or an analyst *has* a subject. One module per part; every model
 and choice is importable from ``memory.models``.
 """
 
-from .conversations import Conversation, Message, MessageRole, MessageStatus
+from .conversations import (
+    MESSAGE_ROLE_OF,
+    Conversation,
+    Message,
+    MessageRole,
+    MessageStatus,
+    SpeakerRole,
+)
 from .fields import CanonicalJSONField
 from .governance import Erasure, LegalHold, SubjectAccess
 from .imports import ImportJob
@@ -27,6 +34,7 @@ from .references import (
 from .subjects import MemoryPolicy, Subject, SubjectKind
 
 __all__ = [
+    "MESSAGE_ROLE_OF",
     "CanonicalJSONField",
     "CauseType",
     "Conversation",
@@ -48,6 +56,7 @@ __all__ = [
     "MessageStatus",
     "ProposalAction",
     "RetentionClass",
+    "SpeakerRole",
     "StatedPriceSource",
     "Subject",
     "SubjectAccess",

@@ -49,6 +49,30 @@ class MessageRole(models.TextChoices):
     SYSTEM = "system", "System"
 
 
+class SpeakerRole(models.TextChoices):
+    """Who spoke, relative to the subject: the role decides whose memory it is.
+
+    A client or an analyst speaks for themselves; an advisor speaks about the
+    client; the assistant's and the system's words are never mined for facts.
+    """
+
+    CLIENT = "client", "Client"
+    ADVISOR = "advisor", "Advisor"
+    ANALYST = "analyst", "Analyst"
+    ASSISTANT = "assistant", "Assistant"
+    SYSTEM = "system", "System"
+
+
+# The message role (who holds the turn in the conversation) of each speaker role.
+MESSAGE_ROLE_OF = {
+    SpeakerRole.CLIENT: "user",
+    SpeakerRole.ADVISOR: "user",
+    SpeakerRole.ANALYST: "user",
+    SpeakerRole.ASSISTANT: "assistant",
+    SpeakerRole.SYSTEM: "system",
+}
+
+
 class MessageStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     ROLLED_BACK = "rolled_back", "Rolled back"
@@ -72,7 +96,15 @@ class Message(models.Model):
     )
     role = models.CharField(max_length=20, choices=MessageRole.choices)
     speaker = models.CharField(
-        max_length=120, help_text="Who spoke: client, advisor, analyst, assistant."
+        max_length=120, help_text="Who spoke, as the CRM or the chat names them."
+    )
+    speaker_role = models.CharField(
+        max_length=20,
+        choices=SpeakerRole.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The speaker's role: it, never the name, decides whose memory.",
     )
     text = models.TextField()
     occurred_at = models.DateTimeField(default=timezone.now)

@@ -131,3 +131,17 @@ def test_without_the_setting_the_engine_says_what_is_missing(settings):
     del settings.MEMORY_TENANCY_PROVIDER
     with pytest.raises(ImproperlyConfigured, match="MEMORY_TENANCY_PROVIDER"):
         tenancy.access_of(AnonymousUser())
+
+
+def test_a_subject_is_known_by_its_client_s_full_and_first_names(north):
+    from memory.tenancy import subject_names
+    from tests.factories import ClientFactory, UserFactory
+
+    advisor = UserFactory(firm=north, role="advisor")
+    client = ClientFactory(advisor=advisor, name="Marcus  Chen")
+    analyst = UserFactory(
+        firm=north, role="analyst", first_name="Priya", last_name="Shah"
+    )
+    assert subject_names(client.subject_id) == ["Marcus Chen", "Marcus"]
+    assert subject_names(analyst.analyst_profile.subject_id) == ["Priya Shah", "Priya"]
+    assert subject_names(10**9) == []

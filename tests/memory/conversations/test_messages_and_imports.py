@@ -197,3 +197,84 @@ def test_a_turn_with_a_nul_character_is_refused_by_field(subject):
         transcript_import(subject=subject, turns=bad)
     assert "turns[1].text" in caught.value.fields
     assert not Message.objects.exists()
+
+
+def crm_turn(index, speaker, role, text):
+    turn = {
+        "speaker": speaker,
+        "text": text,
+        "occurred_at": (START + timedelta(minutes=index)).isoformat(),
+        "external_id": f"crm-{index}",
+    }
+    if role is not None:
+        turn["role"] = role
+    return turn
+
+
+def test_the_role_not_the_name_decides_whose_memory_a_turn_is(
+    subject, django_capture_on_commit_callbacks
+):
+    """A CRM names people; the advisor's own trades are not the client's."""
+    with django_capture_on_commit_callbacks(execute=True):
+        job = transcript_import(
+            subject=subject,
+            turns=[
+                crm_turn(0, "Dana Reyes", "advisor", "I bought 300 shares of Tesla."),
+                crm_turn(1, "Marcus Chen", "client", "I own 200 shares of Apple."),
+            ],
+        )
+    assert ImportJob.objects.get(pk=job.pk).fully_indexed
+    roles = dict(Message.objects.values_list("speaker", "speaker_role"))
+    assert roles == {"Dana Reyes": "advisor", "Marcus Chen": "client"}
+    holdings = Memory.objects.filter(kind="holding", status="active")
+    assert [m.payload["instrument"] for m in holdings] == ["AAPL"]
+
+
+def test_a_named_speaker_without_a_role_is_refused_by_field(subject):
+    with pytest.raises(InvalidMemory) as error:
+        transcript_import(
+            subject=subject,
+            turns=[
+                crm_turn(0, "client", None, "Hello"),
+                crm_turn(1, "Dana Reyes", None, "Hi Marcus"),
+                crm_turn(2, "Dana Reyes", "planner", "Hi again"),
+            ],
+        )
+    fields = error.value.fields
+    assert set(fields) == {"turns[1].role", "turns[2].role"}
+    assert "is required" in fields["turns[1].role"][0]
+    assert "must be one of" in fields["turns[2].role"][0]
+    assert not Message.objects.exists()
+
+
+def test_the_older_user_role_stands_for_the_subject(subject):
+    analyst = subject_create(tenant_id=1, kind="analyst")
+    for who in (subject, analyst):
+        transcript_import(subject=who, turns=[crm_turn(0, "Priya", "user", "Hi")])
+    assert dict(Message.objects.values_list("subject__kind", "speaker_role")) == {
+        "client": "client",
+        "analyst": "analyst",
+    }
+
+
+def test_a_chat_turn_records_who_typed_it_and_refuses_a_mismatch(subject):
+    conversation = conversation_start(subject=subject)
+    typed = message_append(
+        conversation=conversation,
+        role="user",
+        speaker="Dana Reyes",
+        speaker_role="advisor",
+        text="Marcus sold his Apple this morning.",
+        extract=False,
+    )
+    assert typed.speaker_role == "advisor"
+    episode = Memory.objects.get(kind="episode")
+    assert episode.payload["speaker_role"] == "advisor"
+    with pytest.raises(InvalidMemory, match="speaker_role"):
+        message_append(
+            conversation=conversation,
+            role="assistant",
+            speaker="twin",
+            speaker_role="client",
+            text="Noted.",
+        )
