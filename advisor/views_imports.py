@@ -1,5 +1,7 @@
 """Import a transcript into a client's memory, and watch it being indexed."""
 
+import json
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,12 +14,25 @@ from memory.selectors import import_job_get
 from .forms import TranscriptImportForm, add_engine_errors
 from .views import client_or_404
 
-EXAMPLE = """[
-  {"speaker": "Dana Reyes", "role": "advisor", "text": "How are the markets treating you?",
-   "occurred_at": "2026-03-14T10:30:00Z", "external_id": "call-77-1"},
-  {"speaker": "Eleanor Whitfield", "role": "client", "text": "I bought 50 more Apple shares last week.",
-   "occurred_at": "2026-03-14T10:31:00Z", "external_id": "call-77-2"}
-]"""
+EXAMPLE = json.dumps(
+    [
+        {
+            "speaker": "Dana Reyes",
+            "role": "advisor",
+            "text": "How are the markets treating you?",
+            "occurred_at": "2026-03-14T10:30:00Z",
+            "external_id": "call-77-1",
+        },
+        {
+            "speaker": "Eleanor Whitfield",
+            "role": "client",
+            "text": "I bought 50 more Apple shares last week.",
+            "occurred_at": "2026-03-14T10:31:00Z",
+            "external_id": "call-77-2",
+        },
+    ],
+    indent=2,
+)
 
 
 @login_required
