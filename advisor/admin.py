@@ -6,8 +6,10 @@ absolute, and a platform operator works through the database, not this admin.
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from rest_framework.authtoken.models import TokenProxy
 
 from memory.admin import CONFIRM_TEMPLATE, ReasonForm
 from memory.errors import MemoryEngineError
@@ -154,4 +156,37 @@ class AnalystProfileAdmin(FirmScopedAdmin):
     readonly_fields = ["user", "subject"]
 
     def has_add_permission(self, request):
+        return False
+
+
+# --- Third-party admins: nothing global, nothing secret (issue #13) -------------
+# Groups are not per firm (roles live on the user), so the admin lists none: a
+# firm's staff would otherwise see, and change, every firm's groups.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+# DRF's own token admin lists every firm's tokens with their keys. Tokens are
+# listed here by owner, scoped to the firm, and never with their secret.
+if admin.site.is_registered(TokenProxy):
+    admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class TokenAdmin(FirmScopedAdmin):
+    firm_path = "user__firm"
+    list_display = ["user", "user_role", "created"]
+    list_select_related = ["user"]
+    fields = ["user", "created"]
+    readonly_fields = ["user", "created"]
+    search_fields = ["user__username"]
+
+    @admin.display(description="role", ordering="user__role")
+    def user_role(self, token):
+        return token.user.get_role_display()
+
+    def has_add_permission(self, request):
+        # Tokens are issued with `manage.py issue_api_token`, which shows the key once.
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
