@@ -40,9 +40,12 @@ EXAMPLE = json.dumps(
 def transcript_import_view(request, client_id: int):
     """Paste or upload a transcript; every turn is checked before any is stored."""
     client = client_or_404(request, client_id)
-    form = TranscriptImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = TranscriptImportForm(
+        request.POST if posted else None, request.FILES if posted else None
+    )
     status = 200
-    if request.method == "POST":
+    if posted:
         if form.is_valid():
             data = form.cleaned_data
             try:
