@@ -7,6 +7,7 @@ absolute, and a platform operator works through the database, not this admin.
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from rest_framework.authtoken.models import TokenProxy
@@ -173,7 +174,13 @@ if admin.site.is_registered(TokenProxy):
 
 @admin.register(TokenProxy)
 class TokenAdmin(FirmScopedAdmin):
+    """A token's key is its primary key and its ``str``: the list shows owners and
+    dates, links to no page of the token, and no action checkbox carries a key.
+    Rotate a token with ``manage.py issue_api_token USERNAME --rotate``."""
+
     firm_path = "user__firm"
+    actions = None
+    list_display_links = None
     list_display = ["user", "user_role", "created"]
     list_select_related = ["user"]
     fields = ["user", "created"]
@@ -183,6 +190,19 @@ class TokenAdmin(FirmScopedAdmin):
     @admin.display(description="role", ordering="user__role")
     def user_role(self, token):
         return token.user.get_role_display()
+
+    def get_object(self, request, object_id, from_field=None):
+        # By owner, as DRF's admin does: a URL never carries a key.
+        try:
+            return self.get_queryset(request).get(user_id=int(object_id))
+        except (ValueError, TokenProxy.DoesNotExist):
+            return None
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        raise PermissionDenied("A token has no page: its name is its secret.")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def has_add_permission(self, request):
         # Tokens are issued with `manage.py issue_api_token`, which shows the key once.

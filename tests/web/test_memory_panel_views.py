@@ -49,7 +49,9 @@ def test_edit_form_is_a_page_without_js_and_a_fragment_with_htmx(signed_in, clie
     memory = holding(client_of.subject)
     page = signed_in.get(url(client_of, memory, "edit"))
     assert page.status_code == 200
-    assert "<html" in page.content.decode() and "Holds 200 AAPL" in page.content.decode()
+    assert (
+        "<html" in page.content.decode() and "Holds 200 AAPL" in page.content.decode()
+    )
     fragment = signed_in.get(url(client_of, memory, "edit"), **HTMX).content.decode()
     assert "<html" not in fragment and 'data-form="edit"' in fragment
     assert "&quot;quantity&quot;: 200" in fragment  # the payload, as JSON to edit
@@ -211,7 +213,9 @@ def test_another_advisors_memory_cannot_be_edited_or_retracted(client, client_of
     memory = remember(theirs.subject, text="Their secret")
     client.force_login(client_of.advisor)
     for action in ("edit", "retract"):
-        response = client.post(url(theirs, memory, action), {"text": "x", "reason": "y"})
+        response = client.post(
+            url(theirs, memory, action), {"text": "x", "reason": "y"}
+        )
         assert response.status_code == 404
         assert "Their secret" not in response.content.decode()
     # Their memory's id under one's own client is not found either.
