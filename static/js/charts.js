@@ -31,7 +31,12 @@
     var charts = window.LightweightCharts;
     var chart = charts.createChart(element, {
       autoSize: true,
-      layout: { textColor: "#1d2733", background: { type: "solid", color: "#ffffff" } },
+      // The attribution is a link beside the charts (the logo injects a <style>).
+      layout: {
+        textColor: "#1d2733",
+        background: { type: "solid", color: "#ffffff" },
+        attributionLogo: false,
+      },
       grid: { vertLines: { color: "#eef1f5" }, horzLines: { color: "#eef1f5" } },
       rightPriceScale: { borderColor: "#dfe4ea" },
       timeScale: { borderColor: "#dfe4ea" },
