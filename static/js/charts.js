@@ -15,8 +15,8 @@
 
   function markerOf(view, currency) {
     var stance = view.stance || "neutral";
-    var label = stance.charAt(0).toUpperCase() + stance.slice(1);
-    if (view.target_price !== null) label += " → " + money(view.target_price, currency);
+    // Short: the arrow says the stance, the label the target.
+    var label = view.target_price !== null ? money(view.target_price, currency) : stance;
     if (!view.active) label += " (closed)";
     return {
       time: view.time,
@@ -39,12 +39,22 @@
       },
       grid: { vertLines: { color: "#eef1f5" }, horzLines: { color: "#eef1f5" } },
       rightPriceScale: { borderColor: "#dfe4ea" },
-      timeScale: { borderColor: "#dfe4ea" },
+      timeScale: { borderColor: "#dfe4ea", rightOffset: 4 },
     });
+    var targets = data.targets.map(function (target) { return target.price; });
     var series = chart.addSeries(charts.LineSeries, {
       color: "#1f5f99",
       lineWidth: 2,
       priceLineVisible: false,
+      // Keep every target in view, however far it is from the prices.
+      autoscaleInfoProvider: function (original) {
+        var info = original();
+        if (info && info.priceRange && targets.length) {
+          info.priceRange.minValue = Math.min.apply(null, [info.priceRange.minValue].concat(targets));
+          info.priceRange.maxValue = Math.max.apply(null, [info.priceRange.maxValue].concat(targets));
+        }
+        return info;
+      },
     });
     series.setData(data.bars.map(function (bar) { return { time: bar.time, value: bar.close }; }));
     var markers = data.views
