@@ -7,8 +7,8 @@ from django.utils import timezone
 from advisor.models import User
 from market.providers.fixed import FixedProvider
 from market.services import quotes_fetch
-from memory.readings.refresh import readings_refresh
 from memory.models import MarketAlert
+from memory.readings.refresh import readings_refresh
 from tests.factories import UserFactory
 from tests.web.helpers import HTMX, analyst_with_views
 
