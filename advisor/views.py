@@ -7,6 +7,7 @@ imports in ``views_imports``, the analyst's dashboard in ``views_analyst``.
 """
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 
@@ -45,6 +46,16 @@ def client_or_404(request, client_id: int):
     client = client_get(user=request.user, client_id=client_id)
     if client is None:
         raise Http404("No such client.")
+    return client
+
+
+def client_to_change_or_404(request, client_id: int):
+    """Return a client whose memory the user may change: their advisor's (or a
+    teammate's, where the firm shares). Compliance reads here and corrects
+    through the audit admin's revert, which records why."""
+    client = client_or_404(request, client_id)
+    if not request.user.is_advisor:
+        raise PermissionDenied("Only advisors change a client's memory here.")
     return client
 
 

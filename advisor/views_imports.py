@@ -12,7 +12,7 @@ from memory.errors import InvalidMemory, MemoryEngineError
 from memory.selectors import import_job_get
 
 from .forms import TranscriptImportForm, add_engine_errors
-from .views import client_or_404
+from .views import client_to_change_or_404
 
 EXAMPLE = json.dumps(
     [
@@ -39,7 +39,7 @@ EXAMPLE = json.dumps(
 @require_http_methods(["GET", "POST"])
 def transcript_import_view(request, client_id: int):
     """Paste or upload a transcript; every turn is checked before any is stored."""
-    client = client_or_404(request, client_id)
+    client = client_to_change_or_404(request, client_id)
     posted = request.method == "POST"
     form = TranscriptImportForm(
         request.POST if posted else None, request.FILES if posted else None
@@ -73,7 +73,7 @@ def transcript_import_view(request, client_id: int):
 @login_required
 def transcript_import_progress(request, client_id: int, job_id: int):
     """An import's progress; htmx polls the fragment until it is fully indexed."""
-    client = client_or_404(request, client_id)
+    client = client_to_change_or_404(request, client_id)
     job = import_job_get(job_id=job_id)
     if job is None or job.subject_id != client.subject_id:
         raise Http404("No such import.")

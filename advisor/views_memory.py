@@ -25,7 +25,7 @@ from memory.services import memory_approve, memory_reject, memory_retract, memor
 
 from .forms import ApproveEditForm, MemoryEditForm, ReasonForm, add_engine_errors
 from .memory_panel import proposal_effect
-from .views import client_or_404, panel_context
+from .views import client_to_change_or_404, panel_context
 
 FORM_TEMPLATE = "advisor/memory_form.html"
 GONE = {
@@ -115,7 +115,7 @@ FORMS = {
 @require_http_methods(["GET", "POST"])
 def memory_edit(request, client_id: int, memory_id: int):
     """Correct an active memory: a new version of it, with the reason."""
-    client = client_or_404(request, client_id)
+    client = client_to_change_or_404(request, client_id)
     memory = _memory(client, memory_id, MemoryStatus.ACTIVE)
     if memory is None:
         return panel_response(request, client, error=GONE[MemoryStatus.ACTIVE])
@@ -149,7 +149,7 @@ def memory_edit(request, client_id: int, memory_id: int):
 @require_http_methods(["GET", "POST"])
 def memory_retract_view(request, client_id: int, memory_id: int):
     """Retract an active memory, saying why; it stays in its history."""
-    client = client_or_404(request, client_id)
+    client = client_to_change_or_404(request, client_id)
     memory = _memory(client, memory_id, MemoryStatus.ACTIVE)
     if memory is None:
         return panel_response(request, client, error=GONE[MemoryStatus.ACTIVE])
@@ -177,7 +177,7 @@ def memory_retract_view(request, client_id: int, memory_id: int):
 @require_http_methods(["GET", "POST"])
 def memory_approve_view(request, client_id: int, memory_id: int):
     """Approve a proposal as it is, or (GET, then POST with text) edited first."""
-    client = client_or_404(request, client_id)
+    client = client_to_change_or_404(request, client_id)
     memory = _memory(client, memory_id, MemoryStatus.PROPOSED)
     if memory is None:
         return panel_response(request, client, error=GONE[MemoryStatus.PROPOSED])
@@ -220,7 +220,7 @@ def memory_approve_view(request, client_id: int, memory_id: int):
 @require_http_methods(["GET", "POST"])
 def memory_reject_view(request, client_id: int, memory_id: int):
     """Reject a proposal, saying why."""
-    client = client_or_404(request, client_id)
+    client = client_to_change_or_404(request, client_id)
     memory = _memory(client, memory_id, MemoryStatus.PROPOSED)
     if memory is None:
         return panel_response(request, client, error=GONE[MemoryStatus.PROPOSED])
@@ -247,7 +247,7 @@ def memory_reject_view(request, client_id: int, memory_id: int):
 @login_required
 @require_POST
 def client_alert_acknowledge(request, client_id: int, alert_id: int):
-    client = client_or_404(request, client_id)
+    client = client_to_change_or_404(request, client_id)
     alert = alert_get(subject_id=client.subject_id, alert_id=alert_id)
     if alert is None:
         return panel_response(request, client, error="No such alert.")

@@ -230,3 +230,19 @@ def test_client_list_counts_proposals_waiting(signed_in, client_of):
     assert "1 proposal" in page
     fragment = signed_in.get("/?q=zzz", **HTMX).content.decode()
     assert "<html" not in fragment and "No client matches" in fragment
+
+
+def test_compliance_reads_the_panel_but_changes_memory_only_in_the_admin(
+    client, client_of
+):
+    memory = remember(client_of.subject)
+    officer = UserFactory(firm=client_of.firm, role="compliance", is_staff=True)
+    client.force_login(officer)
+    page = client.get(f"/clients/{client_of.pk}/").content.decode()
+    assert "Second grandchild born in May" in page
+    assert url(client_of, memory, "edit") not in page
+    response = client.post(url(client_of, memory, "retract"), {"reason": "x"})
+    assert response.status_code == 403
+    imports = client.get(f"/clients/{client_of.pk}/imports/new/")
+    assert imports.status_code == 403
+    assert Memory.objects.get(pk=memory.pk).status == MemoryStatus.ACTIVE
