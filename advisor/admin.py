@@ -6,8 +6,11 @@ absolute, and a platform operator works through the database, not this admin.
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from rest_framework.authtoken.models import TokenProxy
 
 from memory.admin import CONFIRM_TEMPLATE, ReasonForm
 from memory.errors import MemoryEngineError
@@ -154,4 +157,56 @@ class AnalystProfileAdmin(FirmScopedAdmin):
     readonly_fields = ["user", "subject"]
 
     def has_add_permission(self, request):
+        return False
+
+
+# --- Third-party admins: nothing global, nothing secret (issue #13) -------------
+# Groups are not per firm (roles live on the user), so the admin lists none: a
+# firm's staff would otherwise see, and change, every firm's groups.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+# DRF's own token admin lists every firm's tokens with their keys. Tokens are
+# listed here by owner, scoped to the firm, and never with their secret.
+if admin.site.is_registered(TokenProxy):
+    admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class TokenAdmin(FirmScopedAdmin):
+    """A token's key is its primary key and its ``str``: the list shows owners and
+    dates, links to no page of the token, and no action checkbox carries a key.
+    Rotate a token with ``manage.py issue_api_token USERNAME --rotate``."""
+
+    firm_path = "user__firm"
+    actions = None
+    list_display_links = None
+    list_display = ["user", "user_role", "created"]
+    list_select_related = ["user"]
+    fields = ["user", "created"]
+    readonly_fields = ["user", "created"]
+    search_fields = ["user__username"]
+
+    @admin.display(description="role", ordering="user__role")
+    def user_role(self, token):
+        return token.user.get_role_display()
+
+    def get_object(self, request, object_id, from_field=None):
+        # By owner, as DRF's admin does: a URL never carries a key.
+        try:
+            return self.get_queryset(request).get(user_id=int(object_id))
+        except (ValueError, TokenProxy.DoesNotExist):
+            return None
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        raise PermissionDenied("A token has no page: its name is its secret.")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        # Tokens are issued with `manage.py issue_api_token`, which shows the key once.
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

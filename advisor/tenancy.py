@@ -55,6 +55,12 @@ class MemoryTenancy:
             return _names(profile.user.get_full_name() or profile.user.username)
         return []
 
+    def user_names(self, user_ids: Iterable[int]) -> dict[int, str]:
+        return {
+            user.pk: f"{user.get_full_name() or user.username} ({user.username})"
+            for user in User._default_manager.filter(pk__in=list(user_ids))
+        }
+
 
 def _names(full_name: str) -> list[str]:
     """Return a person's full name and their first name, once each."""

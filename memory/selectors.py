@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from .models import (
     Conversation,
@@ -156,3 +156,36 @@ def memory_event_list_for_tenant(*, tenant_id: int) -> QuerySet[MemoryEvent]:
 def subject_events(*, subject: Subject) -> QuerySet[MemoryEvent]:
     """Return a subject's whole ledger, oldest first."""
     return MemoryEvent.objects.filter(subject_id=subject.pk).order_by("sequence")
+
+
+def proposal_counts(*, subject_ids: Iterable[int]) -> dict[int, int]:
+    """Return how many proposed memories wait for review, per subject."""
+    rows = (
+        Memory.objects.filter(
+            subject_id__in=list(subject_ids), status=MemoryStatus.PROPOSED
+        )
+        .values("subject_id")
+        .annotate(waiting=Count("pk"))
+        .values_list("subject_id", "waiting")
+    )
+    return dict(rows)
+
+
+def subject_views(
+    *, subject: Subject, instrument: str | None = None
+) -> QuerySet[Memory]:
+    """Return the views a subject stated (active, superseded or retracted), oldest
+    first, with their market references; ``instrument`` keeps one instrument's."""
+    views = Memory.objects.filter(subject_id=subject.pk, kind=MemoryKind.VIEW).exclude(
+        status__in=[
+            MemoryStatus.PROPOSED,
+            MemoryStatus.REJECTED,
+            MemoryStatus.APPLIED,
+            MemoryStatus.ERASED,
+        ]
+    )
+    if instrument:
+        views = views.filter(payload__instrument=instrument.strip().upper())
+    return views.select_related("market_reference__instrument").order_by(
+        "valid_from", "pk"
+    )

@@ -84,3 +84,10 @@ def subject_names(subject_id: int) -> list[str]:
     """
     names_of = getattr(provider(), "subject_names", None)
     return list(names_of(subject_id)) if names_of else []
+
+
+def user_names(user_ids: Iterable[int]) -> dict[int, str]:
+    """Return a readable name for each user id the provider knows (the access
+    log shows who, not a number). A provider without the method gives none."""
+    names_of = getattr(provider(), "user_names", None)
+    return dict(names_of(list(user_ids))) if names_of else {}

@@ -149,7 +149,8 @@ def _market_readings(firm) -> list[str]:
     if not symbols:
         return []
     now = timezone.now()
-    days = (now - references_first_stated_at(tenant_id=firm.pk)).days + 10
+    # Some weeks before the first view, so each chart shows what led up to it.
+    days = (now - references_first_stated_at(tenant_id=firm.pk)).days + 40
     provider = SimulatedProvider()
     bars_backfill(symbols=symbols, days=days, provider=provider)
     stale, fresh = symbols[-1], symbols[:-1]

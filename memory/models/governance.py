@@ -60,6 +60,8 @@ class SubjectAccess(models.Model):
     class Meta:
         ordering = ["-accessed_at"]
         indexes = [models.Index(fields=["tenant_id", "accessed_at"])]
+        verbose_name = "access log entry"
+        verbose_name_plural = "access log"
 
     def __str__(self):
         return f"User {self.user_id} viewed subject #{self.subject_id} ({self.surface})"

@@ -1,0 +1,146 @@
+"""Every admin list, ours and third-party, shows a firm's staff only their firm.
+
+The walk goes over whatever is registered with the admin site: a new admin of a
+model that belongs to a firm is walked too, and fails here until it is scoped.
+"""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from advisor.models import Firm, User
+from advisor.services import team_create
+from memory.governance.access import subject_access_record
+from memory.governance.erasure import subject_erase
+from memory.governance.holds import legal_hold_place
+from tests.factories import ClientFactory, FirmFactory, UserFactory
+from tests.web.helpers import remember
+
+pytestmark = pytest.mark.django_db
+
+# Shared market data: instruments, quotes, daily bars and provider health belong
+# to no firm; every firm reads the same prices.
+GLOBAL_MODELS = {
+    "market.Instrument",
+    "market.Quote",
+    "market.PriceBar",
+    "market.ProviderHealth",
+}
+
+
+def firm_of(obj) -> int:
+    """Return the firm a row belongs to, following the house's paths to it."""
+    if isinstance(obj, Firm):
+        return obj.pk
+    for attribute in ("firm_id", "tenant_id"):
+        if hasattr(obj, attribute):
+            return getattr(obj, attribute)
+    for relation in ("subject", "user"):
+        related = getattr(obj, relation, None)
+        if related is not None:
+            return firm_of(related)
+    raise AssertionError(
+        f"{obj._meta.label} has no known path to a firm: scope its admin and "
+        "teach this walk the path, or unregister it"
+    )
+
+
+def populate(firm: Firm, tag: str) -> dict:
+    """Give a firm a row in every model its admin could list."""
+    advisor = UserFactory(firm=firm, username=f"{tag}-advisor")
+    UserFactory(firm=firm, username=f"{tag}-analyst", role=User.Role.ANALYST)
+    compliance = UserFactory(
+        firm=firm,
+        username=f"{tag}-compliance",
+        role=User.Role.COMPLIANCE,
+        is_staff=True,
+    )
+    team_create(firm=firm, name=f"{tag} team")
+    client = ClientFactory(advisor=advisor, name=f"{tag} client")
+    remember(client.subject, text=f"{tag} memory")
+    legal_hold_place(
+        subject=client.subject,
+        matter=f"{tag} matter",
+        scope="all records",
+        approver_user_id=compliance.pk,
+        reason="litigation",
+        placed_by_user_id=compliance.pk,
+    )
+    subject_access_record(subject=client.subject, user_id=advisor.pk, surface="web")
+    leaving = ClientFactory(advisor=advisor, name=f"{tag} leaving")
+    remember(leaving.subject, text=f"{tag} to forget")
+    subject_erase(
+        subject=leaving.subject, requested_by_user_id=compliance.pk, reason="asked"
+    )
+    Token.objects.create(user=advisor)
+    return {"firm": firm, "compliance": compliance}
+
+
+@pytest.fixture
+def firms():
+    north = populate(FirmFactory(name="North"), "north")
+    south = populate(FirmFactory(name="South"), "south")
+    north["superuser"] = User.objects.create_superuser(
+        "north-root", "root@north.example", "a-long-test-password-1", firm=north["firm"]
+    )
+    return north, south
+
+
+def admin_url(model, name: str, *args) -> str:
+    return reverse(
+        f"admin:{model._meta.app_label}_{model._meta.model_name}_{name}", args=args
+    )
+
+
+@pytest.mark.parametrize("who", ["superuser", "compliance"])
+def test_every_registered_admin_shows_only_the_staff_users_firm(client, firms, who):
+    north, south = firms
+    client.force_login(north[who])
+    walked = []
+    for model in admin.site._registry:
+        label = model._meta.label
+        if label in GLOBAL_MODELS:
+            continue
+        theirs = [
+            o for o in model._default_manager.all() if firm_of(o) == south["firm"].pk
+        ]
+        ours = [
+            o for o in model._default_manager.all() if firm_of(o) == north["firm"].pk
+        ]
+        assert theirs and ours, f"{label}: the walk needs rows of both firms"
+        response = client.get(admin_url(model, "changelist"))
+        if response.status_code == 200:
+            shown = list(response.context["cl"].queryset)
+            assert shown, f"{label}: {who} sees none of their own firm's rows"
+            strangers = [o for o in shown if firm_of(o) != north["firm"].pk]
+            assert not strangers, f"{label} shows another firm's rows: {strangers}"
+        else:
+            assert response.status_code in (302, 403), label
+        for obj in theirs:
+            # A token's admin links by its owner's id, never by its key.
+            key = obj.user_id if label == "authtoken.TokenProxy" else obj.pk
+            change = client.get(admin_url(model, "change", key))
+            assert change.status_code in (302, 403, 404), (label, obj.pk)
+            assert str(obj) not in change.content.decode() or change.status_code != 200
+        walked.append(label)
+    assert {"auth.Group", "authtoken.TokenProxy"} & set(walked) == {
+        "authtoken.TokenProxy"
+    }
+    assert {"memory.SubjectAccess", "advisor.Client", "memory.Memory"} <= set(walked)
+
+
+def test_groups_are_not_in_the_admin_and_tokens_never_show_their_key(client, firms):
+    north, _ = firms
+    client.force_login(north["superuser"])
+    assert client.get("/admin/auth/group/").status_code == 404
+    page = client.get("/admin/authtoken/tokenproxy/").content.decode()
+    ours = User.objects.get(username="north-advisor")
+    theirs = User.objects.get(username="south-advisor")
+    assert str(ours) in page and str(theirs) not in page
+    for token in Token.objects.all():
+        assert token.key not in page
+    own = Token.objects.get(user=ours)
+    for user in (ours, theirs):
+        detail = client.get(f"/admin/authtoken/tokenproxy/{user.pk}/change/")
+        assert detail.status_code == 403 and own.key not in detail.content.decode()
