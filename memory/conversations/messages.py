@@ -149,6 +149,10 @@ def message_append(
     citations: list | None = None,
     extract: bool = True,
     speaker_role: str = "",
+    message_id: int | None = None,
+    author_label: str = "",
+    operations: list | None = None,
+    failure_reason: str = "",
 ) -> Message:
     """Append a turn after ``parent`` (the head by default) and make it the head.
 
@@ -157,6 +161,12 @@ def message_append(
 
     The turn's episode memory is stored in the same transaction; extraction of what
     a person said follows in the background once the turn is committed.
+
+    A reply says what composed it (``author_label``) and what its memory tools
+    did (``operations``); its id may be drawn beforehand (``message_id``), so the
+    changes its tools made name it as their cause. A failed reply
+    (``failure_reason``) is kept in the transcript but is no episode: nothing
+    was said.
     """
     subject = subject_lock(conversation.subject_id)
     if subject.erased_at is not None:
@@ -188,19 +198,25 @@ def message_append(
         external_id=external_id,
         author_user_id=author_user_id,
         citations=citations or [],
+        author_label=author_label[:200],
+        operations=operations or [],
+        failure_reason=failure_reason,
         created_at=now,
     )
+    if message_id is not None:
+        message.pk = message_id
     message.full_clean(exclude=["conversation", "subject", "parent"])
-    message.save()
+    message.save(force_insert=True)
     conversation.head = message
     conversation.save(update_fields=["head"])
-    (episode,) = episodes_create(
-        subject=subject,
-        messages=[message],
-        cause=Cause.message(message.pk),
-        occurred_at=now,
-    )
-    embeddings_queue([episode])
+    if not failure_reason:
+        (episode,) = episodes_create(
+            subject=subject,
+            messages=[message],
+            cause=Cause.message(message.pk),
+            occurred_at=now,
+        )
+        embeddings_queue([episode])
     if extract and role == MessageRole.USER:
         enqueue(MESSAGE_EXTRACT, message.pk)
     return message

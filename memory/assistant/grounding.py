@@ -1,0 +1,234 @@
+"""What grounds a reply: the search for the question, the standing context, readings.
+
+A reply rests on two things: the hybrid search for what was just asked, and the
+subject's standing context (profile, goals, preferences, holdings, open views)
+that every answer may need. Before either grounds a reply, the market readings
+of the subject's holdings and views are brought up to the freshest *stored*
+quote (``memories_fresh_for_reply``: never a provider call; a fetch is queued
+when even that quote is older than the firm's policy).
+
+The rest (alerts, open proposals, the last meeting, this branch's history, what
+changed since a date) is read only when a composer asks for it, so a plain
+question costs no more than it needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from django.db.models import Q
+from django.utils import timezone
+
+from memory.ledger.replay import message_ancestry
+from memory.models import (
+    Conversation,
+    MarketReference,
+    Memory,
+    MemoryKind,
+    MemoryStatus,
+    Message,
+    MessageRole,
+    SpeakerRole,
+    Subject,
+    SubjectKind,
+)
+from memory.readings.alerts import alerts_open
+from memory.readings.freshness import memories_fresh_for_reply
+from memory.recall.search import Hit, memory_search
+from memory.selectors import SEMANTIC_KINDS, semantic_memories
+from memory.tenancy import subject_names
+
+STANDING_KINDS = [
+    MemoryKind.PROFILE,
+    MemoryKind.GOAL,
+    MemoryKind.PREFERENCE,
+    MemoryKind.HOLDING,
+    MemoryKind.VIEW,
+]
+MARKET_KINDS = (MemoryKind.HOLDING, MemoryKind.VIEW)
+STANDING_LIMIT = 80
+SEARCH_LIMIT = 8
+HISTORY_LIMIT = 20
+
+
+@dataclass
+class Grounding:
+    """Everything a composer may use to answer one turn."""
+
+    subject: Subject
+    conversation: Conversation
+    message: Message
+    now: datetime
+    hits: list[Hit]
+    standing: list[Memory]
+    # Market freshness by memory id: the subject's own after the on-read
+    # refresh, house views' as the search found them.
+    freshness: dict[int, dict] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)
+
+    @property
+    def speaks_for_self(self) -> bool:
+        """Whether the one asking is the subject (an analyst's own chat)."""
+        return self.subject.kind == SubjectKind.ANALYST
+
+    @property
+    def name(self) -> str:
+        """Return how a reply names the subject: a first name, or "you"."""
+        if self.speaks_for_self:
+            return "you"
+        return self.names[-1] if self.names else "the client"
+
+    @property
+    def full_name(self) -> str:
+        if self.speaks_for_self:
+            return self.names[0] if self.names else "your memory"
+        return self.names[0] if self.names else "the client"
+
+    def of_kind(self, kind: str) -> list[Memory]:
+        return [memory for memory in self.standing if memory.kind == kind]
+
+    def memory(self, memory_id: int) -> Memory | None:
+        for memory in self.standing:
+            if memory.pk == memory_id:
+                return memory
+        for hit in self.hits:
+            if hit.memory.pk == memory_id:
+                return hit.memory
+        return None
+
+    @property
+    def memory_ids(self) -> set[int]:
+        """Return the ids of every memory the grounding holds."""
+        return {m.pk for m in self.standing} | {h.memory.pk for h in self.hits}
+
+    @cached_property
+    def alerts(self) -> list:
+        return list(
+            alerts_open(tenant_id=self.subject.tenant_id, subject_ids=[self.subject.pk])
+        )
+
+    @cached_property
+    def proposals(self) -> list[Memory]:
+        return list(
+            semantic_memories(subject=self.subject, statuses=[MemoryStatus.PROPOSED])
+        )
+
+    @cached_property
+    def history(self) -> list[Message]:
+        """Return this branch's messages before the one being answered, oldest first.
+
+        Failed replies are left out: nothing was said.
+        """
+        ancestry = message_ancestry(self.message)[1 : HISTORY_LIMIT + 1]
+        messages = Message.objects.filter(pk__in=ancestry, failure_reason="")
+        return sorted(messages, key=lambda m: ancestry.index(m.pk), reverse=True)
+
+    @cached_property
+    def last_meeting(self) -> tuple[Conversation, list[Message]] | None:
+        """Return the subject's latest other conversation and its people's turns."""
+        latest = (
+            Message.objects.filter(subject_id=self.subject.pk, status="active")
+            .exclude(conversation_id=self.conversation.pk)
+            .order_by("-occurred_at", "-pk")
+            .select_related("conversation")
+            .first()
+        )
+        if latest is None:
+            return None
+        turns = list(
+            Message.objects.filter(
+                conversation_id=latest.conversation_id,
+                role=MessageRole.USER,
+                status="active",
+            ).order_by("-occurred_at", "-pk")[:4]
+        )
+        return latest.conversation, list(reversed(turns))
+
+    def changed_since(self, moment: datetime) -> list[Memory]:
+        """Return the semantic memories that began or ended being true since then."""
+        return list(
+            Memory.objects.filter(
+                subject_id=self.subject.pk,
+                kind__in=SEMANTIC_KINDS,
+                status__in=[
+                    MemoryStatus.ACTIVE,
+                    MemoryStatus.SUPERSEDED,
+                    MemoryStatus.RETRACTED,
+                ],
+            )
+            .filter(Q(valid_from__gte=moment) | Q(valid_to__gte=moment))
+            .select_related("superseded_by", "market_reference")
+            .order_by("valid_from", "pk")[:60]
+        )
+
+
+def _useful(hit: Hit, message: Message) -> bool:
+    """Leave out the turn being answered, and the twin's own earlier words."""
+    memory = hit.memory
+    if memory.kind != MemoryKind.EPISODE:
+        return True
+    payload = memory.payload or {}
+    return (
+        payload.get("message_id") != message.pk
+        and payload.get("speaker_role") != SpeakerRole.ASSISTANT
+    )
+
+
+def _references_reload(memories: list[Memory]) -> None:
+    """Give memories their references as they stand after an on-read refresh."""
+    references = MarketReference.objects.filter(
+        memory_id__in=[m.pk for m in memories]
+    ).select_related("instrument")
+    by_memory = {reference.memory_id: reference for reference in references}
+    for memory in memories:
+        if memory.pk in by_memory:
+            memory.market_reference = by_memory[memory.pk]
+
+
+def grounding_gather(
+    *, message: Message, conversation: Conversation, now: datetime | None = None
+) -> Grounding:
+    """Gather what grounds the reply to ``message``, readings brought up to date."""
+    now = now or timezone.now()
+    subject = message.subject
+    hits = memory_search(
+        subject=subject,
+        query=message.text,
+        limit=SEARCH_LIMIT + 2,
+        include_house_views=subject.kind == SubjectKind.CLIENT,
+    )
+    hits = [hit for hit in hits if _useful(hit, message)][:SEARCH_LIMIT]
+    standing = list(
+        semantic_memories(subject=subject).filter(kind__in=STANDING_KINDS)[
+            :STANDING_LIMIT
+        ]
+    )
+    seen = {m.pk for m in standing}
+    own_market = [m for m in standing if m.kind in MARKET_KINDS] + [
+        hit.memory
+        for hit in hits
+        if hit.memory.subject_id == subject.pk
+        and hit.memory.kind in MARKET_KINDS
+        and hit.memory.pk not in seen
+    ]
+    freshness = {
+        hit.memory.pk: hit.freshness
+        for hit in hits
+        if hit.freshness and hit.memory.subject_id != subject.pk
+    }
+    fresh = memories_fresh_for_reply(memories=own_market, now=now)
+    freshness.update({item["memory_id"]: item for item in fresh})
+    if any(item["applied"] for item in fresh):
+        _references_reload(own_market)
+    return Grounding(
+        subject=subject,
+        conversation=conversation,
+        message=message,
+        now=now,
+        hits=hits,
+        standing=standing,
+        freshness=freshness,
+        names=subject_names(subject.pk),
+    )
