@@ -20,10 +20,6 @@ from memory.ledger.replay import memory_versions_current
 from memory.models import MarketReference, Memory, MemoryKind, Subject
 from memory.readings.reading import price_text
 
-# What stays of a citation when its subject is erased: ids and the hash, no content.
-CONTENT_FREE_KEYS = ("memory", "version", "event", "sequence", "hash")
-
-
 def _citable(subject: Subject, memory_ids: list[int]) -> dict[int, Memory]:
     """Return the memories a reply to ``subject`` may cite: its own, house views."""
     house_views = Q(

@@ -207,6 +207,9 @@ def is_restorable(event: MemoryEvent) -> bool:
 
 # --- Citations -------------------------------------------------------------------
 
+# What names the version a citation relied on; all that stays of it on erasure.
+CITATION_IDENTITY = ("memory", "version", "event", "sequence", "hash")
+
 
 def memory_versions_current(*, memory_ids: Iterable[int]) -> dict[int, MemoryEvent]:
     """Return each memory's newest event: the version a reply relies on now.
