@@ -303,8 +303,8 @@ class MemoryTools:
         event = memory_versions_current(memory_ids=[memory.pk])[memory.pk]
         operation.update({"memory": memory.pk, "action": action, "event": event.pk})
         self._touch([memory.pk])
-        self._note(operation, "applied", f"{action} memory {memory.pk}")
-        return {"id": memory.pk, "version": memory.version, "status": memory.status}
+        told = self._note(operation, "applied", f"{action} memory {memory.pk}")
+        return {**told, "id": memory.pk, "version": memory.version}
 
     def _touch(self, memory_ids) -> None:
         for memory_id in memory_ids:

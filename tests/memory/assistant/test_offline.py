@@ -206,9 +206,7 @@ def test_a_meeting_prep_brief(chat, advisor_user, memories, market, marcus):
         "We are thinking about the cabin again.",
     ):
         assert line in text, line
-    assert {memories[name].pk for name in memories} | {proposal.pk} <= set(
-        cited(reply)
-    )
+    assert {memories[name].pk for name in memories} | {proposal.pk} <= set(cited(reply))
 
 
 def test_a_quote_question(chat, advisor_user, memories, market):

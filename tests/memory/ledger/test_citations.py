@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from advisor.services import client_erase
 from advisor.models import User
+from advisor.services import client_erase
 from memory.governance.retention import memory_expiry_sweep
 from memory.ledger.chain import Cause
 from memory.ledger.replay import citation_resolve
