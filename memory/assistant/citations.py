@@ -20,6 +20,7 @@ from memory.ledger.replay import memory_versions_current
 from memory.models import MarketReference, Memory, MemoryKind, Subject
 from memory.readings.reading import price_text
 
+
 def _citable(subject: Subject, memory_ids: list[int]) -> dict[int, Memory]:
     """Return the memories a reply to ``subject`` may cite: its own, house views."""
     house_views = Q(

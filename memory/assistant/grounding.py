@@ -30,6 +30,7 @@ from memory.models import (
     MemoryStatus,
     Message,
     MessageRole,
+    MessageStatus,
     SpeakerRole,
     Subject,
     SubjectKind,
@@ -51,6 +52,8 @@ MARKET_KINDS = (MemoryKind.HOLDING, MemoryKind.VIEW)
 STANDING_LIMIT = 80
 SEARCH_LIMIT = 8
 HISTORY_LIMIT = 20
+# A reply never reads a memory's vectors: most of a row's bytes.
+UNREAD_COLUMNS = ("embedding", "search_vector")
 
 
 @dataclass
@@ -63,9 +66,6 @@ class Grounding:
     now: datetime
     hits: list[Hit]
     standing: list[Memory]
-    # Market freshness by memory id: the subject's own after the on-read
-    # refresh, house views' as the search found them.
-    freshness: dict[int, dict] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
 
     @property
@@ -104,6 +104,36 @@ class Grounding:
         return {m.pk for m in self.standing} | {h.memory.pk for h in self.hits}
 
     @cached_property
+    def freshness(self) -> dict[int, dict]:
+        """Return the market freshness of the memories that may ground the reply.
+
+        The subject's own holdings and views are first brought up to the
+        freshest stored quote (``memories_fresh_for_reply``: no provider is
+        asked; a fetch is queued when even that quote is too old); house views
+        keep the freshness the search found. Read on first use, so a question
+        that shows no price costs no reading.
+        """
+        own = self.subject.pk
+        seen = {m.pk for m in self.standing}
+        market = [m for m in self.standing if m.kind in MARKET_KINDS] + [
+            hit.memory
+            for hit in self.hits
+            if hit.memory.subject_id == own
+            and hit.memory.kind in MARKET_KINDS
+            and hit.memory.pk not in seen
+        ]
+        freshness = {
+            hit.memory.pk: hit.freshness
+            for hit in self.hits
+            if hit.freshness and hit.memory.subject_id != own
+        }
+        fresh = memories_fresh_for_reply(memories=market, now=self.now)
+        freshness.update({item["memory_id"]: item for item in fresh})
+        if any(item["applied"] for item in fresh):
+            _references_reload(market)
+        return freshness
+
+    @cached_property
     def alerts(self) -> list:
         return list(
             alerts_open(tenant_id=self.subject.tenant_id, subject_ids=[self.subject.pk])
@@ -112,7 +142,9 @@ class Grounding:
     @cached_property
     def proposals(self) -> list[Memory]:
         return list(
-            semantic_memories(subject=self.subject, statuses=[MemoryStatus.PROPOSED])
+            semantic_memories(
+                subject=self.subject, statuses=[MemoryStatus.PROPOSED]
+            ).defer(*UNREAD_COLUMNS)
         )
 
     @cached_property
@@ -129,7 +161,9 @@ class Grounding:
     def last_meeting(self) -> tuple[Conversation, list[Message]] | None:
         """Return the subject's latest other conversation and its people's turns."""
         latest = (
-            Message.objects.filter(subject_id=self.subject.pk, status="active")
+            Message.objects.filter(
+                subject_id=self.subject.pk, status=MessageStatus.ACTIVE
+            )
             .exclude(conversation_id=self.conversation.pk)
             .order_by("-occurred_at", "-pk")
             .select_related("conversation")
@@ -141,7 +175,7 @@ class Grounding:
             Message.objects.filter(
                 conversation_id=latest.conversation_id,
                 role=MessageRole.USER,
-                status="active",
+                status=MessageStatus.ACTIVE,
             ).order_by("-occurred_at", "-pk")[:4]
         )
         return latest.conversation, list(reversed(turns))
@@ -160,6 +194,10 @@ class Grounding:
             )
             .filter(Q(valid_from__gte=moment) | Q(valid_to__gte=moment))
             .select_related("superseded_by", "market_reference")
+            .defer(
+                *UNREAD_COLUMNS,
+                *(f"superseded_by__{column}" for column in UNREAD_COLUMNS),
+            )
             .order_by("valid_from", "pk")[:60]
         )
 
@@ -190,7 +228,10 @@ def _references_reload(memories: list[Memory]) -> None:
 def grounding_gather(
     *, message: Message, conversation: Conversation, now: datetime | None = None
 ) -> Grounding:
-    """Gather what grounds the reply to ``message``, readings brought up to date."""
+    """Gather what grounds the reply to ``message``.
+
+    Readings are brought up to date when first read (``Grounding.freshness``).
+    """
     now = now or timezone.now()
     subject = message.subject
     hits = memory_search(
@@ -201,27 +242,10 @@ def grounding_gather(
     )
     hits = [hit for hit in hits if _useful(hit, message)][:SEARCH_LIMIT]
     standing = list(
-        semantic_memories(subject=subject).filter(kind__in=STANDING_KINDS)[
-            :STANDING_LIMIT
-        ]
+        semantic_memories(subject=subject)
+        .filter(kind__in=STANDING_KINDS)
+        .defer(*UNREAD_COLUMNS)[:STANDING_LIMIT]
     )
-    seen = {m.pk for m in standing}
-    own_market = [m for m in standing if m.kind in MARKET_KINDS] + [
-        hit.memory
-        for hit in hits
-        if hit.memory.subject_id == subject.pk
-        and hit.memory.kind in MARKET_KINDS
-        and hit.memory.pk not in seen
-    ]
-    freshness = {
-        hit.memory.pk: hit.freshness
-        for hit in hits
-        if hit.freshness and hit.memory.subject_id != subject.pk
-    }
-    fresh = memories_fresh_for_reply(memories=own_market, now=now)
-    freshness.update({item["memory_id"]: item for item in fresh})
-    if any(item["applied"] for item in fresh):
-        _references_reload(own_market)
     return Grounding(
         subject=subject,
         conversation=conversation,
@@ -229,6 +253,5 @@ def grounding_gather(
         now=now,
         hits=hits,
         standing=standing,
-        freshness=freshness,
         names=subject_names(subject.pk),
     )

@@ -114,7 +114,9 @@ def conversation_import(*, conversation: Conversation) -> ImportJob | None:
 def conversation_get(*, conversation_id: int) -> Conversation | None:
     """Return a conversation with its subject, or None (callers check who asks)."""
     return (
-        Conversation.objects.filter(pk=conversation_id).select_related("subject").first()
+        Conversation.objects.filter(pk=conversation_id)
+        .select_related("subject")
+        .first()
     )
 
 
