@@ -52,15 +52,38 @@ def _quotes(memory_ids: list[int]) -> dict[int, dict]:
     }
 
 
-def citations_build(*, subject: Subject, memory_ids: Iterable[int]) -> list[dict]:
+def _citable_known(subject: Subject, known: dict[int, Memory]) -> dict[int, Memory]:
+    return {
+        pk: memory
+        for pk, memory in known.items()
+        if memory.subject_id == subject.pk
+        or (
+            memory.tenant_id == subject.tenant_id
+            and memory.kind == MemoryKind.VIEW
+            and memory.published_at is not None
+        )
+    }
+
+
+def citations_build(
+    *,
+    subject: Subject,
+    memory_ids: Iterable[int],
+    known: dict[int, Memory] | None = None,
+) -> list[dict]:
     """Return the citations of the memories a reply relied on, in its order.
 
     A memory the subject's reply may not cite (another subject's) is left out.
+    ``known`` are memories already loaded as they stand now (the grounding's,
+    when nothing wrote to them since): they need not be read again.
     """
     ordered = list(dict.fromkeys(int(pk) for pk in memory_ids))
     if not ordered:
         return []
-    memories = _citable(subject, ordered)
+    if known is not None and all(pk in known for pk in ordered):
+        memories = _citable_known(subject, {pk: known[pk] for pk in ordered})
+    else:
+        memories = _citable(subject, ordered)
     ordered = [pk for pk in ordered if pk in memories]
     versions = memory_versions_current(memory_ids=ordered)
     market = [pk for pk in ordered if memories[pk].kind in ("holding", "view")]

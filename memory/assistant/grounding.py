@@ -14,6 +14,7 @@ question costs no more than it needs.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -67,6 +68,8 @@ class Grounding:
     hits: list[Hit]
     standing: list[Memory]
     names: list[str] = field(default_factory=list)
+    _freshness: dict[int, dict] = field(default_factory=dict, repr=False)
+    _freshness_read: set[int] = field(default_factory=set, repr=False)
 
     @property
     def speaks_for_self(self) -> bool:
@@ -89,6 +92,13 @@ class Grounding:
     def of_kind(self, kind: str) -> list[Memory]:
         return [memory for memory in self.standing if memory.kind == kind]
 
+    @property
+    def memories(self) -> dict[int, Memory]:
+        """Return every memory the grounding holds, by id, as loaded."""
+        loaded = {hit.memory.pk: hit.memory for hit in self.hits}
+        loaded.update({memory.pk: memory for memory in self.standing})
+        return loaded
+
     def memory(self, memory_id: int) -> Memory | None:
         for memory in self.standing:
             if memory.pk == memory_id:
@@ -103,35 +113,39 @@ class Grounding:
         """Return the ids of every memory the grounding holds."""
         return {m.pk for m in self.standing} | {h.memory.pk for h in self.hits}
 
-    @cached_property
+    @property
     def freshness(self) -> dict[int, dict]:
-        """Return the market freshness of the memories that may ground the reply.
+        """Return the market freshness of every memory that may ground the reply."""
+        return self.freshness_of(self.memories.values())
+
+    def freshness_of(self, memories: Iterable[Memory]) -> dict[int, dict]:
+        """Return the market freshness of these memories (those that have one).
 
         The subject's own holdings and views are first brought up to the
         freshest stored quote (``memories_fresh_for_reply``: no provider is
         asked; a fetch is queued when even that quote is too old); house views
-        keep the freshness the search found. Read on first use, so a question
-        that shows no price costs no reading.
+        keep the freshness the search found. Each memory is read once, when a
+        composer first shows it: a question that shows no price reads none.
         """
-        own = self.subject.pk
-        seen = {m.pk for m in self.standing}
-        market = [m for m in self.standing if m.kind in MARKET_KINDS] + [
-            hit.memory
-            for hit in self.hits
-            if hit.memory.subject_id == own
-            and hit.memory.kind in MARKET_KINDS
-            and hit.memory.pk not in seen
+        wanted = [
+            m
+            for m in memories
+            if m.kind in MARKET_KINDS and m.pk not in self._freshness_read
         ]
-        freshness = {
-            hit.memory.pk: hit.freshness
-            for hit in self.hits
-            if hit.freshness and hit.memory.subject_id != own
+        own = [m for m in wanted if m.subject_id == self.subject.pk]
+        found = {hit.memory.pk: hit.freshness for hit in self.hits}
+        for memory in wanted:
+            self._freshness_read.add(memory.pk)
+            if memory.subject_id != self.subject.pk and found.get(memory.pk):
+                self._freshness[memory.pk] = found[memory.pk]
+        if own:
+            fresh = memories_fresh_for_reply(memories=own, now=self.now)
+            self._freshness.update({item["memory_id"]: item for item in fresh})
+            if any(item["applied"] for item in fresh):
+                _references_reload(own)
+        return {
+            m.pk: self._freshness[m.pk] for m in memories if m.pk in self._freshness
         }
-        fresh = memories_fresh_for_reply(memories=market, now=self.now)
-        freshness.update({item["memory_id"]: item for item in fresh})
-        if any(item["applied"] for item in fresh):
-            _references_reload(market)
-        return freshness
 
     @cached_property
     def alerts(self) -> list:
@@ -246,6 +260,10 @@ def grounding_gather(
         .filter(kind__in=STANDING_KINDS)
         .defer(*UNREAD_COLUMNS)[:STANDING_LIMIT]
     )
+    # One object per memory: a reading brought up to date shows wherever it is.
+    by_id = {memory.pk: memory for memory in standing}
+    for hit in hits:
+        hit.memory = by_id.get(hit.memory.pk, hit.memory)
     return Grounding(
         subject=subject,
         conversation=conversation,

@@ -101,7 +101,7 @@ class _Answer:
     def listing(self, memories: list[Memory]) -> str:
         """Return memories as bullets, market ones with their readings; cite them."""
         self.cite(memories)
-        freshness = self.grounding.freshness
+        freshness = self.grounding.freshness_of(memories)
         return bullets(
             [market_line(memory, freshness.get(memory.pk)) for memory in memories]
         )

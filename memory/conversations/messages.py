@@ -169,12 +169,55 @@ def message_append(
     was said.
     """
     subject = subject_lock(conversation.subject_id)
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    return message_append_locked(
+        subject=subject,
+        conversation=conversation,
+        role=role,
+        speaker=speaker,
+        text=text,
+        occurred_at=occurred_at,
+        external_id=external_id,
+        parent=parent,
+        author_user_id=author_user_id,
+        citations=citations,
+        extract=extract,
+        speaker_role=speaker_role,
+        message_id=message_id,
+        author_label=author_label,
+        operations=operations,
+        failure_reason=failure_reason,
+    )
+
+
+def message_append_locked(
+    *,
+    subject: Subject,
+    conversation: Conversation,
+    role: str,
+    speaker: str,
+    text: str,
+    occurred_at: datetime | None = None,
+    external_id: str = "",
+    parent: Message | None = None,
+    author_user_id: int | None = None,
+    citations: list | None = None,
+    extract: bool = True,
+    speaker_role: str = "",
+    message_id: int | None = None,
+    author_label: str = "",
+    operations: list | None = None,
+    failure_reason: str = "",
+) -> Message:
+    """``message_append`` for a caller that holds the subject's lock (from
+    ``subject_lock``) and the conversation's row (``select_for_update``), in its
+    transaction: a turn appends its message and its reply under one lock."""
+    # Read again: a service may have moved the chain's tail since (its own lock
+    # of the same row, in this transaction, waits for nothing).
+    subject = subject_lock(subject.pk)
     if subject.erased_at is not None:
         raise SubjectErased("This subject's memory was erased.")
-    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    if parent is None:
-        parent = conversation.head
-    elif parent.conversation_id != conversation.pk:
+    if parent is not None and parent.conversation_id != conversation.pk:
         raise InvalidMemory({"parent": "belongs to another conversation"})
     if role not in MessageRole.values:
         raise InvalidMemory(
@@ -189,7 +232,7 @@ def message_append(
     message = Message(
         conversation=conversation,
         subject=subject,
-        parent=parent,
+        parent_id=conversation.head_id if parent is None else parent.pk,
         role=role,
         speaker=(speaker or speaker_role)[:120],
         speaker_role=speaker_role,
@@ -204,8 +247,11 @@ def message_append(
         created_at=now,
     )
     if message_id is not None:
-        message.pk = message_id
-    message.full_clean(exclude=["conversation", "subject", "parent"])
+        message.pk = message_id  # drawn from the sequence: unique already
+    message.full_clean(
+        exclude=["conversation", "subject", "parent"],
+        validate_unique=message_id is None,
+    )
     message.save(force_insert=True)
     conversation.head = message
     conversation.save(update_fields=["head"])

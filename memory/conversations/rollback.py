@@ -210,9 +210,10 @@ def _plan(subject_id: int, conversation_id: int, message_ids: list[int]) -> _Pla
     """Decide, for each memory the messages touched, how it is put back."""
     rolled, memory_ids = _rolled_events(subject_id, message_ids)
     history: dict[int, list[MemoryEvent]] = defaultdict(list)
-    for event in MemoryEvent.objects.filter(memory_id__in=memory_ids).order_by(
-        "sequence"
-    ):
+    # What each memory was before an event is the event before it: no need to
+    # read (and decode) the ``before`` of hundreds of events.
+    events = MemoryEvent.objects.filter(memory_id__in=memory_ids).defer("before")
+    for event in events.order_by("sequence"):
         history[event.memory_id].append(event)
     own_past = _earlier_rollbacks(
         conversation_id, [e for events in history.values() for e in events]

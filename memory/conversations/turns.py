@@ -35,10 +35,11 @@ from memory.models import (
     MessageRole,
     MessageStatus,
     SpeakerRole,
+    Subject,
     SubjectKind,
 )
 
-from .messages import message_append
+from .messages import message_append_locked
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,9 @@ def turn_take(
 ) -> TurnResult:
     """Take one turn of the chat: store the message, reply with citations."""
     subject = subject_lock(conversation.subject_id)
-    message = message_append(
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    message = message_append_locked(
+        subject=subject,
         conversation=conversation,
         role=MessageRole.USER,
         speaker=speaker,
@@ -91,7 +94,7 @@ def turn_take(
         text=text,
         author_user_id=user_id,
     )
-    result = _reply_to(message, composer=composer)
+    result = _reply_to(message, subject, conversation, composer=composer)
     if user_id is not None:
         subject_access_record(subject=subject, user_id=user_id, surface=CHAT_SURFACE)
     return result
@@ -122,17 +125,26 @@ def turn_retry(
     message = reply.parent
     if message is None:
         raise NotFound("That reply answers no message.")
+    message.subject = subject
     reply.status = MessageStatus.RETRIED
     reply.save(update_fields=["status"])
-    result = _reply_to(message, composer=composer)
+    result = _reply_to(message, subject, conversation, composer=composer)
     if user_id is not None:
         subject_access_record(subject=subject, user_id=user_id, surface=CHAT_SURFACE)
     return result
 
 
-def _reply_to(message: Message, *, composer: Composer | None) -> TurnResult:
-    """Compose and store the reply to ``message``; the caller holds the lock."""
-    conversation = message.conversation
+def _reply_to(
+    message: Message,
+    subject: Subject,
+    conversation: Conversation,
+    *,
+    composer: Composer | None,
+) -> TurnResult:
+    """Compose and store the reply to ``message``.
+
+    The caller holds the subject's lock and the conversation's row.
+    """
     composer = composer or get_composer()
     grounding = grounding_gather(message=message, conversation=conversation)
     # Drawn first so the changes the reply's tools make name it as their cause.
@@ -145,7 +157,8 @@ def _reply_to(message: Message, *, composer: Composer | None) -> TurnResult:
     try:
         with transaction.atomic():
             composition = composer.compose(grounding, tools=tools)
-            reply = message_append(
+            reply = message_append_locked(
+                subject=subject,
                 conversation=conversation,
                 role=MessageRole.ASSISTANT,
                 speaker=TWIN_SPEAKER,
@@ -154,17 +167,22 @@ def _reply_to(message: Message, *, composer: Composer | None) -> TurnResult:
                 parent=message,
                 message_id=reply_id,
                 citations=citations_build(
-                    subject=message.subject, memory_ids=composition.cited
+                    subject=subject,
+                    memory_ids=composition.cited,
+                    # What the tools wrote since is read again.
+                    known=None if _wrote(composition) else grounding.memories,
                 ),
                 author_label=composition.author,
                 operations=composition.operations,
                 extract=False,
             )
     except ReplyFailed as failure:
-        reply = _failed_reply(message, failure.reason, composer)
+        reply = _failed_reply(message, subject, conversation, failure.reason, composer)
     except Exception:
         logger.exception("The reply to message %s could not be composed", message.pk)
-        reply = _failed_reply(message, INTERNAL_FAILURE, composer)
+        reply = _failed_reply(
+            message, subject, conversation, INTERNAL_FAILURE, composer
+        )
     return TurnResult(
         message=message,
         reply=reply,
@@ -173,11 +191,22 @@ def _reply_to(message: Message, *, composer: Composer | None) -> TurnResult:
     )
 
 
-def _failed_reply(message: Message, reason: str, composer: Composer) -> Message:
+def _wrote(composition) -> bool:
+    return any(op.get("status") == "applied" for op in composition.operations)
+
+
+def _failed_reply(
+    message: Message,
+    subject: Subject,
+    conversation: Conversation,
+    reason: str,
+    composer: Composer,
+) -> Message:
     """Store a failed reply: kept in the transcript, no episode, to be retried."""
     reason = reason.strip() or "no reason given"
-    return message_append(
-        conversation=message.conversation,
+    return message_append_locked(
+        subject=subject,
+        conversation=conversation,
         role=MessageRole.ASSISTANT,
         speaker=TWIN_SPEAKER,
         speaker_role=SpeakerRole.ASSISTANT,
