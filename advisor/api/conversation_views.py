@@ -9,7 +9,11 @@ retries and rolls back. Anyone else gets a 404, as if nothing were there.
 from dataclasses import dataclass
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -255,6 +259,7 @@ class AnalystConversationsApi(AnalystConversationListApi, AnalystConversationCre
 
 
 class ConversationDetailApi(APIView):
+    @extend_schema_serializer(component_name="ConversationDetail")
     class OutputSerializer(ConversationOutputSerializer):
         branches = BranchOutputSerializer(many=True)
         transcript_import = ImportStatusSerializer(allow_null=True)
@@ -303,6 +308,7 @@ class ConversationMessageListApi(APIView):
 
 
 class ConversationTurnApi(APIView):
+    @extend_schema_serializer(component_name="TurnInput")
     class InputSerializer(serializers.Serializer):
         text = serializers.CharField(max_length=10_000)
 
@@ -348,6 +354,7 @@ class MessageRetryApi(APIView):
 
 
 class MessageCitationListApi(APIView):
+    @extend_schema_serializer(component_name="ResolvedCitation")
     class OutputSerializer(serializers.Serializer):
         memory = serializers.IntegerField(allow_null=True)
         version = serializers.IntegerField(allow_null=True)
@@ -385,10 +392,12 @@ class MessageCitationListApi(APIView):
 
 
 class ConversationRollbackApi(APIView):
+    @extend_schema_serializer(component_name="RollbackInput")
     class InputSerializer(serializers.Serializer):
         to_message = serializers.IntegerField(min_value=1)
         preview = serializers.BooleanField(default=False)
 
+    @extend_schema_serializer(component_name="RollbackReport")
     class OutputSerializer(serializers.Serializer):
         conversation = serializers.IntegerField()
         to_message = serializers.IntegerField()
