@@ -40,6 +40,7 @@ from memory.ledger.verify import chain_verify
 from memory.models import MarketReference, Memory, MemoryKind
 from memory.readings.references import references_sync
 from memory.readings.refresh import readings_refresh
+from memory.recall.search import memory_search
 from memory.services import memory_record, memory_supersede, subject_create
 
 TURN_TENANT = 8_000_000_000_011
@@ -215,6 +216,13 @@ def run(*, quick: bool = False) -> dict:
             started = time.perf_counter()
             subject_state_as_of_message(message=message)
             as_of.append((time.perf_counter() - started) * 1000)
+        searches = []
+        for question in QUESTIONS * (3 if quick else 10):
+            started = time.perf_counter()
+            memory_search(
+                subject=subject, query=question, limit=10, include_house_views=True
+            )
+            searches.append((time.perf_counter() - started) * 1000)
         rollbacks = [_rollback_once(subject) for _ in range(1 if quick else ROLLBACKS)]
         if not chain_verify(subject).ok:
             raise AssertionError("the bench subject's chain does not verify")
@@ -233,6 +241,9 @@ def run(*, quick: bool = False) -> dict:
         "rollback_memory_events_caused": rollbacks[0][2],
         "rollback_episodes_retracted": 2 * ROLLBACK_TURNS,
         "as_of_message_p50_ms": round(percentile(as_of, 0.5), 1),
+        # Of a turn, the hybrid search alone (memory.recall, an exact scan of
+        # the subject's rows): the same call the turn makes.
+        "turn_search_p50_ms": round(percentile(searches, 0.5), 1),
         "turn_setup_s": round(built_s, 1),
         "notes": [
             "turn: turn_take in process (no HTTP), offline composer, each turn "

@@ -55,6 +55,23 @@ SEARCH_LIMIT = 8
 HISTORY_LIMIT = 20
 # A reply never reads a memory's vectors: most of a row's bytes.
 UNREAD_COLUMNS = ("embedding", "search_vector")
+# What composers and citations read of the standing context.
+STANDING_COLUMNS = (
+    "id",
+    "subject_id",
+    "tenant_id",
+    "kind",
+    "key",
+    "text",
+    "payload",
+    "status",
+    "importance",
+    "valid_from",
+    "valid_to",
+    "recorded_at",
+    "version",
+    "published_at",
+)
 
 
 @dataclass
@@ -141,8 +158,8 @@ class Grounding:
         if own:
             fresh = memories_fresh_for_reply(memories=own, now=self.now)
             self._freshness.update({item["memory_id"]: item for item in fresh})
-            if any(item["applied"] for item in fresh):
-                _references_reload(own)
+            # Their readings as they stand now, after any refresh just applied.
+            _references_reload(own)
         return {
             m.pk: self._freshness[m.pk] for m in memories if m.pk in self._freshness
         }
@@ -234,9 +251,10 @@ def _references_reload(memories: list[Memory]) -> None:
         memory_id__in=[m.pk for m in memories]
     ).select_related("instrument")
     by_memory = {reference.memory_id: reference for reference in references}
+    cache = Memory.market_reference.related
     for memory in memories:
-        if memory.pk in by_memory:
-            memory.market_reference = by_memory[memory.pk]
+        # None remembered too: a memory with no reference has no reading.
+        cache.set_cached_value(memory, by_memory.get(memory.pk))
 
 
 def grounding_gather(
@@ -256,9 +274,11 @@ def grounding_gather(
     )
     hits = [hit for hit in hits if _useful(hit, message)][:SEARCH_LIMIT]
     standing = list(
+        # Readings are loaded with their freshness, for the memories shown.
         semantic_memories(subject=subject)
         .filter(kind__in=STANDING_KINDS)
-        .defer(*UNREAD_COLUMNS)[:STANDING_LIMIT]
+        .select_related(None)
+        .only(*STANDING_COLUMNS)[:STANDING_LIMIT]
     )
     # One object per memory: a reading brought up to date shows wherever it is.
     by_id = {memory.pk: memory for memory in standing}
