@@ -309,8 +309,7 @@ class OfflineComposer:
         g = answer.grounding
         whose = "your" if g.speaks_for_self else f"{g.name}'s"
         answer.say(
-            f"Noted. I will update {whose} memory from this once the turn is "
-            "processed; you can review the change in the memory panel."
+            f"Noted. I will update {whose} memory from this once the turn is processed."
         )
         related = [
             hit.memory for hit in g.hits if hit.memory.kind != MemoryKind.EPISODE

@@ -248,7 +248,7 @@ class MemoryTools:
             memory=memory,
             cause=self.cause,
             valid_to=self.source_message.occurred_at,
-            reason="retracted by the assistant at the advisor's word",
+            reason="retracted by the assistant, as the conversation said",
         )
         return self._written(operation, memory, "retract")
 

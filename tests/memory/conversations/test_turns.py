@@ -80,12 +80,21 @@ def test_a_turn_stores_the_message_under_the_head_and_the_reply_under_it(
     assert chain_verify(marcus.subject).ok
 
 
-def test_the_analysts_chat_is_the_analyst_speaking():
+def test_the_analysts_chat_records_the_analysts_own_views(
+    django_capture_on_commit_callbacks,
+):
     analyst = UserFactory(role=User.Role.ANALYST)
-    chat = start_chat(analyst.analyst_profile.subject)
+    subject = analyst.analyst_profile.subject
+    chat = start_chat(subject)
     turn = ask(chat, analyst, "What are my views?")
     assert turn.message.speaker_role == "analyst"
     assert turn.reply.text.startswith("I have no open views recorded for you")
+    with django_capture_on_commit_callbacks(execute=True):
+        said = ask(chat, analyst, "I'm bullish on AMD, I see it at $250 in a year.")
+    assert said.reply.text.startswith("Noted. I will update your memory")
+    view = Memory.objects.get(subject=subject, kind="view", status="active")
+    assert (view.payload["instrument"], view.payload["stance"]) == ("AMD", "bullish")
+    assert view.payload["target_price"] == 250
 
 
 def test_an_empty_message_is_refused_and_nothing_is_stored(chat, advisor_user):
