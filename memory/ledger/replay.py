@@ -128,16 +128,35 @@ def subject_state_as_of_message(
         .first()
     )
     cutoff = max(last_caused or 0, last_before or 0)
-    events = (
-        subject_events.filter(sequence__lte=cutoff)
-        .filter(
-            Q(cause_message_id__isnull=True)
-            | ~Q(cause_message_id__in=elsewhere.values("pk"))
-        )
-        .order_by("sequence")
-        .values_list("memory_id", "action", "after")
+    events = subject_events.filter(sequence__lte=cutoff).filter(
+        Q(cause_message_id__isnull=True)
+        | ~Q(cause_message_id__in=elsewhere.values("pk"))
     )
-    return _filter(replay(events.iterator(chunk_size=2000)), statuses)
+    return _filter(replay(latest_events(events)), statuses)
+
+
+def latest_events(events: QuerySet[MemoryEvent]) -> list[tuple]:
+    """Return, of ``events``, what ``replay`` needs to rebuild each memory's end state.
+
+    That is each memory's last event that is not a refresh (its whole state)
+    and its last refresh (its reading), oldest first: replaying them gives what
+    replaying every event gives, reading only two rows a memory, however many
+    times a market refresh read it again.
+    """
+    rows = []
+    for refreshes in (False, True):
+        chosen = events.filter(memory_id__isnull=False)
+        chosen = (
+            chosen.filter(action=EventAction.REFRESH)
+            if refreshes
+            else chosen.exclude(action=EventAction.REFRESH)
+        )
+        rows += (
+            chosen.order_by("memory_id", "-sequence")
+            .distinct("memory_id")
+            .values_list("sequence", "memory_id", "action", "after")
+        )
+    return [row[1:] for row in sorted(rows, key=lambda row: row[0])]
 
 
 def subject_state_live(*, subject: Subject, statuses=(MemoryStatus.ACTIVE,)) -> dict:
