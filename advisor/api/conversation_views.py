@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from advisor.api.idempotency import idempotent
 from advisor.api.memory_views import ClientMemoryListApi, MemoryOutputSerializer
 from advisor.api.pagination import IdCursorPagination
+from advisor.models import Client
 from advisor.selectors import analyst_profile_visible, client_get, subject_holder_get
 from memory.conversations.branches import (
     conversation_branches,
@@ -70,7 +71,7 @@ def _conversation_holder(request, conversation_id: int) -> tuple[Conversation, H
     holder = subject_holder_get(user=request.user, subject_id=conversation.subject_id)
     if holder is None:
         raise Http404
-    if hasattr(holder, "advisor_id"):  # a client: their advisors take turns
+    if isinstance(holder, Client):  # their advisors take turns
         can_write = request.user.is_advisor
     else:  # an analyst: only they speak in their own chat
         can_write = holder.user_id == request.user.pk

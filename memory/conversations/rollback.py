@@ -211,8 +211,14 @@ def _plan(subject_id: int, conversation_id: int, message_ids: list[int]) -> _Pla
     rolled, memory_ids = _rolled_events(subject_id, message_ids)
     history: dict[int, list[MemoryEvent]] = defaultdict(list)
     # What each memory was before an event is the event before it: no need to
-    # read (and decode) the ``before`` of hundreds of events.
-    events = MemoryEvent.objects.filter(memory_id__in=memory_ids).defer("before")
+    # read (and decode) the ``before`` of hundreds of events. Refreshes change
+    # only readings: a rollback neither reverts them nor counts them as a
+    # change by another cause, so the hundreds a holding gathers are not read.
+    events = (
+        MemoryEvent.objects.filter(memory_id__in=memory_ids)
+        .exclude(action=EventAction.REFRESH)
+        .defer("before")
+    )
     for event in events.order_by("sequence"):
         history[event.memory_id].append(event)
     own_past = _earlier_rollbacks(
@@ -239,7 +245,6 @@ def _plan(subject_id: int, conversation_id: int, message_ids: list[int]) -> _Pla
             if e.sequence > first.sequence
             and e.pk not in rolled
             and e.pk not in own_past
-            and e.action != EventAction.REFRESH
         ]
         if since:
             reason = (
@@ -255,11 +260,7 @@ def _plan(subject_id: int, conversation_id: int, message_ids: list[int]) -> _Pla
             if memory.status in (MemoryStatus.ACTIVE, MemoryStatus.PROPOSED):
                 plan.retract[memory_id] = memory.kind
             continue
-        earlier = [
-            e
-            for e in events
-            if e.sequence < first.sequence and e.action != EventAction.REFRESH
-        ]
+        earlier = [e for e in events if e.sequence < first.sequence]
         prior = earlier[-1] if earlier else None
         if prior is None or not is_restorable(prior):
             plan.conflicts[memory_id] = Conflict(
