@@ -38,21 +38,16 @@ def _memory_line(memory, freshness: dict | None, house: bool = False) -> str:
     tag = f"[#{memory.pk}] {memory.kind}"
     if house:
         tag += " (the firm's house view)"
-    text = (
-        market_line(memory, freshness)
-        if memory.kind in ("holding", "view")
-        else (memory.text)
-    )
+    text = market_line(memory, freshness)
     return f"{tag}: {text} (stated {day(memory.valid_from or memory.recorded_at)})"
 
 
 def system_prompt(grounding: Grounding) -> str:
     """Write the model's instructions and the memories it is shown."""
-    about = (
-        "your own views and coverage"
-        if grounding.speaks_for_self
-        else (grounding.full_name)
-    )
+    freshness = grounding.freshness
+    about = grounding.full_name
+    if grounding.speaks_for_self:
+        about = "your own views and coverage"
     lines = [
         INSTRUCTIONS.format(
             asker="an analyst" if grounding.speaks_for_self else "an advisor",
@@ -62,9 +57,9 @@ def system_prompt(grounding: Grounding) -> str:
         "",
         "Standing memories:",
     ]
-    lines += [
-        _memory_line(m, grounding.freshness.get(m.pk)) for m in grounding.standing
-    ] or ["(none)"]
+    lines += [_memory_line(m, freshness.get(m.pk)) for m in grounding.standing] or [
+        "(none)"
+    ]
     found = [
         hit
         for hit in grounding.hits
@@ -83,7 +78,7 @@ def system_prompt(grounding: Grounding) -> str:
                 lines.append(
                     _memory_line(
                         memory,
-                        grounding.freshness.get(memory.pk) or hit.freshness,
+                        freshness.get(memory.pk) or hit.freshness,
                         house=memory.subject_id != grounding.subject.pk,
                     )
                 )

@@ -65,11 +65,9 @@ class TurnResult:
 
 def chat_speaker_role(subject) -> str:
     """Return who types in a subject's chat: the advisor of a client, the analyst."""
-    return (
-        SpeakerRole.ANALYST
-        if subject.kind == SubjectKind.ANALYST
-        else (SpeakerRole.ADVISOR)
-    )
+    if subject.kind == SubjectKind.ANALYST:
+        return SpeakerRole.ANALYST
+    return SpeakerRole.ADVISOR
 
 
 @transaction.atomic
