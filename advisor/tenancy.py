@@ -41,7 +41,11 @@ class MemoryTenancy:
         return User._default_manager.filter(pk=user_id, firm_id=tenant_id).exists()
 
     def subject_names(self, subject_id: int) -> list[str]:
-        client = Client.objects.filter(subject_id=subject_id).first()
+        client = (
+            Client.objects.filter(subject_id=subject_id)
+            .select_related("subject")
+            .first()
+        )
         if client is not None:
             if client.subject.erased_at is not None:
                 return []

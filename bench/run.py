@@ -14,6 +14,8 @@ Sections (``--only search,recall``):
   dense baselines of ``bench/recall_eval.py``.
 - ``ledger`` and ``refresh``: ``bench.ledger_bench.run()`` and
   ``bench.refresh_bench.run()``, when those modules exist.
+- ``turn``: a chat turn's server-side latency (offline composer, 2,000 memories)
+  and a rollback over 50 turns (``bench.turn_bench``).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from collections.abc import Callable
 
 from bench.progress import logger
 
-SECTIONS = ("search", "import", "extract", "recall", "ledger", "refresh")
+SECTIONS = ("search", "import", "extract", "recall", "ledger", "refresh", "turn")
 QUICK = {"memories": 20_000, "subjects": 200, "queries": 200}
 
 
@@ -111,6 +113,9 @@ def section_runners() -> dict[str, Callable[[argparse.Namespace], dict | None]]:
         "recall": lambda args: recall_bench.run(),
         "ledger": optional_section("bench.ledger_bench"),
         "refresh": optional_section("bench.refresh_bench"),
+        "turn": lambda args: importlib.import_module("bench.turn_bench").run(
+            quick=args.quick
+        ),
     }
 
 

@@ -174,17 +174,26 @@ class ModelAdapter:
             )
         return data
 
-    def chat(self, *, messages: list[dict], tools: list[dict] | None = None) -> dict:
+    def chat(
+        self,
+        *,
+        messages: list[dict],
+        tools: list[dict] | None = None,
+        tool_choice: str | None = None,
+    ) -> dict:
         """Run one chat completion and return its reply and tool calls.
 
         Return ``{"content": str | None, "tool_calls": [{"id", "name",
         "arguments"}], "model": str}`` with each tool call's arguments parsed into a
-        dict.
+        dict. ``tool_choice`` ("auto", "none", "required") says whether the model
+        may, must not or must call one of ``tools``.
         """
         model = self._require_chat_model()
         kwargs: dict[str, Any] = {"model": model, "messages": messages}
         if tools:
             kwargs["tools"] = tools
+            if tool_choice:
+                kwargs["tool_choice"] = tool_choice
         with _model_errors("chat completion", model):
             response = self.client.chat.completions.create(**kwargs)
         message, _ = _first_choice(response, model)
@@ -208,6 +217,29 @@ class ModelAdapter:
             "content": content,
             "tool_calls": tool_calls,
             "model": response.model or model,
+        }
+
+    @staticmethod
+    def tool_calls_message(reply: dict) -> dict:
+        """Return the assistant message that carries a reply's tool calls.
+
+        The conversation sent back to the model must hold it before the tools'
+        results (``{"role": "tool", "tool_call_id": ..., "content": ...}``).
+        """
+        return {
+            "role": "assistant",
+            "content": reply.get("content"),
+            "tool_calls": [
+                {
+                    "id": call["id"],
+                    "type": "function",
+                    "function": {
+                        "name": call["name"],
+                        "arguments": json.dumps(call["arguments"]),
+                    },
+                }
+                for call in reply.get("tool_calls") or []
+            ],
         }
 
     def embed(self, texts: list[str]) -> list[list[float]]:

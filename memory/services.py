@@ -4,11 +4,12 @@ Every change to a memory appends its event to the subject's ledger within the sa
 transaction, under the subject's lock: there is no write without its record.
 """
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .errors import InvalidMemory, InvalidTransition, NotFound, SubjectErased
@@ -465,20 +466,179 @@ def memory_restore(
         raise InvalidTransition(
             _why_not_restorable(event), extra={"event_id": event.pk}
         )
-    state = event.after
-    for name in RESTORABLE:
-        setattr(current, name, state[name])
-    current.proposal_action = state.get("proposal_action", "")
-    for name in ("valid_from", "valid_to", "expires_at"):
-        value = state.get(name)
-        setattr(current, name, datetime.fromisoformat(value) if value else None)
-    if current.status == MemoryStatus.ACTIVE:
-        current.superseded_by = None
-    current.version += 1
+    _state_apply(current, event.after)
     _full_clean(current)
     _save_with_event(subject, current, action, before, cause, reason)
     references_follow(memories=[current])
     return current
+
+
+def _state_apply(memory: Memory, state: dict) -> None:
+    """Lay a recorded version's restorable fields over a memory: a new version."""
+    for name in RESTORABLE:
+        setattr(memory, name, state[name])
+    memory.proposal_action = state.get("proposal_action", "")
+    for name in ("valid_from", "valid_to", "expires_at"):
+        value = state.get(name)
+        setattr(memory, name, datetime.fromisoformat(value) if value else None)
+    if memory.status == MemoryStatus.ACTIVE:
+        memory.superseded_by = None
+    memory.version += 1
+
+
+# --- Many memories of one subject at once (a conversation's rollback) ------------
+
+
+def _locked_many(subject: Subject, memory_ids: Iterable[int]):
+    """Lock a subject and some of its memories; return them with their sources."""
+    locked = _writable(subject)
+    ids = sorted(set(memory_ids))
+    memories = {
+        memory.pk: memory
+        # Vectors are most of a row's bytes, and no change here reads them.
+        for memory in Memory.objects.select_for_update()
+        .filter(subject_id=locked.pk, pk__in=ids)
+        .defer("embedding", "search_vector")
+        .order_by("pk")
+    }
+    missing = [pk for pk in ids if pk not in memories]
+    if missing:
+        raise NotFound(
+            "Those memories are not this subject's.", extra={"memory_ids": missing}
+        )
+    sources: dict[int, list[int]] = {pk: [] for pk in memories}
+    through = Memory.source_messages.through
+    for memory_id, message_id in through.objects.filter(memory_id__in=ids).values_list(
+        "memory_id", "message_id"
+    ):
+        sources[memory_id].append(message_id)
+    return locked, memories, sources
+
+
+# (column, SQL type) written for many memories at once by ``_columns_write``.
+RETRACTED_COLUMNS = [
+    ("status", "text"),
+    ("valid_to", "timestamptz"),
+    ("updated_at", "timestamptz"),
+]
+RESTORED_COLUMNS = [
+    ("text", "text"),
+    ("payload", "jsonb"),
+    ("status", "text"),
+    ("importance", "float8"),
+    ("confidence", "float8"),
+    ("key", "text"),
+    ("retention_class", "text"),
+    ("proposal_action", "text"),
+    ("valid_from", "timestamptz"),
+    ("valid_to", "timestamptz"),
+    ("expires_at", "timestamptz"),
+    ("superseded_by_id", "bigint"),
+    ("version", "integer"),
+    ("updated_at", "timestamptz"),
+]
+
+
+def _columns_write(memories: list[Memory], columns: list[tuple[str, str]]) -> None:
+    """Write some columns of many memories in one UPDATE, each row its own values.
+
+    Django's ``bulk_update`` builds a CASE per column per row: for a rollback's
+    hundreds of rows it costs more than all the rest of the rollback.
+    """
+    if not memories:
+        return
+    arrays = [[memory.pk for memory in memories]]
+    for column, kind in columns:
+        values = [getattr(memory, column) for memory in memories]
+        if kind == "jsonb":
+            values = [json.dumps(value) for value in values]
+        arrays.append(values)
+    names = ["id", *(column for column, _ in columns)]
+    types = ["bigint", *("text" if kind == "jsonb" else kind for _, kind in columns)]
+    unnest = ", ".join(f"%s::{kind}[]" for kind in types)
+    assignments = ", ".join(
+        f"{column} = v.{column}" + ("::jsonb" if kind == "jsonb" else "")
+        for column, kind in columns
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE memory_memory m SET {assignments} "
+            f"FROM unnest({unnest}) AS v({', '.join(names)}) WHERE m.id = v.id",
+            arrays,
+        )
+
+
+@transaction.atomic
+def memories_retract(
+    *, subject: Subject, memory_ids: Iterable[int], cause: Cause, reason: str = ""
+) -> list[MemoryEvent]:
+    """Retract many memories of one subject, as ``memory_retract`` does each.
+
+    One lock, one read, one write and one append for them all; return the
+    events, in the order of the memories' ids.
+    """
+    locked, memories, sources = _locked_many(subject, memory_ids)
+    now = timezone.now()
+    entries = []
+    for memory in memories.values():
+        if memory.status not in (MemoryStatus.ACTIVE, MemoryStatus.PROPOSED):
+            raise InvalidTransition(
+                f"A {memory.status} memory cannot be retracted.",
+                extra={"memory_id": memory.pk, "status": memory.status},
+            )
+        before = snapshot(memory, sources[memory.pk])
+        memory.status = MemoryStatus.RETRACTED
+        memory.valid_to = max(now, memory.valid_from) if memory.valid_from else now
+        memory.updated_at = now
+        entries.append(
+            Entry(memory, EventAction.RETRACT, before, _after(memory, before), reason)
+        )
+    _columns_write(list(memories.values()), RETRACTED_COLUMNS)
+    return append(subject=locked, entries=entries, cause=cause, occurred_at=now)
+
+
+@transaction.atomic
+def memories_restore(
+    *,
+    subject: Subject,
+    versions: dict[int, MemoryEvent],
+    cause: Cause,
+    reason: str = "",
+    action: str = EventAction.RESTORE,
+) -> list[MemoryEvent]:
+    """Bring many memories back to recorded versions, as ``memory_restore`` does.
+
+    ``versions`` maps each memory's id to the event whose state it returns to.
+    Return the events appended, in the order of the memories' ids.
+    """
+    locked, memories, sources = _locked_many(subject, versions)
+    now = timezone.now()
+    entries, reworded = [], []
+    for memory in memories.values():
+        event = versions[memory.pk]
+        if event.memory_id != memory.pk:
+            raise NotFound("That version belongs to another memory.")
+        if not is_restorable(event):
+            raise InvalidTransition(
+                _why_not_restorable(event), extra={"event_id": event.pk}
+            )
+        before = snapshot(memory, sources[memory.pk])
+        _state_apply(memory, event.after)
+        _full_clean(memory)
+        memory.updated_at = now
+        if memory.text != before["text"]:
+            reworded.append(memory)
+        entries.append(Entry(memory, action, before, _after(memory, before), reason))
+    if reworded and not embeddings_prepare(reworded):
+        for memory in reworded:
+            memory.embedding, memory.embedding_model = None, ""
+    _columns_write(list(memories.values()), RESTORED_COLUMNS)
+    if reworded:
+        Memory.objects.bulk_update(reworded, ["embedding", "embedding_model"])
+        embeddings_queue(reworded)
+    events = append(subject=locked, entries=entries, cause=cause, occurred_at=now)
+    references_follow(memories=list(memories.values()))
+    return events
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import memory_views, views
+from . import conversation_views, memory_views, views
 
 app_name = "api"
 
@@ -14,7 +14,8 @@ urlpatterns = [
     ),
     path(
         "clients/<int:client_id>/memories/",
-        memory_views.ClientMemoryListApi.as_view(),
+        # The memory list, and (?as_of_message=) the memory as of a message.
+        conversation_views.ClientMemoryListAsOfApi.as_view(),
         name="client-memories",
     ),
     path(
@@ -31,5 +32,46 @@ urlpatterns = [
         "imports/<int:job_id>/",
         memory_views.ImportJobDetailApi.as_view(),
         name="import",
+    ),
+    # Conversations: turns with cited replies, branches, rollback (issue 11).
+    path(
+        "clients/<int:client_id>/conversations/",
+        conversation_views.ClientConversationsApi.as_view(),
+        name="client-conversations",
+    ),
+    path(
+        "analysts/<int:analyst_id>/conversations/",
+        conversation_views.AnalystConversationsApi.as_view(),
+        name="analyst-conversations",
+    ),
+    path(
+        "analysts/<int:analyst_id>/memories/",
+        conversation_views.AnalystMemoryListApi.as_view(),
+        name="analyst-memories",
+    ),
+    path(
+        "conversations/<int:conversation_id>/",
+        conversation_views.ConversationDetailApi.as_view(),
+        name="conversation",
+    ),
+    path(
+        "conversations/<int:conversation_id>/messages/",
+        conversation_views.ConversationMessagesApi.as_view(),
+        name="conversation-messages",
+    ),
+    path(
+        "conversations/<int:conversation_id>/messages/<int:message_id>/retry/",
+        conversation_views.MessageRetryApi.as_view(),
+        name="conversation-message-retry",
+    ),
+    path(
+        "conversations/<int:conversation_id>/messages/<int:message_id>/citations/",
+        conversation_views.MessageCitationListApi.as_view(),
+        name="conversation-message-citations",
+    ),
+    path(
+        "conversations/<int:conversation_id>/rollback/",
+        conversation_views.ConversationRollbackApi.as_view(),
+        name="conversation-rollback",
     ),
 ]

@@ -289,7 +289,16 @@ MEMORY_EMBEDDER = env(
 )
 MEMORY_EMBEDDING_DIMENSIONS = 384  # the vector column's width; fixed by a migration
 MEMORY_EXTRACTOR = env("MEMORY_EXTRACTOR", "llm" if OPENAI_CHAT_MODEL else "rules")
-ASSISTANT_COMPOSER = "model" if OPENAI_CHAT_MODEL else "offline"
+# Who writes the twin's replies (memory.assistant): the chat model when one is
+# configured, else the offline composer; ASSISTANT_COMPOSER=offline keeps the
+# offline one even with a model (for extraction only, say).
+ASSISTANT_COMPOSER = env(
+    "ASSISTANT_COMPOSER", "model" if OPENAI_CHAT_MODEL else "offline"
+)
+if ASSISTANT_COMPOSER not in {"offline", "model"}:
+    raise ImproperlyConfigured("ASSISTANT_COMPOSER must be offline or model.")
+if ASSISTANT_COMPOSER == "model" and not OPENAI_CHAT_MODEL:
+    raise ImproperlyConfigured("ASSISTANT_COMPOSER=model needs OPENAI_CHAT_MODEL.")
 # The engine holds tenants by key; this maps a user to a firm and their rights in it.
 MEMORY_TENANCY_PROVIDER = "advisor.tenancy.MemoryTenancy"
 

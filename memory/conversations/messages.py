@@ -149,6 +149,10 @@ def message_append(
     citations: list | None = None,
     extract: bool = True,
     speaker_role: str = "",
+    message_id: int | None = None,
+    author_label: str = "",
+    operations: list | None = None,
+    failure_reason: str = "",
 ) -> Message:
     """Append a turn after ``parent`` (the head by default) and make it the head.
 
@@ -157,14 +161,63 @@ def message_append(
 
     The turn's episode memory is stored in the same transaction; extraction of what
     a person said follows in the background once the turn is committed.
+
+    A reply says what composed it (``author_label``) and what its memory tools
+    did (``operations``); its id may be drawn beforehand (``message_id``), so the
+    changes its tools made name it as their cause. A failed reply
+    (``failure_reason``) is kept in the transcript but is no episode: nothing
+    was said.
     """
     subject = subject_lock(conversation.subject_id)
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    return message_append_locked(
+        subject=subject,
+        conversation=conversation,
+        role=role,
+        speaker=speaker,
+        text=text,
+        occurred_at=occurred_at,
+        external_id=external_id,
+        parent=parent,
+        author_user_id=author_user_id,
+        citations=citations,
+        extract=extract,
+        speaker_role=speaker_role,
+        message_id=message_id,
+        author_label=author_label,
+        operations=operations,
+        failure_reason=failure_reason,
+    )
+
+
+def message_append_locked(
+    *,
+    subject: Subject,
+    conversation: Conversation,
+    role: str,
+    speaker: str,
+    text: str,
+    occurred_at: datetime | None = None,
+    external_id: str = "",
+    parent: Message | None = None,
+    author_user_id: int | None = None,
+    citations: list | None = None,
+    extract: bool = True,
+    speaker_role: str = "",
+    message_id: int | None = None,
+    author_label: str = "",
+    operations: list | None = None,
+    failure_reason: str = "",
+) -> Message:
+    """``message_append`` for a caller that holds the subject's lock (from
+    ``subject_lock``) and the conversation's row (``select_for_update``), in its
+    transaction: a turn appends its message and its reply under one lock."""
+    # Read again: a service may have moved the chain's tail since (its own lock
+    # of the same row, in this transaction, waits for nothing).
+    subject = subject_lock(subject.pk)
     if subject.erased_at is not None:
         raise SubjectErased("This subject's memory was erased.")
-    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    if parent is None:
-        parent = conversation.head
-    elif parent.conversation_id != conversation.pk:
+    if parent is not None and parent.conversation_id != conversation.pk:
         raise InvalidMemory({"parent": "belongs to another conversation"})
     if role not in MessageRole.values:
         raise InvalidMemory(
@@ -179,7 +232,7 @@ def message_append(
     message = Message(
         conversation=conversation,
         subject=subject,
-        parent=parent,
+        parent_id=conversation.head_id if parent is None else parent.pk,
         role=role,
         speaker=(speaker or speaker_role)[:120],
         speaker_role=speaker_role,
@@ -188,19 +241,28 @@ def message_append(
         external_id=external_id,
         author_user_id=author_user_id,
         citations=citations or [],
+        author_label=author_label[:200],
+        operations=operations or [],
+        failure_reason=failure_reason,
         created_at=now,
     )
-    message.full_clean(exclude=["conversation", "subject", "parent"])
-    message.save()
+    if message_id is not None:
+        message.pk = message_id  # drawn from the sequence: unique already
+    message.full_clean(
+        exclude=["conversation", "subject", "parent"],
+        validate_unique=message_id is None,
+    )
+    message.save(force_insert=True)
     conversation.head = message
     conversation.save(update_fields=["head"])
-    (episode,) = episodes_create(
-        subject=subject,
-        messages=[message],
-        cause=Cause.message(message.pk),
-        occurred_at=now,
-    )
-    embeddings_queue([episode])
+    if not failure_reason:
+        (episode,) = episodes_create(
+            subject=subject,
+            messages=[message],
+            cause=Cause.message(message.pk),
+            occurred_at=now,
+        )
+        embeddings_queue([episode])
     if extract and role == MessageRole.USER:
         enqueue(MESSAGE_EXTRACT, message.pk)
     return message

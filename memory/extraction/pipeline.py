@@ -24,6 +24,7 @@ from memory.models import (
     MemoryStatus,
     Message,
     MessageRole,
+    MessageStatus,
     ProposalAction,
 )
 from memory.payloads import payload_clean
@@ -105,6 +106,11 @@ def message_extract(
         return report
     if message.subject.erased_at is not None or message.role != MessageRole.USER:
         _mark_extracted(message)
+        return report
+    if message.status == MessageStatus.ROLLED_BACK:
+        # Rolled back before its extraction ran: what it said was taken back.
+        _mark_extracted(message)
+        report.skipped.append("the message was rolled back")
         return report
     extractor = extractor or get_extractor()
     existing = list(

@@ -6,11 +6,13 @@ shows who erased what, and why. A legal hold blocks it (``holds``).
 """
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from memory.errors import InvalidMemory, SubjectErased, full_clean_or_raise
 from memory.ledger.chain import Cause, Entry, append, subject_lock
+from memory.ledger.replay import CITATION_IDENTITY
 from memory.models import (
     Conversation,
     Erasure,
@@ -28,6 +30,16 @@ from memory.models import (
 from .holds import refuse_if_on_hold
 
 ERASED_TEXT = "[erased]"
+
+
+def _citations_without_content() -> RawSQL:
+    """Return each citation of a message with its identity only (ids, hash)."""
+    keys = ", ".join(f"'{key}', c -> '{key}'" for key in CITATION_IDENTITY)
+    return RawSQL(
+        f"coalesce((SELECT jsonb_agg(jsonb_build_object({keys})) "
+        "FROM jsonb_array_elements(memory_message.citations) AS c), '[]'::jsonb)",
+        [],
+    )
 
 
 def erase_memories(
@@ -87,7 +99,9 @@ def subject_erase(
     """Erase a subject's memory, messages and ledger content; keep the digests.
 
     Refuse while any legal hold is in force. Messages keep their place in their
-    conversation tree but lose their text, speaker, citations and external ids.
+    conversation tree but lose their text, speaker and external ids; a reply's
+    citations keep only the ids and hashes of the versions they name (what
+    quote and which instrument go), so they still resolve, to the erasure.
     """
     if not (reason or "").strip():
         raise InvalidMemory({"reason": "is required to erase a subject"})
@@ -117,7 +131,13 @@ def subject_erase(
     # External ids are CRM identifiers of the person; an erased subject takes no
     # new import, so they are no longer needed for idempotency.
     messages_erased = Message.objects.filter(subject_id=locked.pk).update(
-        text=ERASED_TEXT, speaker=ERASED_TEXT, citations=[], external_id=""
+        text=ERASED_TEXT,
+        speaker=ERASED_TEXT,
+        citations=_citations_without_content(),
+        failure_reason=Case(
+            When(failure_reason="", then=Value("")), default=Value(ERASED_TEXT)
+        ),
+        external_id="",
     )
     Conversation.objects.filter(subject_id=locked.pk).update(title="", external_id="")
     ImportJob.objects.filter(subject_id=locked.pk).update(error="")

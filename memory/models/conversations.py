@@ -76,6 +76,8 @@ MESSAGE_ROLE_OF = {
 class MessageStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     ROLLED_BACK = "rolled_back", "Rolled back"
+    # A failed reply that a retry answered again: kept, off the active branch.
+    RETRIED = "retried", "Failed, then retried"
 
 
 class Message(models.Model):
@@ -115,6 +117,18 @@ class Message(models.Model):
     author_user_id = models.BigIntegerField(null=True, blank=True)
     # For replies: the memories and the exact versions (ledger events) relied on.
     citations = models.JSONField(default=list, blank=True)
+    # For replies: what composed it ("offline-composer/1", "model:gpt-4o-mini").
+    author_label = models.CharField(
+        max_length=200, blank=True, default="", db_default=""
+    )
+    # For replies: what its memory tools did, by id only (no content to erase).
+    operations = models.JSONField(default=list, blank=True)
+    failure_reason = models.TextField(
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Why the reply failed (a failed reply can be retried).",
+    )
     extracted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
