@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('memory', '0014_message_speaker_role'),
+        ('memory', '0015_message_reply_author_operations_failure'),
     ]
 
     operations = [
