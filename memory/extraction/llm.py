@@ -85,6 +85,9 @@ class LLMExtractor:
         role: str = "client",
         occurred_at: datetime | None = None,
         existing=(),
+        context=(),
+        previous=(),
+        subject_names=(),
     ) -> list[Candidate]:
         """Return the candidates the model finds; malformed items are dropped."""
         known = "\n".join(f"- {m.key}: {m.text}" for m in existing if m.key)[:6000]

@@ -1,9 +1,9 @@
 """The rules extractor: a message, sentence by sentence, through every topic."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from ..candidates import Candidate
+from ..candidates import Candidate, PriorTurn
 from ..speakers import ROLES
 from ..tickers import TickerResolver
 from .corrections import read_correction
@@ -41,6 +41,8 @@ class RulesExtractor:
         occurred_at: datetime | None = None,
         context: Iterable[Candidate] = (),
         existing: Iterable = (),
+        previous: Sequence[PriorTurn] = (),
+        subject_names: Sequence[str] = (),
     ) -> list[Candidate]:
         """Return candidate memories stated in one message.
 
