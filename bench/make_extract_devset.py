@@ -973,7 +973,10 @@ def view_valuation(m: Maker, d: Dialogue) -> None:
         ]
     )
     speak(m, d, said.replace("{n}", name))
-    d.note("view", instrument=symbol, stance=stance)
+    # The advisor's bare "Boeing is a steal" may be the advisor's own opinion:
+    # a careful reader asks before recording it as the client's.
+    bare = d.channel == "chat" and "{" not in said
+    d.note("view", "proposed" if bare else "active", instrument=symbol, stance=stance)
 
 
 @template("views", "transcript")

@@ -70,10 +70,14 @@ _DOLLAR_TOKEN = re.compile(rf"(?<![\w$])\$({_SYMBOL_TOKEN})(?![\w&])")
 # "ticker T", "T stock". A bare number before it is not one: "at 3 PM".
 _TICKER_BEFORE = re.compile(
     r"(?:\b(?:shares?|stake|position|units|lots?)\s+(?:of|in)|\b(?:ticker|symbol)"
-    r"\s*:?)\s+$",
+    r"\s*:?|\b(?:initiat\w*(?:\s+coverage\s+(?:of|on))?|upgrad\w*|downgrad\w*|"
+    r"reiterat\w*\s+(?:buy|sell|hold|outperform|underperform)\s+on))\s+$",
     re.IGNORECASE,
 )
-_TICKER_AFTER = re.compile(r"^\s+(?:shares|stock|common|calls|puts)\b", re.IGNORECASE)
+_TICKER_AFTER = re.compile(
+    r"^(?:\s+(?:shares|stock|common|calls|puts)\b|\s*,?\s*(?:pt|price\s+target)\b)",
+    re.IGNORECASE,
+)
 
 
 def normalise_symbol(symbol: str) -> str:

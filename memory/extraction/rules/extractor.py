@@ -6,6 +6,7 @@ from datetime import datetime
 from ..candidates import Candidate, PriorTurn
 from ..speakers import ROLES
 from ..tickers import TickerResolver
+from .answers import answered, with_referent
 from .corrections import read_correction
 from .facts import read_facts
 from .goals import read_goals
@@ -14,6 +15,7 @@ from .preferences import read_preferences
 from .profile import read_profile
 from .sentence import Sentence, split_sentences
 from .views import read_views
+from .wording import plain
 
 
 class RulesExtractor:
@@ -57,17 +59,42 @@ class RulesExtractor:
             raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
         text = text or ""
         found: list[Candidate] = []
-        prior = [*_holdings_of(existing), *context]
-        for start, end in split_sentences(text):
+        holdings = _holdings_of(existing)
+        prior = [*holdings, *context]
+        question = _question_before(previous, role)
+        referent = _last_named(previous, self.resolver) or _only_holding(holdings)
+        said_before = ""
+        for index, (start, end) in enumerate(split_sentences(text)):
+            evidence = text[start:end]
+            answer = None
+            if index == 0 and question:
+                said = evidence.replace("’", "'")
+                answer = answered(
+                    plain(said, names=subject_names, advisor=role == "advisor"),
+                    question,
+                    self.resolver,
+                )
             sentence = Sentence(
-                text[start:end],
+                evidence,
                 role=role,
                 occurred_at=occurred_at,
                 resolver=self.resolver,
                 earlier=found,
                 context=prior,
+                names=subject_names,
+                previous=previous,
+                text=answer,
+                before=said_before,
             )
+            if not sentence.mentions and sentence.text:
+                named = with_referent(sentence.text, referent)
+                if named != sentence.text:
+                    sentence.text = named
+                    sentence.mentions = self.resolver.find(named)
+            if sentence.mentions:
+                referent = sentence.mentions[-1].symbol
             found.extend(read_sentence(sentence))
+            said_before = sentence.text
         return _latest_per_slot(found)
 
 
@@ -87,6 +114,33 @@ def read_sentence(sentence: Sentence) -> list[Candidate]:
     read_views(sentence)
     read_facts(sentence)
     return sentence.out
+
+
+def _question_before(previous: Sequence[PriorTurn], role: str) -> str | None:
+    """Return the question another speaker asked just before, if they did."""
+    if not previous or previous[0].role == role:
+        return None
+    spans = split_sentences(previous[0].text or "")
+    if not spans:
+        return None
+    start, end = spans[-1]
+    last = previous[0].text[start:end].replace("’", "'").rstrip()
+    # "Still own Alphabet?" asks as surely as "Do you still own Alphabet?".
+    return plain(last) if last.endswith("?") else None
+
+
+def _last_named(previous: Sequence[PriorTurn], resolver: TickerResolver) -> str | None:
+    """Return the instrument named last in the turns just before, if any."""
+    for turn in previous:
+        mentions = resolver.find(plain(turn.text or ""))
+        if mentions:
+            return mentions[-1].symbol
+    return None
+
+
+def _only_holding(holdings: list[Candidate]) -> str | None:
+    symbols = {c.payload.get("instrument") for c in holdings}
+    return symbols.pop() if len(symbols) == 1 else None
 
 
 def _holdings_of(memories: Iterable) -> list[Candidate]:
