@@ -38,34 +38,12 @@ import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 
-from bench.extract_sets import DEVSET, HELDOUT, load_set
+from bench.extract_sets import DEVSET, HELDOUT, SetNames, load_set
 
 EVAL_TENANT = 8_000_000_000_014
 KINDS = ("profile", "goal", "preference", "holding", "view", "fact")
 SAID_AT = datetime(2025, 3, 3, 15, 0, tzinfo=UTC)
-PROVIDER = "bench.extract_eval.SetNames"
-
-
-class SetNames:
-    """The product's tenancy, told the names of the sets' subjects.
-
-    The engine asks the tenancy for a subject's names ("Marcus Chen",
-    "Marcus"); a set's subjects are no firm's clients, so the measure says them.
-    Everything else is the product's own provider's answer.
-    """
-
-    names: dict[int, list[str]] = {}
-
-    def __init__(self):
-        from advisor.tenancy import MemoryTenancy
-
-        self._product = MemoryTenancy()
-
-    def __getattr__(self, name):
-        return getattr(self._product, name)
-
-    def subject_names(self, subject_id: int) -> list[str]:
-        return self.names.get(subject_id, [])
+PROVIDER = "bench.extract_sets.SetNames"
 
 
 # ------------------------------------------------------------------ the dialogues

@@ -162,3 +162,27 @@ def pick(rng: random.Random, *options):
     if len(options) == 1 and isinstance(options[0], list | tuple):
         options = options[0]
     return rng.choice(options)
+
+
+class SetNames:
+    """The product's tenancy, told the names of the sets' subjects.
+
+    The engine asks the tenancy for a subject's names ("Marcus Chen",
+    "Marcus"); a set's subjects are no firm's clients, so the measure says them.
+    Everything else is the product's own provider's answer. (It lives here, not
+    in ``extract_eval``, which may run as ``__main__``: the setting names this
+    module, and the names must be set on the class it loads.)
+    """
+
+    names: dict[int, list[str]] = {}
+
+    def __init__(self):
+        from advisor.tenancy import MemoryTenancy
+
+        self._product = MemoryTenancy()
+
+    def __getattr__(self, name):
+        return getattr(self._product, name)
+
+    def subject_names(self, subject_id: int) -> list[str]:
+        return self.names.get(subject_id, [])

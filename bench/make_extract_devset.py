@@ -26,7 +26,7 @@ from bench.extract_sets import DEVSET, Dialogue, Person, number_words, pick, wri
 from market.instruments import DEFAULT_INSTRUMENTS
 
 SEED = 1401
-COUNT = 400
+COUNT = 440
 
 CLIENTS = [
     Person("Marcus Chen", "he"),
@@ -975,7 +975,7 @@ def view_valuation(m: Maker, d: Dialogue) -> None:
     speak(m, d, said.replace("{n}", name))
     # The advisor's bare "Boeing is a steal" may be the advisor's own opinion:
     # a careful reader asks before recording it as the client's.
-    bare = d.channel == "chat" and "{" not in said
+    bare = d.channel == "chat" and "{" not in said.replace("{n}", "")
     d.note("view", "proposed" if bare else "active", instrument=symbol, stance=stance)
 
 
@@ -1332,6 +1332,124 @@ def market_question(m: Maker, d: Dialogue) -> None:
             f"Is {name} paying a dividend this quarter?",
         ),
     )
+
+
+# -------------------------------------------------------- more ways of saying it
+
+
+@template("holdings")
+def holding_other_words(m: Maker, d: Dialogue) -> None:
+    symbol, name = m.holding_item()
+    q = m.quantity()
+    code, account = m.account()
+    said, fields = m.rng.choice(
+        [
+            (f"{{I'm}} long {m.say_quantity(q)} {name}.", {"quantity": q}),
+            (
+                f"{{my}} biggest position is {name}, about {m.say_quantity(q)} shares.",
+                {"quantity": q},
+            ),
+            (
+                f"{m.say_quantity(q)} shares of {name} are sitting in {{my}} "
+                f"{account}.",
+                {"quantity": q, "account": code},
+            ),
+            (
+                f"{{I}} still [own|owns] all {m.say_quantity(q)} {name}.",
+                {"quantity": q},
+            ),
+            (f"{{I}} [hold|holds] {name} through {{my}} {account}.", {"account": code}),
+        ]
+    )
+    speak(m, d, said)
+    d.note("holding", instrument=symbol, **fields)
+
+
+@template("holdings")
+def holding_sold_other_words(m: Maker, d: Dialogue) -> None:
+    symbol, name = m.holding_item()
+    speak(m, d, f"{{I}} [have|has] {m.say_quantity(m.quantity())} {name}.")
+    speak(
+        m,
+        d,
+        pick(
+            m.rng,
+            f"{{I}} sold off the rest of {{my}} {name} on Monday.",
+            f"{{I}} liquidated the {name} last month.",
+            f"{{I}} closed out the {name} position.",
+        ),
+    )
+
+
+@template("views")
+def view_other_words(m: Maker, d: Dialogue) -> None:
+    symbol, name = m.stock()
+    stance, said = m.rng.choice(
+        [
+            ("bearish", "{I'm} skeptical of {n} at this price."),
+            ("bearish", "{I} [think|thinks] {n} is going to crash."),
+            ("bullish", "{I} [think|thinks] {n} has a lot of upside."),
+            ("bullish", "{I} [expect|expects] {n} to keep climbing."),
+            ("bearish", "{I} [think|thinks] {n} is overrated."),
+            ("bullish", "{I'm} optimistic on {n}."),
+        ]
+    )
+    speak(m, d, said.replace("{n}", name))
+    d.note("view", instrument=symbol, stance=stance)
+
+
+@template("preferences")
+def preference_other_words(m: Maker, d: Dialogue) -> None:
+    sector = m.rng.choice(EXCLUDABLE)
+    said = m.rng.choice(SECTORS[sector])
+    polarity, text = m.rng.choice(
+        [
+            ("avoids", f"{{I'd}} prefer to stay away from {said}."),
+            ("avoids", f"{{I'm}} not comfortable owning {said}."),
+            ("avoids", f"{said.capitalize()} aren't for {{me}}."),
+        ]
+    )
+    speak(m, d, text)
+    d.note("preference", polarity=polarity, sectors=[sector])
+
+
+@template("goals")
+def goal_other_words(m: Maker, d: Dialogue) -> None:
+    goal, said = m.rng.choice(
+        [
+            ("education", "{we}'d like to pay for {our} grandkids' education."),
+            ("legacy", "{I} [want|wants] to leave something to the kids."),
+            ("home purchase", "{we} hope to buy a lake house someday."),
+        ]
+    )
+    speak(m, d, said)
+    d.note("goal", goal=goal)
+
+
+@template("profile")
+def risk_other_words(m: Maker, d: Dialogue) -> None:
+    level, said = m.rng.choice(
+        [
+            ("conservative", "{I} [don't|doesn't] like big swings in the portfolio."),
+            ("aggressive", "{I'm} happy to take risks for higher returns."),
+            ("conservative", "{I'm} a pretty conservative guy with money."),
+        ]
+    )
+    speak(m, d, said)
+    d.note("profile", risk_tolerance=level)
+
+
+@template("facts")
+def fact_other_words(m: Maker, d: Dialogue) -> None:
+    event, category, said = m.rng.choice(
+        [
+            ("new_job", "employment", "{my} wife got a new job in Boston."),
+            ("birth", "life_event", "{we} just had {our} second baby."),
+            ("death", "life_event", "{my} dad died last year."),
+        ]
+    )
+    speak(m, d, said)
+    d.note("fact", category=category, event=event)
 
 
 def generate(seed: int = SEED, count: int = COUNT) -> list[dict]:

@@ -56,6 +56,7 @@ _RELATION = (
     r"sister|father|dad|mother|mom|mum|parent|parents|friend|friends|neighbor|"
     r"neighbour|colleague|boss|uncle|aunt|cousin|nephew|niece|grandson|granddaughter|"
     r"grandchild|grandchildren|grandkid|grandkids|grandfather|grandmother|"
+    r"son-in-law|daughter-in-law|"
     r"grandparents|in-laws|father-in-law|mother-in-law|sister-in-law|brother-in-law|"
     r"coworker|co-worker|roommate|fiance|fiancee|girlfriend|boyfriend|twins|"
     r"analysts|everyone|people|somebody|someone|street|consensus|market|news|media|"

@@ -42,7 +42,7 @@ _BECAME_GRANDPARENTS = re.compile(
     re.IGNORECASE,
 )
 _HAD_BABY = re.compile(
-    r"\bhad\s+(?:a|our|my|the)\s+(?:(?P<ord>first|second|third|fourth)\s+)?"
+    r"\bhad\s+(?:a|our|my|the|their|his|her)\s+(?:(?P<ord>first|second|third|fourth)\s+)?"
     r"(?:baby|child|kid)\b",
     re.IGNORECASE,
 )

@@ -261,6 +261,17 @@ def read_holdings(s: Sentence) -> None:
                 "negated": False,
                 "at": lo + _OUT_OF.search(pre).start(),
             }
+        if verb is None and (
+            _HELD_AFTER.match(post) or (i == 0 and _is_fragment(s, pre, post))
+        ):
+            # "25 shares of SBUX are sitting in my IRA"; "Maybe 40 shares of X?"
+            verb = {
+                "kind": "own",
+                "word": "",
+                "gap": pre,
+                "negated": False,
+                "at": mention.start,
+            }
         position = _POSITION_AFTER.match(post)
         if verb is None and position:
             verb = {
@@ -276,6 +287,34 @@ def read_holdings(s: Sentence) -> None:
         if not s.speaks_for_subject(verb["at"], "holding"):
             continue
         _holding(s, i, mention, verb, pre, post, (lo, hi), position)
+
+
+_HELD_AFTER = re.compile(
+    r"^\s*(?:shares\s+)?(?:are|is)\s+(?:sitting|parked|held)\s+in\b", re.IGNORECASE
+)
+_FRAGMENT_PRE = re.compile(
+    rf"^\W*(?:(?:maybe|about|around|roughly|like|probably|approximately)\s+)?"
+    rf"{_QTY}\s*(?:shares?\s+(?:of\s+)?)?$",
+    re.IGNORECASE,
+)
+_FRAGMENT_REST = re.compile(
+    r"^[\s,.;:!?()-]*(?:shares?\b)?[\s,.;:!?()-]*(?:(?:in|at)\s+)?"
+    r"[\s,.;:!?()-]*(?:i'm\s+not\s+sure|not\s+sure|i\s+think)?[\s,.;:!?()-]*$",
+    re.IGNORECASE,
+)
+
+
+def _is_fragment(s: Sentence, pre: str, post: str) -> bool:
+    """Say whether a sentence is just an amount of an instrument (and an account).
+
+    "Maybe 40 shares of Google?", "200 AAPL in the Roth": no verb, a holding.
+    """
+    if len(s.mentions) != 1 or not _FRAGMENT_PRE.match(pre):
+        return False
+    rest = post
+    for start, end, _ in sorted(find_accounts(post), reverse=True):
+        rest = rest[:start] + rest[end:]
+    return bool(_FRAGMENT_REST.match(rest))
 
 
 def _holding_verb(s: Sentence, pre: str, offset: int) -> dict | None:

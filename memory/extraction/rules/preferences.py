@@ -17,7 +17,7 @@ _AVOID_TRIGGER = re.compile(
     r"keep\s+(?:me|us|it|them|him|her|my\s+money|our\s+money|his\s+money|"
     r"her\s+money|their\s+money)\s+out\s+of|exclud(?:e|es|ing)|"
     r"nothing\s+in|(?:not|never)\s+(?:comfortable|interested|okay|ok|fine)\s+"
-    r"(?:with|in)|(?:won't|will\s+not|would\s+never|never|refuse\s+to)\s+"
+    r"(?:with|in|owning|holding|investing\s+in|buying)|(?:won't|will\s+not|would\s+never|never|refuse\s+to)\s+"
     r"(?:invest\s+in|own|touch|buy|hold)|hate|hates|(?:don't|do\s+not|doesn't)\s+like|"
     r"dislike|dislikes|uncomfortable\s+with|steer\s+clear\s+of|screen\s+out|"
     r"divest\s+from|get\s+(?:me|us|him|her|them)\s+out\s+of|"
@@ -56,6 +56,8 @@ _RETRACT_LIKE = re.compile(
 _AVOID_AFTER = re.compile(
     r"\b(?:makes?|made)\s+(?:me|him|her|us|them)\s+(?:really\s+|very\s+|so\s+)?"
     r"(?:uncomfortable|nervous|uneasy|queasy|anxious)\b|"
+    r"\b(?:isn't|aren't|is\s+not|are\s+not)\s+(?:really\s+)?for\s+(?:me|him|her|us|"
+    r"them)\b|"
     r"^\W*(?:i|we|he|she|they)\s+(?:really\s+)?(?:hate|hates|dislike|dislikes|"
     r"can't\s+stand)\s+(?:them|it|those)\b",
     re.IGNORECASE,

@@ -21,14 +21,18 @@ _RISK_ADJ = re.compile(
 _RISK_SELF = re.compile(
     r"\b(?:i'm|i\s+am|we're|we\s+are|you're|you\s+are|i'd\s+say\s+i'm|"
     r"i\s+consider\s+myself|we\s+consider\s+ourselves|he's|she's|he\s+is|she\s+is|"
+    r"(?:i|he|she)(?:'d|\s+would)\s+(?:call|describe)\s+(?:myself|himself|herself)"
+    r"(?:\s+as)?|"
     r"i've\s+always\s+been|i've\s+become|i'm\s+becoming|i\s+tend\s+to\s+be|"
     r"we\s+tend\s+to\s+be|always\s+been|they're|they\s+are)\s+"
     r"(?:\d{2}(?:\s+years\s+old)?,?\s+(?:and\s+)?(?:\w+,\s+(?:and\s+)?)?)?"
-    r"(?P<neg>not\s+)?(?:(?:an?|now|still|generally|always|more\s+of\s+an?)\s+)*"
+    r"(?P<neg>not\s+)?(?:(?:an?|now|still|generally|always|more\s+of\s+an?|probably|"
+    r"definitely|somewhere\s+in\s+the\s+middle,?\s+an?)\s+)*"
     r"(?:(?P<mod>very|pretty|fairly|quite|really|extremely|super|rather|somewhat|"
     r"slightly|moderately|a\s+bit|a\s+little|kind\s+of|sort\s+of|mildly|fairly)\s+)?"
     r"(?P<lvl>conservative|aggressive|risk[- ]averse|cautious|balanced|moderate)"
-    r"(?=\s*(?:$|[,.!;]|investors?\b|with\s+(?:my\s+|our\s+)?(?:money|investments|"
+    r"(?=\s*(?:$|[,.!;]|investors?\b|guy\b|person\b|type\b|"
+    r"with\s+(?:my\s+|our\s+|his\s+|her\s+|their\s+)?(?:money|investments|"
     r"investing|risk|savings|my\s+portfolio|our\s+portfolio)\b|when\s+it\s+comes\s+"
     r"to\s+(?:money|investing|risk|investments)\b|and\b|but\b|overall\b|these\s+days"
     r"\b|now\b|by\s+nature\b|in\s+general\b))",
@@ -38,14 +42,15 @@ _RISK_AVERSE_PHRASES = re.compile(
     r"\b(?:can't|cannot|can\s+not|couldn't)\s+(?:stomach|handle|afford|tolerate|take)"
     r"\s+(?:much|a\s+lot\s+of|big|any|large)?\s*(?:risk|volatility|losses|to\s+lose)"
     r"|\b(?:hate|hates|don't\s+like|do\s+not\s+like|doesn't\s+like)\s+"
-    r"(?:losing\s+money|risk|volatility)"
+    r"(?:losing\s+money|risk|volatility|(?:big\s+|large\s+|wild\s+)?swings)"
     r"|\bsafety\s+(?:is|comes)\s+first",
     re.IGNORECASE,
 )
 _RISK_SEEKING_PHRASES = re.compile(
     r"\b(?:can\s+(?:stomach|handle|take|tolerate)|comfortable\s+with|happy\s+to\s+take"
     r"|willing\s+to\s+take|don't\s+mind)\s+(?:a\s+lot\s+of|lots\s+of|plenty\s+of|high"
-    r"|significant|big|more|considerable)\s+(?:risk|volatility|swings)",
+    r"|significant|big|more|considerable)\s+(?:risk|volatility|swings)"
+    r"|\b(?:happy|willing|glad|keen)\s+to\s+take\s+(?:on\s+)?(?:some\s+|more\s+)?risks?\b",
     re.IGNORECASE,
 )
 _RISK_LEVELS = {

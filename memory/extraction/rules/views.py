@@ -54,6 +54,8 @@ _VALUATION = {
     "cheap": "bullish",
     "bargain": "bullish",
     "steal": "bullish",
+    "overrated": "bearish",
+    "underrated": "bullish",
 }
 _VIEW_AFTER = re.compile(
     rf"{_M}(?:'s|’s)?\s+(?:stock\s+|shares\s+)?(?P<link>is|are|looks|seems|feels|"
@@ -63,14 +65,28 @@ _VIEW_AFTER = re.compile(
     r"(?:(?:like\s+)?(?:an?\s+)?)?"
     rf"(?:(?P<mod>{_MODS})\s+)?(?:an?\s+)?(?P<st>{_STANCE_ADJ}|overvalued|"
     r"undervalued|overpriced|underpriced|fairly\s+valued|expensive|cheap|bubble|"
-    r"bargain|steal|"
+    r"bargain|steal|overrated|underrated|"
     r"(?:(?:strong|solid|clear|screaming|great|good)\s+)?(?:buy|sell))\b",
     re.IGNORECASE,
 )
-# Where the speaker expects it to go: "it's going down", "it goes higher".
+# Where the speaker expects it to go: "it's going down", "it goes higher", "is
+# going to crash", "has a lot of upside", "expects NVDA to keep climbing".
 _VIEW_DIRECTION = re.compile(
-    rf"{_M}(?:'s|’s|\s+is)?\s+(?P<how>going|goes|will\s+go|headed|heading)\s+"
-    r"(?P<dir>down|lower|up|higher)\b",
+    rf"{_M}(?:'s|’s|\s+is)?\s+(?:(?P<how>going|goes|will\s+go|headed|heading)\s+"
+    r"(?P<dir>down|lower|up|higher)\b|(?:is\s+|'s\s+)?(?:going\s+to|gonna|will|"
+    r"could|should|is\s+about\s+to)\s+(?P<fall>crash|collapse|tank|drop|fall|sink|"
+    r"plunge|rally|soar|climb|rise|take\s+off)\b|(?:has|'s\s+got|still\s+has)\s+"
+    r"(?:a\s+lot\s+of\s+|lots\s+of\s+|plenty\s+of\s+|more\s+|real\s+|big\s+)?"
+    r"(?P<side>upside|downside)\b)|"
+    rf"\bexpects?\s+{_M}\s+to\s+(?:keep\s+)?(?P<exp>climbing|rising|falling|dropping|"
+    r"climb|rise|fall|drop|go\s+up|go\s+down|rally|recover|struggle)\b",
+    re.IGNORECASE,
+)
+_DOWN = {"down", "lower", "crash", "collapse", "tank", "drop", "fall", "sink", "plunge"}
+_DOWN |= {"downside", "falling", "dropping", "go down", "struggle"}
+# "skeptical of Boeing", "not a fan of": a stance said before the instrument.
+_VIEW_DOUBT = re.compile(
+    rf"\b(?:skeptical|sceptical|wary|worried)\s+(?:of|about)\s+(?:the\s+)?{_M}",
     re.IGNORECASE,
 )
 # "I'd be a seller here": the speaker's own call, said of what they would do.
@@ -234,12 +250,21 @@ def _stance(window: str):
         stance, conviction = _RATING_STANCE[rating]
         return stance, conviction or "medium", False, m.start()
     if m := _VIEW_DIRECTION.search(window):
-        stance = "bearish" if m.group("dir").lower() in ("down", "lower") else "bullish"
-        return stance, "medium", False, None
+        word = next(g for g in ("dir", "fall", "side", "exp") if m.group(g))
+        said = re.sub(r"\s+", " ", m.group(word).lower())
+        stance = "bearish" if said in _DOWN else "bullish"
+        # "He expects NVDA to climb": the expecting is whose view it is.
+        return stance, "medium", False, m.start() if word == "exp" else None
+    if m := _VIEW_DOUBT.search(window):
+        return "bearish", "medium", False, m.start()
     if m := _VIEW_ACTOR.search(window):
         stance = "bullish" if m.group("st").lower() == "buyer" else "bearish"
         return stance, "medium", False, m.start()
     return None
+
+
+# "I could see MSFT at $500": a target the speaker sees.
+_SEES = re.compile(r"\b(?:could|can)\s+see\b", re.IGNORECASE)
 
 
 def _stance_from_target(s: Sentence, symbol: str, window: str):
@@ -248,9 +273,10 @@ def _stance_from_target(s: Sentence, symbol: str, window: str):
     The stance is then a guess against a reference price, so the view is
     proposed with low conviction and a flag, for a person to confirm.
     """
-    if not speaks_own_opinion(s.role, s.text):
-        return None
     target = _TARGET.search(window) or _TARGET_FIRST.search(window)
+    seen = _SEES.search(window)
+    if not (speaks_own_opinion(s.role, s.text) or seen):
+        return None
     reference = (s.resolver.instrument(symbol) or {}).get("reference_price")
     if not target or not reference:
         return None
@@ -259,7 +285,8 @@ def _stance_from_target(s: Sentence, symbol: str, window: str):
         return None
     stance = "bullish" if value > reference else "bearish"
     far = abs(value - reference) / reference >= 0.2
-    return stance, "inferred-clear" if far else "inferred", False, None
+    at = seen.start() if seen else None
+    return stance, "inferred-clear" if far else "inferred", False, at
 
 
 def _add_view(
