@@ -39,6 +39,20 @@ from .messages import conversation_start, episodes_create
 logger = logging.getLogger(__name__)
 
 IMPORT_INDEX = "memory.import_index"
+# What extraction reads of a turn.
+EXTRACTED_FIELDS = (
+    "id",
+    "subject_id",
+    "conversation_id",
+    "parent_id",
+    "role",
+    "speaker",
+    "speaker_role",
+    "text",
+    "occurred_at",
+    "extracted_at",
+    "status",
+)
 
 
 @dataclass(frozen=True)
@@ -288,7 +302,9 @@ def import_index(
     parked_before = False
     try:
         while True:
-            turns = list(pending.order_by("occurred_at", "pk")[:chunk])
+            turns = list(
+                pending.order_by("occurred_at", "pk").only(*EXTRACTED_FIELDS)[:chunk]
+            )
             if not turns:
                 break
             report = messages_extract(

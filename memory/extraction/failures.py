@@ -93,13 +93,14 @@ def extraction_failed(
     return failure
 
 
-def failures_resolve(*, message_ids: list[int], at) -> int:
+def failures_resolve(*, subject_id: int, message_ids: list[int], at) -> int:
     """Mark the failures of messages now extracted as resolved."""
-    if not message_ids:
+    open_failures = ExtractionFailure.objects.filter(
+        subject_id=subject_id, resolved_at__isnull=True
+    )
+    if not message_ids or not open_failures.exists():
         return 0
-    return ExtractionFailure.objects.filter(
-        message_id__in=message_ids, resolved_at__isnull=True
-    ).update(resolved_at=at)
+    return open_failures.filter(message_id__in=message_ids).update(resolved_at=at)
 
 
 @transaction.atomic

@@ -15,11 +15,11 @@ candidate reconciled in memory, the writes set-based (``writes``).
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from memory import tenancy
@@ -34,6 +34,7 @@ from memory.models import (
     Message,
     MessageRole,
     SpeakerRole,
+    Subject,
 )
 from memory.services import memory_policy_get
 
@@ -120,7 +121,7 @@ def message_extract(
     if message.extracted_at is not None:
         return ExtractionReport(message_id=message.pk, already_extracted=True)
     extractor = extractor or get_extractor()
-    run = _Run(message.subject_id, extractor)
+    run = _Run(message.subject_id, extractor, subject=message.subject)
     said, failure = run.extract([message])
     if failure is not None:
         report = ExtractionReport(message_id=message.pk)
@@ -190,21 +191,21 @@ class _Said:
 class _Run:
     """One pass over messages of a subject: extract without the lock, then apply."""
 
-    def __init__(self, subject_id: int, extractor):
+    def __init__(self, subject_id: int, extractor, subject=None):
         self.subject_id = subject_id
         self.extractor = extractor
         self.label = author_label(extractor)
+        self.subject = subject
 
     def extract(
         self, messages: list[Message]
     ) -> tuple[list[_Said], tuple[Message, ModelError] | None]:
         """Return each message's candidates, up to the first model failure."""
-        from memory.models import Subject
-
-        subject = Subject.objects.get(pk=self.subject_id)
+        subject = self.subject or Subject.objects.get(pk=self.subject_id)
         people = [m for m in messages if not _not_for_extraction(m)]
-        existing = _current_memories(self.subject_id) if people else []
-        names = tenancy.subject_names(self.subject_id) if people else []
+        # Read only if an extractor asks: most turns need neither.
+        existing = _Lazy(lambda: _current_memories(self.subject_id))
+        names = _Lazy(lambda: tenancy.subject_names(self.subject_id))
         prior = _prior_turns(people, subject.kind)
         said, context = [], []
         for message in messages:
@@ -234,18 +235,15 @@ class _Run:
             return []
         subject = subject_lock(self.subject_id)
         now = timezone.now()
-        fresh = {
-            m.pk: m
-            for m in Message.objects.select_for_update().filter(
-                pk__in=[s.message.pk for s in said], extracted_at__isnull=True
-            )
-        }
+        # Marked extracted first, in this transaction: another run may have
+        # extracted some meanwhile, and those are left alone.
+        fresh = _mark_extracted([s.message.pk for s in said], at=now)
         wanted = sum(len(s.candidates) for s in said if s.message.pk in fresh)
         reconciler = Reconciler(
             subject=subject,
-            memories=_current_memories(self.subject_id),
+            memories=_current_memories(self.subject_id) if wanted else [],
             sources=_SourcesOf(),
-            policy=memory_policy_get(tenant_id=subject.tenant_id),
+            policy=memory_policy_get(tenant_id=subject.tenant_id) if wanted else None,
             author_label=self.label,
             ids=iter(next_ids(Memory, wanted) if wanted else ()),
             now=now,
@@ -254,8 +252,8 @@ class _Run:
         for item in said:
             report = ExtractionReport(message_id=item.message.pk)
             reports.append(report)
-            message = fresh.get(item.message.pk)
-            if message is None:
+            message = item.message
+            if message.pk not in fresh:
                 report.already_extracted = True
                 continue
             done.append(message.pk)
@@ -266,9 +264,9 @@ class _Run:
                 logger.info(
                     "Skipped a candidate of message %s: %s", message.pk, skipped
                 )
-        plan_apply(subject=subject, plan=reconciler.plan, occurred_at=now)
-        Message.objects.filter(pk__in=done).update(extracted_at=now)
-        failures_resolve(message_ids=done, at=now)
+        if not reconciler.plan.empty:
+            plan_apply(subject=subject, plan=reconciler.plan, occurred_at=now)
+        failures_resolve(subject_id=self.subject_id, message_ids=done, at=now)
         if consolidate and any(r.changed for r in reports):
             enqueue(SUMMARY_CONSOLIDATE, self.subject_id)
         return reports
@@ -285,6 +283,41 @@ class _Run:
         report.failed = recorded.reason
         if recorded.parked_at is None:
             raise ExtractionRetry(recorded.reason) from error
+
+
+def _mark_extracted(message_ids: list[int], *, at) -> set[int]:
+    """Mark messages extracted unless they were; return those this run marked.
+
+    One statement for a batch of thousands: it locks, checks and marks.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Message._meta.db_table} SET extracted_at = %s "
+            "WHERE id = ANY(%s) AND extracted_at IS NULL RETURNING id",
+            [at, message_ids],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+class _Lazy(Sequence):
+    """A list read from the database the first time anything looks at it."""
+
+    def __init__(self, load):
+        self._load, self._items = load, None
+
+    def _loaded(self) -> list:
+        if self._items is None:
+            self._items = list(self._load())
+        return self._items
+
+    def __getitem__(self, index):
+        return self._loaded()[index]
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+    def __iter__(self):
+        return iter(self._loaded())
 
 
 class _SourcesOf(dict):
@@ -323,10 +356,10 @@ def _prior_turns(messages: Iterable[Message], subject_kind: str) -> dict:
         missing = wanted - set(known)
         if not missing:
             break
-        for parent in Message.objects.filter(pk__in=missing).only(
-            "pk", "parent_id", "role", "speaker", "speaker_role", "text"
-        ):
+        for parent in Message.objects.filter(pk__in=missing).select_related("parent"):
             known[parent.pk] = parent
+            if parent.parent is not None:
+                known.setdefault(parent.parent.pk, parent.parent)
         wanted = {known[pk].parent_id for pk in wanted if pk in known}
         wanted.discard(None)
     prior = {}

@@ -118,6 +118,11 @@ _TRADES = re.compile(
 )
 
 
+def needs_referent(text: str) -> bool:
+    """Say whether a sentence trades an instrument it names only as "them"."""
+    return bool(text) and bool(_TRADES.search(text)) and bool(_REFERENT.search(text))
+
+
 def with_referent(text: str, symbol: str | None) -> str:
     """Name the instrument a trade's "them" or "it" stands for, if known."""
     if symbol is None or not _TRADES.search(text):

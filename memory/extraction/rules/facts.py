@@ -198,6 +198,45 @@ _FAMILY_COUNT = re.compile(
 )
 
 
+# Without one of these stems (lower case) a sentence states no life fact.
+MAY_STATE = (
+    "born",
+    "grand",
+    "baby",
+    "child",
+    "kid",
+    "twins",
+    "pregnan",
+    "expecting",
+    "married",
+    "wedding",
+    "divorc",
+    "inherit",
+    "promot",
+    "job",
+    "role",
+    "position",
+    "laid off",
+    "let go",
+    "fired",
+    "retired",
+    "raise",
+    "business",
+    "company",
+    "practice",
+    "firm",
+    "surgery",
+    "passed",
+    "died",
+    "diagnos",
+    "mov",
+    "relocat",
+    "retiring",
+    "sons",
+    "daughters",
+)
+
+
 def _add_fact(s: Sentence, category, event, text, details, *, key=None, importance=0.6):
     """Propose a life fact; its slot is its category and event unless ``key`` says."""
     payload = {"category": category, "event": event, **details}

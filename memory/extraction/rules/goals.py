@@ -145,6 +145,45 @@ def _years_later(moment: datetime | None, years: int) -> str | None:
         return day.replace(year=day.year + years, day=28).isoformat()
 
 
+# A sentence without one of these stems (lower case) states no goal: read no further.
+MAY_STATE = (
+    "retir",
+    "stop working",
+    "quit working",
+    "tuition",
+    "college",
+    "universit",
+    "school",
+    "educat",
+    "529",
+    "house",
+    "home",
+    "condo",
+    "apartment",
+    "flat",
+    "cabin",
+    "place",
+    "propert",
+    "payment",
+    "wedding",
+    "emergency",
+    "rainy",
+    "pay off",
+    "pay down",
+    "leave",
+    "car",
+    "boat",
+    "rv",
+    "motorhome",
+    "truck",
+    "travel",
+    "trip",
+    "donat",
+    "give",
+    "charit",
+)
+
+
 def read_goals(s: Sentence) -> None:
     """Read retirement, education, home and other goals."""
     text = s.text

@@ -159,6 +159,54 @@ def _band(value: float, bands: list[tuple[int, str]], top: str) -> str:
     return top
 
 
+# A sentence without one of these stems (lower case) states no profile: read no further.
+MAY_STATE = (
+    "risk",
+    "volatil",
+    "loss",
+    "lose",
+    "losing",
+    "swing",
+    "safe",
+    "horizon",
+    "time frame",
+    "timeframe",
+    "timeline",
+    "year",
+    "yrs",
+    "married",
+    "single",
+    "divorc",
+    "widow",
+    "separated",
+    "engaged",
+    "bracket",
+    "mak",
+    "earn",
+    "bring",
+    "salary",
+    "income",
+    "worth",
+    "total",
+    "assets",
+    "conservative",
+    "aggressive",
+    "moderate",
+    "cautious",
+    "balanced",
+    "0",
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
+    "6",
+    "7",
+    "8",
+    "9",
+)
+
+
 def read_profile(s: Sentence) -> None:
     """Read risk tolerance, investment horizon and KYC facts."""
     text = s.text

@@ -146,9 +146,16 @@ class Sentence:
         self.mentions: list[TickerMention] = (
             self.resolver.find(self.text) if self.text else []
         )
-        self.hedged = self.rising or bool(_HEDGE.search(self.text))
-        self.thinks = bool(_THINK.search(self.text))
         self.out: list[Candidate] = []
+
+    @property
+    def hedged(self) -> bool:
+        """Say whether the sentence hedges ("maybe", "not sure", "Maybe 100?")."""
+        return self.rising or bool(_HEDGE.search(self.text))
+
+    @property
+    def thinks(self) -> bool:
+        return bool(_THINK.search(self.text))
 
     @classmethod
     def like(cls, s: "Sentence", text: str) -> "Sentence":
