@@ -1,8 +1,10 @@
 """Whose memory a statement is: the speaker's role, and the subject of each clause.
 
 A client or an analyst speaks for themselves: their "I" is the subject of the
-memory. An advisor speaks about the client: "you hold 200 AAPL", "she is retiring"
-are the client's, and a bare "200 AAPL in the Roth" usually is too. A brother, a
+memory. An advisor speaks about the client: "you hold 200 AAPL", "she is retiring",
+"Marcus sold his Apple" (the client's names, from ``memory.tenancy``, read as
+the pronoun) are the client's, and a bare "200 AAPL in the Roth" usually is too;
+the advisor's own "I" never is. A brother, a
 neighbour or "the street" is someone else, whose holdings and views are not the
 subject's. Every rule of the rules extractor asks here rather than deciding itself.
 """
@@ -127,6 +129,19 @@ def opinion_holder(text: str, stance_at: int | None) -> Person:
     return Person.NONE
 
 
+def names_as_pronouns(text: str, names: list[str] | tuple[str, ...]) -> str:
+    """Write the subject's names as the pronoun the rules read for them.
+
+    "Marcus sold Marcus's Apple" reads "he sold his Apple": in an advisor's
+    words the subject is he or she, by name or by pronoun alike.
+    """
+    for name in sorted({n for n in names if n and n.strip()}, key=len, reverse=True):
+        escaped = re.escape(name.strip()).replace(r"\ ", r"\s+")
+        text = re.sub(rf"\b{escaped}(?:['’]s|['’](?!\w))", "his", text)
+        text = re.sub(rf"\b{escaped}\b(?!['’]?\w)", "he", text)
+    return text
+
+
 # ------------------------------------------------------------------------ the decision
 
 # What an advisor states about the client without naming them: "Noted: 200 AAPL
@@ -149,6 +164,19 @@ def speaks_for_subject(
             return True
         return subject == Person.NONE and kind in _ADVISOR_IMPLIES_CLIENT
     return subject in (Person.FIRST, Person.NONE)
+
+
+def whose_view(role: str, text: str, stance_at: int | None) -> str | None:
+    """Say whether the view whose stance is at ``stance_at`` is the subject's.
+
+    "yes"; "unsure" for an advisor's bare judgement ("Boeing is a steal": the
+    advisor's own opinion, or the client's? a person decides); None for someone
+    else's ("my brother thinks", "I read that").
+    """
+    holder = opinion_holder(text, stance_at)
+    if role == "advisor" and holder == Person.NONE:
+        return "unsure"
+    return "yes" if speaks_for_subject(role, holder, "view") else None
 
 
 def speaks_own_opinion(role: str, text: str) -> bool:

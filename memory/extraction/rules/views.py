@@ -8,7 +8,7 @@ instrument and its neighbours, with the instrument replaced by a marker.
 import re
 from datetime import datetime
 
-from ..speakers import Person, opinion_holder, speaks_for_subject, speaks_own_opinion
+from ..speakers import speaks_own_opinion, whose_view
 from .numbers import DIGITS, WORDNUM, format_money, parse_amount, parse_int
 from .sectors import sector_at
 from .sentence import RETRACT, Sentence
@@ -199,15 +199,8 @@ def read_views(s: Sentence) -> None:
 
 
 def _whose_view(s: Sentence, stance_at: int | None) -> str | None:
-    """Say whether the view whose stance is at ``stance_at`` is the subject's.
-
-    "yes", "unsure" (an advisor's bare "Boeing is a steal": theirs or the
-    client's?) or None (someone else's).
-    """
-    holder = opinion_holder(s.text, stance_at)
-    if s.role == "advisor" and holder == Person.NONE:
-        return "unsure"
-    return "yes" if speaks_for_subject(s.role, holder, "view") else None
+    """Say whether the view whose stance is at ``stance_at`` is the subject's."""
+    return whose_view(s.role, s.text, stance_at)
 
 
 def _conviction(mod: str | None, stance_word: str | None) -> str:

@@ -4,11 +4,14 @@ People say numbers in words ("a hundred and fifty", "sixty-two", "two hundred
 forty thousand dollars"), repair themselves mid-sentence ("we own 200, sorry,
 250") and, when the advisor types about a client, name them ("Marcus sold his
 Apple"). The topics' patterns read digits, one value, and a pronoun; this
-module rewrites a sentence into that form. Only the text the patterns read is
+module rewrites a sentence into that form (the names through ``speakers``, which
+alone decides whose memory a statement is). Only the text the patterns read is
 rewritten: a candidate's evidence stays what was said.
 """
 
 import re
+
+from ..speakers import names_as_pronouns
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -140,24 +143,11 @@ def self_repairs(text: str) -> str:
     return text
 
 
-def names_as_pronouns(text: str, names: list[str] | tuple[str, ...]) -> str:
-    """Write the subject's names as the pronoun the rules read for them.
-
-    "Marcus sold Marcus's Apple" reads "he sold his Apple": in an advisor's
-    words the subject is he or she, by name or by pronoun alike.
-    """
-    for name in sorted({n for n in names if n and n.strip()}, key=len, reverse=True):
-        escaped = re.escape(name.strip()).replace(r"\ ", r"\s+")
-        text = re.sub(rf"\b{escaped}(?:['’]s|['’](?!\w))", "his", text)
-        text = re.sub(rf"\b{escaped}\b(?!['’]?\w)", "he", text)
-    return text
-
-
 def plain(text: str, *, names=(), advisor: bool = False) -> str:
     """Return a sentence as the topics read it (see the module)."""
     text = words_to_digits(text)
     text = dollars_as_symbol(text)
     text = self_repairs(text)
     if advisor and names:
-        text = names_as_pronouns(text, names)
+        text = names_as_pronouns(text, names)  # who is who: ``speakers`` says
     return text
