@@ -66,6 +66,7 @@ _MODAL_BEFORE = re.compile(
     r"wish|hope)\s+(?:\w+\s+)?$",
     re.IGNORECASE,
 )
+_MAYBE_BEFORE = re.compile(r"\b(?:might|may)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _PAST_ONLY = {"owned", "held", "had"}
 _EXIT_ALL = re.compile(
     r"\b(?:all|entire|whole|everything|every\s+share|the\s+rest|remaining|out\s+of)\b",
@@ -329,6 +330,8 @@ def _holding_verb(s: Sentence, pre: str, offset: int) -> dict | None:
         used_to = re.search(r"\bused\s+to\s+$", full_before, re.IGNORECASE)
         if _MODAL_BEFORE.search(full_before) and not used_to:
             return None
+        if kind != "own" and _MAYBE_BEFORE.search(full_before):
+            return None  # "might buy" is a plan, not a trade
         if re.search(r"\b(?:if|unless|whether|wish)\b[^,;]*$", full_before, re.I):
             return None
         negated = bool(_NEGATED_BEFORE.search(full_before) or used_to)
