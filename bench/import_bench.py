@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from bench.progress import Progress
 from bench.recall_eval import load_devset
 from memory.conversations.imports import import_index, transcript_import
+from memory.models import Memory
 from memory.services import subject_create
 
 IMPORT_TENANT = 8_000_000_000_001
@@ -64,13 +65,23 @@ def run(*, turns: int = TURNS, index: bool = True) -> dict:
         ],
     }
     if index:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         job = import_index(job=job)
         index_s = time.perf_counter() - started
+        cpu_s = time.process_time() - cpu
         result["import_index_s"] = round(index_s, 2)
         result["import_index_turns_per_s"] = round(turns / index_s, 1)
+        result["import_index_turns_per_s_target"] = 1000
+        # The bench process's own CPU time: what the indexing costs in Python,
+        # whatever else the machine is doing (the database's work is not in it).
+        result["import_index_process_cpu_s"] = round(cpu_s, 2)
         result["import_index_turns_extracted"] = job.turns_extracted
+        result["import_index_memories"] = (
+            Memory.objects.filter(subject=subject).exclude(kind="episode").count()
+        )
         result["notes"].append(
-            "import_index: embeds what is left and runs the extractor on every turn"
+            "import_index: embeds what is left, then extracts every turn in "
+            "set-based passes (one lock, one read of the subject's memories, "
+            "writes and ledger events batched per pass of 2,000 turns)"
         )
     return result

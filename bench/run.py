@@ -9,7 +9,8 @@ Sections (``--only search,recall``):
 - ``search``: subject and firm-wide search latency over a large dataset, with the
   checks that a subject's search is exact and the firm's uses the HNSW index.
 - ``import``: transcript import throughput, and the indexing pass after it.
-- ``extract``: the rules extractor's throughput over realistic client messages.
+- ``extract``: extraction precision and recall per kind on the development and
+  held-out sets, for the rules and the model path, and throughput.
 - ``recall``: evidence recall@k on ``bench/recall_devset.json``, beside the BM25 and
   dense baselines of ``bench/recall_eval.py``.
 - ``ledger`` and ``refresh``: ``bench.ledger_bench.run()`` and
@@ -109,7 +110,7 @@ def section_runners() -> dict[str, Callable[[argparse.Namespace], dict | None]]:
             rebuild=args.rebuild,
         ),
         "import": lambda args: import_bench.run(),
-        "extract": lambda args: extract_bench.run(),
+        "extract": lambda args: extract_bench.run(quick=args.quick),
         "recall": lambda args: recall_bench.run(),
         "ledger": optional_section("bench.ledger_bench"),
         "refresh": optional_section("bench.refresh_bench"),

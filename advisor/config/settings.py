@@ -337,3 +337,12 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
     },
 }
+
+# --- Extraction ----------------------------------------------------------------------
+
+# A message whose extraction fails (the model server down, slow, or answering
+# nonsense) is retried with backoff this many times, then parked as failed. Keep
+# it within the extraction tasks' own retries (memory.tasks, 1 + 5).
+MEMORY_EXTRACTION_MAX_ATTEMPTS = int(
+    env_number("MEMORY_EXTRACTION_MAX_ATTEMPTS", 4, int)
+)

@@ -66,6 +66,7 @@ CLIENT_SESSIONS = {
                     "I'm bearish on Tesla, I think it drops to $180 within 6 months.",
                 ),
                 ("client", "Maybe I'm a bit bearish on Netflix, not sure."),
+                ("client", "Possibly bullish on Costco too, I haven't decided."),
                 ("client", "How was your weekend, by the way?"),
             ],
         ),

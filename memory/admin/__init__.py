@@ -7,7 +7,7 @@ so leave their own ledger record; every view of a memory or subject is written
 to the access log. Importing this package registers one admin per module.
 """
 
-from . import access, erasures, events, holds, memories, subjects
+from . import access, erasures, events, extraction, holds, memories, subjects
 from .base import CONFIRM_TEMPLATE, ReasonForm
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "access",
     "erasures",
     "events",
+    "extraction",
     "holds",
     "memories",
     "subjects",

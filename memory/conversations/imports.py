@@ -18,7 +18,7 @@ from django.utils.dateparse import parse_datetime
 from memory.background import enqueue
 from memory.bulk import copy_instances, next_ids
 from memory.errors import InvalidMemory, SubjectErased
-from memory.extraction.pipeline import message_extract
+from memory.extraction.pipeline import messages_extract
 from memory.ledger.chain import Cause, subject_lock
 from memory.models import (
     MESSAGE_ROLE_OF,
@@ -39,6 +39,20 @@ from .messages import conversation_start, episodes_create
 logger = logging.getLogger(__name__)
 
 IMPORT_INDEX = "memory.import_index"
+# What extraction reads of a turn.
+EXTRACTED_FIELDS = (
+    "id",
+    "subject_id",
+    "conversation_id",
+    "parent_id",
+    "role",
+    "speaker",
+    "speaker_role",
+    "text",
+    "occurred_at",
+    "extracted_at",
+    "status",
+)
 
 
 @dataclass(frozen=True)
@@ -259,15 +273,19 @@ def _import_batch(
     return [m.pk for m in messages]
 
 
-def import_index(*, job: ImportJob, batch_size: int = 200) -> ImportJob:
+def import_index(
+    *, job: ImportJob, batch_size: int = 200, extractor=None, chunk: int = 2000
+) -> ImportJob:
     """Embed what is not yet embedded and extract every turn of an import.
 
-    Safe to run again after a failure: each message is extracted once.
+    Extraction runs in set-based passes of ``chunk`` turns (one lock, one read of
+    the subject's memories, the writes and ledger events batched). Safe to run
+    again after a failure: each message is extracted once. Should the model
+    fail, the task retries with backoff; turns it kept failing on are parked
+    (the job then ends ``failed``, its ``error`` says how many and why).
     """
     embedder = get_embedder()
-    messages = Message.objects.filter(conversation_id=job.conversation_id).order_by(
-        "occurred_at", "pk"
-    )
+    messages = Message.objects.filter(conversation_id=job.conversation_id)
     episodes = Memory.objects.filter(
         kind=MemoryKind.EPISODE, source_messages__conversation_id=job.conversation_id
     ).exclude(embedding_model=embedder.name)
@@ -278,20 +296,54 @@ def import_index(*, job: ImportJob, batch_size: int = 200) -> ImportJob:
         memories_embed(batch, embedder=embedder)
     job.turns_embedded = messages.count()
     ImportJob.objects.filter(pk=job.pk).update(turns_embedded=job.turns_embedded)
-    extracted = 0
-    for message in messages.filter(extracted_at__isnull=True).iterator(chunk_size=500):
-        message_extract(message=message, consolidate=False)
-        extracted += 1
-        if extracted % 100 == 0:
+    pending = messages.filter(extracted_at__isnull=True).exclude(
+        extraction_failure__parked_at__isnull=False
+    )
+    parked_before = False
+    try:
+        while True:
+            turns = list(
+                pending.order_by("occurred_at", "pk").only(*EXTRACTED_FIELDS)[:chunk]
+            )
+            if not turns:
+                break
+            report = messages_extract(
+                subject_id=job.subject_id,
+                messages=turns,
+                extractor=extractor,
+                consolidate=False,
+                park_on_failure=parked_before,
+            )
+            parked_before = parked_before or bool(report.parked)
             ImportJob.objects.filter(pk=job.pk).update(
                 turns_extracted=messages.filter(extracted_at__isnull=False).count()
             )
+    finally:
+        job.turns_extracted = messages.filter(extracted_at__isnull=False).count()
+        ImportJob.objects.filter(pk=job.pk).update(turns_extracted=job.turns_extracted)
     subject_summary_consolidate(subject=job.subject)
-    job.turns_extracted = messages.filter(extracted_at__isnull=False).count()
-    job.status = ImportJob.Status.DONE
+    parked = messages.filter(
+        extracted_at__isnull=True, extraction_failure__parked_at__isnull=False
+    )
+    left = parked.count()
+    job.status = ImportJob.Status.FAILED if left else ImportJob.Status.DONE
+    job.error = ""
+    if left:
+        reason = parked.values_list("extraction_failure__reason", flat=True).first()
+        job.error = (
+            f"{left} turn(s) could not be extracted ({reason}). They are listed "
+            "under Extraction failures in the audit admin; retrying them there "
+            "resumes this import."
+        )
     job.finished_at = timezone.now()
     job.save(
-        update_fields=["turns_embedded", "turns_extracted", "status", "finished_at"]
+        update_fields=[
+            "turns_embedded",
+            "turns_extracted",
+            "status",
+            "error",
+            "finished_at",
+        ]
     )
-    logger.info("Import %s fully indexed: %s turns", job.pk, job.turns_total)
+    logger.info("Import %s indexed: %s turns", job.pk, job.turns_total)
     return job

@@ -30,3 +30,15 @@ class Candidate:
     confidence: float = 0.8
     importance: float = 0.5
     evidence: str = ""
+
+
+@dataclass(frozen=True)
+class PriorTurn:
+    """A turn said just before the message being read, and who said it.
+
+    "About fifteen years." is an investment horizon only after "What's your
+    time horizon?"; an extractor reads the turns before a message for that.
+    """
+
+    role: str
+    text: str

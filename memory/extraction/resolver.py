@@ -4,8 +4,14 @@ from market.models import Instrument
 
 from .tickers import DEFAULT_INSTRUMENTS, TickerResolver
 
+# The last resolver built and the instruments it was built from: compiling the
+# name patterns costs more than extracting a message, and the table rarely changes.
+_last: tuple[tuple, TickerResolver] | None = None
+
 
 def instrument_resolver() -> TickerResolver:
+    """Return a resolver of the built-in instruments and those the app knows."""
+    global _last
     known = {item["symbol"] for item in DEFAULT_INSTRUMENTS}
     extra = [
         {
@@ -17,6 +23,14 @@ def instrument_resolver() -> TickerResolver:
             "exchange": instrument.exchange,
             "reference_price": float(instrument.reference_price or 0) or None,
         }
-        for instrument in Instrument.objects.exclude(symbol__in=known)
+        for instrument in Instrument.objects.exclude(symbol__in=known).order_by(
+            "symbol"
+        )
     ]
-    return TickerResolver(extra=extra)
+    key = tuple(
+        (i["symbol"], i["name"], tuple(i["aliases"]), i["reference_price"])
+        for i in extra
+    )
+    if _last is None or _last[0] != key:
+        _last = (key, TickerResolver(extra=extra))
+    return _last[1]

@@ -1,8 +1,10 @@
 """Whose memory a statement is: the speaker's role, and the subject of each clause.
 
 A client or an analyst speaks for themselves: their "I" is the subject of the
-memory. An advisor speaks about the client: "you hold 200 AAPL", "she is retiring"
-are the client's, and a bare "200 AAPL in the Roth" usually is too. A brother, a
+memory. An advisor speaks about the client: "you hold 200 AAPL", "she is retiring",
+"Marcus sold his Apple" (the client's names, from ``memory.tenancy``, read as
+the pronoun) are the client's, and a bare "200 AAPL in the Roth" usually is too;
+the advisor's own "I" never is. A brother, a
 neighbour or "the street" is someone else, whose holdings and views are not the
 subject's. Every rule of the rules extractor asks here rather than deciding itself.
 """
@@ -46,22 +48,28 @@ _SECOND = {
     "you", "you're", "you've", "you'd", "you'll", "your", "yours", "yourself",
     "client", "clients", "youre",
 }  # fmt: skip
-_THIRD_PRONOUNS = {"he", "she", "they", "he's", "she's", "they're", "his", "her"}
+_THIRD_PRONOUNS = {
+    "he", "she", "they", "he's", "she's", "they're", "his", "her", "him", "them",
+    "their", "himself", "herself", "themselves", "he'd", "she'd", "they'd",
+    "they've", "he'll", "she'll", "they'll", "hers", "theirs",
+}  # fmt: skip
 _RELATION = (
     r"husband|wife|spouse|partner|son|daughter|kid|kids|children|child|brother|"
     r"sister|father|dad|mother|mom|mum|parent|parents|friend|friends|neighbor|"
     r"neighbour|colleague|boss|uncle|aunt|cousin|nephew|niece|grandson|granddaughter|"
     r"grandchild|grandchildren|grandkid|grandkids|grandfather|grandmother|"
+    r"son-in-law|daughter-in-law|"
     r"grandparents|in-laws|father-in-law|mother-in-law|sister-in-law|brother-in-law|"
     r"coworker|co-worker|roommate|fiance|fiancee|girlfriend|boyfriend|twins|"
-    r"analysts|everyone|people|somebody|someone"
+    r"analysts|everyone|people|somebody|someone|street|consensus|market|news|media|"
+    r"pundits|cramer"
 )
 _RELATION_WORD = re.compile(rf"(?:{_RELATION})(?:'s|s')?", re.IGNORECASE)
-_REPORTED = re.compile(
-    rf"\b(?:(?:{_RELATION}|advisor|adviser|broker|planner|analyst|he|she|they|"
-    r"cramer|the\s+street|wall\s+street|the\s+market)\s+(?:said|think|believe|"
-    r"told|keep\s+saying|is\s+saying)|says|thinks|believes|reckons|claims|"
-    r"recommends|according\s+to)\b",
+# Someone reports a view: "my brother thinks", "Cramer says", "I read that".
+_REPORTING = re.compile(
+    r"\b(?P<verb>said|says|say|think|thinks|believe|believes|reckon|reckons|claim|"
+    r"claims|recommend|recommends|told|tells|keeps?\s+saying|is\s+saying|"
+    r"according\s+to|(?:read|heard|saw)\s+(?:that|somewhere))\b",
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"[a-z]+(?:[’'-][a-z]+)*")
@@ -100,21 +108,38 @@ def subject_of(text_before: str) -> Person:
 def opinion_holder(text: str, stance_at: int | None) -> Person:
     """Return whose opinion a sentence gives: "my brother thinks", "I believe".
 
-    The words before the stance decide first; failing them, a reporting verb
-    ("says", "according to") makes it someone else's, and "I think" or "you feel"
-    anywhere in the sentence makes it the speaker's or the listener's.
+    The words before the stance decide first; failing them, who reports it
+    ("my brother says", "he thinks", "I read that" is someone else's), and
+    "I think" or "you feel" anywhere in the sentence.
     """
     if stance_at is not None:
         subject = subject_of(text[:stance_at])
         if subject != Person.NONE:
             return subject
-    if _REPORTED.search(text):
-        return Person.THIRD
+    for match in _REPORTING.finditer(text):
+        verb = match.group("verb").lower()
+        if verb.startswith(("according", "read", "heard", "saw")):
+            return Person.THIRD
+        reporter = subject_of(text[: match.start()])
+        return Person.THIRD if reporter == Person.NONE else reporter
     if _OPINION_FIRST.search(text):
         return Person.FIRST
     if _OPINION_SECOND.search(text):
         return Person.SECOND
     return Person.NONE
+
+
+def names_as_pronouns(text: str, names: list[str] | tuple[str, ...]) -> str:
+    """Write the subject's names as the pronoun the rules read for them.
+
+    "Marcus sold Marcus's Apple" reads "he sold his Apple": in an advisor's
+    words the subject is he or she, by name or by pronoun alike.
+    """
+    for name in sorted({n for n in names if n and n.strip()}, key=len, reverse=True):
+        escaped = re.escape(name.strip()).replace(r"\ ", r"\s+")
+        text = re.sub(rf"\b{escaped}(?:['’]s|['’](?!\w))", "his", text)
+        text = re.sub(rf"\b{escaped}\b(?!['’]?\w)", "he", text)
+    return text
 
 
 # ------------------------------------------------------------------------ the decision
@@ -141,6 +166,19 @@ def speaks_for_subject(
     return subject in (Person.FIRST, Person.NONE)
 
 
+def whose_view(role: str, text: str, stance_at: int | None) -> str | None:
+    """Say whether the view whose stance is at ``stance_at`` is the subject's.
+
+    "yes"; "unsure" for an advisor's bare judgement ("Boeing is a steal": the
+    advisor's own opinion, or the client's? a person decides); None for someone
+    else's ("my brother thinks", "I read that").
+    """
+    holder = opinion_holder(text, stance_at)
+    if role == "advisor" and holder == Person.NONE:
+        return "unsure"
+    return "yes" if speaks_for_subject(role, holder, "view") else None
+
+
 def speaks_own_opinion(role: str, text: str) -> bool:
     """Return whether the speaker gives an opinion of their own ("I think...").
 
@@ -155,27 +193,33 @@ def whose_fact(
     """Return whether a life fact stated at ``anchor`` is the subject's, and whose.
 
     A client's "my daughter got married" is the client's fact about a relation
-    (returned as the second value); an advisor's counts only when addressed to the
-    client ("your ..."); an analyst's only in the first person. A death the client
-    reports (``bereavement``) is the client's, whoever it names.
+    (returned as the second value); an advisor's counts when it is about the
+    client ("you", "he", "her son"); an analyst's only in the first person. A
+    death the client reports (``bereavement``) is the client's, whoever it names.
     """
     before = text[:anchor]
     subject = subject_of(before)
-    relation = None
+    relation, owner = None, None
     rel = re.search(
-        rf"\b(?:my|our|your)\s+(?:\w+\s+)?(?P<rel>{_RELATION})\b(?!\s+and\s+i\b)",
+        rf"\b(?P<owner>my|our|your|his|her|their)\s+(?:\w+\s+)?(?P<rel>{_RELATION})\b"
+        r"(?!\s+and\s+i\b)",
         before,
         re.IGNORECASE,
     )
     if subject == Person.THIRD and rel:
-        relation = rel.group("rel").lower()
+        relation, owner = rel.group("rel").lower(), rel.group("owner").lower()
     if bereavement and role == "client":
         return True, relation
     if role == "advisor":
-        ok = bool(re.search(r"\byou(?:r|'re|'ve)?\b", text, re.I))
-        return ok and subject != Person.FIRST, relation
+        if subject in (Person.SECOND, Person.THIRD_PRONOUN):
+            return True, None
+        if relation and owner in ("your", "his", "her", "their"):
+            return True, relation
+        if subject == Person.NONE:
+            return bool(re.search(r"\byou(?:r|'re|'ve)?\b", text, re.I)), None
+        return False, None
     if role == "analyst":
         return subject in (Person.FIRST, Person.NONE), None
     if subject == Person.THIRD:
-        return relation is not None, relation
+        return relation is not None and owner in ("my", "our"), relation
     return subject in (Person.FIRST, Person.NONE), None

@@ -64,16 +64,21 @@ CASE_SENSITIVE_ALIASES = frozenset(
 )
 
 _SYMBOL_TOKEN = r"[A-Za-z]{1,5}(?:[.\-/][A-Za-z])?"
+_WORDS = re.compile(r"[\w]+")
 _UPPER_TOKEN = re.compile(r"(?<![\w$&.'-])([A-Z]{1,5}(?:[.\-/][A-Z])?)(?![\w&'])")
 _DOLLAR_TOKEN = re.compile(rf"(?<![\w$])\$({_SYMBOL_TOKEN})(?![\w&])")
 # A clear ticker position for a symbol that is also a word: "shares of T",
 # "ticker T", "T stock". A bare number before it is not one: "at 3 PM".
 _TICKER_BEFORE = re.compile(
     r"(?:\b(?:shares?|stake|position|units|lots?)\s+(?:of|in)|\b(?:ticker|symbol)"
-    r"\s*:?)\s+$",
+    r"\s*:?|\b(?:initiat\w*(?:\s+coverage\s+(?:of|on))?|upgrad\w*|downgrad\w*|"
+    r"reiterat\w*\s+(?:buy|sell|hold|outperform|underperform)\s+on))\s+$",
     re.IGNORECASE,
 )
-_TICKER_AFTER = re.compile(r"^\s+(?:shares|stock|common|calls|puts)\b", re.IGNORECASE)
+_TICKER_AFTER = re.compile(
+    r"^(?:\s+(?:shares|stock|common|calls|puts)\b|\s*,?\s*(?:pt|price\s+target)\b)",
+    re.IGNORECASE,
+)
 
 
 def normalise_symbol(symbol: str) -> str:
@@ -112,6 +117,13 @@ class TickerResolver:
             symbol = normalise_symbol(str(item["symbol"]))
             self._instruments[symbol] = {**item, "symbol": symbol}
         self._names = self._compile_names()
+        # The first word of every name: a text with none of them names nothing.
+        self._first_words = {
+            re.split(r"[\s'’.&-]+", name.strip().lower())[0]
+            for item in self._instruments.values()
+            for name in [*item.get("aliases", ()), item.get("name", "")]
+            if name and name.strip()
+        }
 
     def _compile_names(self) -> list[tuple[re.Pattern, dict[str, str]]]:
         folded: dict[str, str] = {}
@@ -206,7 +218,9 @@ class TickerResolver:
             found.append(
                 TickerMention(symbol, match.start(), match.end(), match[0], False)
             )
-        for pattern, table in self._names:
+        words = set(_WORDS.findall(text.lower()))
+        names = self._names if words & self._first_words else ()
+        for pattern, table in names:
             for match in pattern.finditer(text):
                 name = match.group(1)
                 key = name if not pattern.flags & re.IGNORECASE else name.lower()

@@ -13,6 +13,7 @@ from .conversations import (
     MessageStatus,
     SpeakerRole,
 )
+from .extraction import ExtractionFailure
 from .fields import CanonicalJSONField
 from .governance import Erasure, LegalHold, SubjectAccess
 from .imports import ImportJob
@@ -40,6 +41,7 @@ __all__ = [
     "Conversation",
     "Erasure",
     "EventAction",
+    "ExtractionFailure",
     "ImportJob",
     "LegalHold",
     "MarketAlert",

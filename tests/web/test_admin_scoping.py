@@ -11,9 +11,12 @@ from rest_framework.authtoken.models import Token
 
 from advisor.models import Firm, User
 from advisor.services import team_create
+from memory.conversations.messages import conversation_start, message_append
+from memory.extraction.failures import extraction_failed
 from memory.governance.access import subject_access_record
 from memory.governance.erasure import subject_erase
 from memory.governance.holds import legal_hold_place
+from memory.llm import ModelError
 from tests.factories import ClientFactory, FirmFactory, UserFactory
 from tests.web.helpers import remember
 
@@ -74,6 +77,20 @@ def populate(firm: Firm, tag: str) -> dict:
         subject=leaving.subject, requested_by_user_id=compliance.pk, reason="asked"
     )
     Token.objects.create(user=advisor)
+    conversation = conversation_start(subject=client.subject)
+    said = message_append(
+        conversation=conversation,
+        role="user",
+        speaker="client",
+        text=f"{tag} words",
+        extract=False,
+    )
+    extraction_failed(
+        message=said,
+        extractor_label="model:test",
+        error=ModelError("the model server is down"),
+        park=True,
+    )
     return {"firm": firm, "compliance": compliance}
 
 

@@ -33,6 +33,25 @@ _FIX_MAKE_THAT = re.compile(
 )
 
 
+# A correction names a number and says "not", "actually", "sorry"...
+MAY_STATE = (
+    "not",
+    "actually",
+    "correction",
+    "sorry",
+    "oops",
+    "wait",
+    "mean",
+    "mistake",
+    "my bad",
+    "scratch",
+    "precise",
+    "typo",
+    "make that",
+    "make it",
+)
+
+
 def read_correction(s: Sentence) -> bool:
     """Read "actually it was 300, not 200"; return whether it was one."""
     text = s.text

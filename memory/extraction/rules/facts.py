@@ -42,7 +42,7 @@ _BECAME_GRANDPARENTS = re.compile(
     re.IGNORECASE,
 )
 _HAD_BABY = re.compile(
-    r"\bhad\s+(?:a|our|my|the)\s+(?:(?P<ord>first|second|third|fourth)\s+)?"
+    r"\bhad\s+(?:a|our|my|the|their|his|her)\s+(?:(?P<ord>first|second|third|fourth)\s+)?"
     r"(?:baby|child|kid)\b",
     re.IGNORECASE,
 )
@@ -120,7 +120,8 @@ _FACT_PATTERNS: list[tuple[str, str, str, re.Pattern]] = [
         re.compile(
             r"\b(?:i|we|he|she)\s+(?:just\s+|finally\s+|recently\s+|officially\s+)?"
             r"retired\b(?!\s+(?:the|my|our|a)\b)|\b(?:i'm|i\s+am|we're|we\s+are|"
-            r"you're|you\s+are)\s+(?:now\s+|fully\s+|officially\s+)?retired\b",
+            r"you're|you\s+are|he's|she's|he\s+is|she\s+is|they're|they\s+are)\s+"
+            r"(?:now\s+|fully\s+|officially\s+)?retired\b",
             re.IGNORECASE,
         ),
     ),
@@ -190,9 +191,49 @@ _RELOCATION = re.compile(
     r"(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)"
 )
 _FAMILY_COUNT = re.compile(
-    rf"\b(?:i|we|you)\s+(?:now\s+)?have\s+(?P<n>{INT})\s+(?P<what>kids|children|"
+    rf"\b(?:i|we|you|he|she|they)\s+(?:now\s+)?(?:have|has)\s+(?P<n>{INT})\s+"
+    r"(?P<what>kids|children|"
     r"grandkids|grandchildren|sons|daughters)\b",
     re.IGNORECASE,
+)
+
+
+# Without one of these stems (lower case) a sentence states no life fact.
+MAY_STATE = (
+    "born",
+    "grand",
+    "baby",
+    "child",
+    "kid",
+    "twins",
+    "pregnan",
+    "expecting",
+    "married",
+    "wedding",
+    "divorc",
+    "inherit",
+    "promot",
+    "job",
+    "role",
+    "position",
+    "laid off",
+    "let go",
+    "fired",
+    "retired",
+    "raise",
+    "business",
+    "company",
+    "practice",
+    "firm",
+    "surgery",
+    "passed",
+    "died",
+    "diagnos",
+    "mov",
+    "relocat",
+    "retiring",
+    "sons",
+    "daughters",
 )
 
 
@@ -208,9 +249,16 @@ def _add_fact(s: Sentence, category, event, text, details, *, key=None, importan
     )
 
 
-def _whose(s: Sentence, anchor: int, *, bereavement: bool = False):
-    """Return whether the fact at ``anchor`` is the subject's, and the relation."""
-    return whose_fact(s.role, s.text, anchor, bereavement=bereavement)
+def _whose(s: Sentence, anchor: int, *, bereavement: bool = False, end=None):
+    """Return whether the fact at ``anchor`` is the subject's, and the relation.
+
+    ``end``: where the fact's words end, when they hold their own subject
+    ("he is retired").
+    """
+    found = whose_fact(s.role, s.text, anchor, bereavement=bereavement)
+    if not found[0] and end is not None:
+        found = whose_fact(s.role, s.text, end, bereavement=bereavement)
+    return found
 
 
 def read_facts(s: Sentence) -> None:
@@ -267,7 +315,7 @@ def read_facts(s: Sentence) -> None:
         m = pattern.search(text)
         if not m:
             continue
-        ok, relation = _whose(s, m.start())
+        ok, relation = _whose(s, m.start(), end=m.end())
         if not ok:
             continue
         details = {}
@@ -326,7 +374,7 @@ def read_facts(s: Sentence) -> None:
                 {"place": place},
             )
     if m := _FAMILY_COUNT.search(text):
-        ok, _ = _whose(s, m.start())
+        ok, _ = _whose(s, m.start("n"))
         n = parse_int(m.group("n"))
         if ok and n:
             what = m.group("what").lower()

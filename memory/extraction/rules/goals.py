@@ -4,11 +4,11 @@ import re
 from datetime import date, datetime
 
 from .numbers import INT, format_money, money_in, parse_int
-from .profile import HORIZON_PATTERNS, add_horizon
 from .sentence import Sentence
 
 _RETIRE_AGE = re.compile(
-    r"\bretir(?:e|ing|ement)\s+(?:at|by|when\s+I'm|when\s+I\s+turn|at\s+age|by\s+age)"
+    r"\b(?:retir(?:e|ing|ement)|stop\s+working|quit\s+working|stopping\s+work)\s+"
+    r"(?:at|by|when\s+I'm|when\s+I\s+turn|at\s+age|by\s+age)"
     r"\s+(?:age\s+|the\s+age\s+of\s+)?(?P<age>\d{2})\b(?!\s*(?:years|yrs|months|%))",
     re.IGNORECASE,
 )
@@ -26,11 +26,18 @@ _RETIRE_EARLY = re.compile(r"\bretire\s+early\b|\bearly\s+retirement\b", re.IGNO
 _RETIRE_CUE = re.compile(
     r"\b(?:want|wants|wanna|plan|plans|planning|hope|hoping|hopes|goal|aim|aiming|"
     r"intend|intending|would\s+like|'d\s+like|dream|expect|expecting|looking)\b"
-    r"[^.]*\bretire\b",
+    r"[^.]*\b(?:retire|stop\s+working)\b",
     re.IGNORECASE,
 )
 _NOT_RETIRE = re.compile(
-    r"\b(?:don't|do\s+not|never|won't|not)\s+(?:\w+\s+)?(?:to\s+)?retire\b",
+    r"\b(?:don't|do\s+not|doesn't|does\s+not|never|won't|not)\s+(?:\w+\s+)?"
+    r"(?:to\s+)?retire\b",
+    re.IGNORECASE,
+)
+# "Travel once I retire" names a time, not a goal of retiring.
+_RETIRE_AS_TIME = re.compile(
+    r"\b(?:once|when|after|before|until|till)\s+(?:i|we|he|she|they|you)\s+"
+    r"(?:retire|retired|stop\s+working)\b",
     re.IGNORECASE,
 )
 _GOAL_CUE = re.compile(
@@ -138,6 +145,45 @@ def _years_later(moment: datetime | None, years: int) -> str | None:
         return day.replace(year=day.year + years, day=28).isoformat()
 
 
+# A sentence without one of these stems (lower case) states no goal: read no further.
+MAY_STATE = (
+    "retir",
+    "stop working",
+    "quit working",
+    "tuition",
+    "college",
+    "universit",
+    "school",
+    "educat",
+    "529",
+    "house",
+    "home",
+    "condo",
+    "apartment",
+    "flat",
+    "cabin",
+    "place",
+    "propert",
+    "payment",
+    "wedding",
+    "emergency",
+    "rainy",
+    "pay off",
+    "pay down",
+    "leave",
+    "car",
+    "boat",
+    "rv",
+    "motorhome",
+    "truck",
+    "travel",
+    "trip",
+    "donat",
+    "give",
+    "charit",
+)
+
+
 def read_goals(s: Sentence) -> None:
     """Read retirement, education, home and other goals."""
     text = s.text
@@ -234,10 +280,11 @@ def _goal_date(s: Sentence, payload: dict) -> str:
 def read_retirement(s: Sentence) -> None:
     """Read a retirement goal: an age, a year, a number of years, or "early"."""
     text = s.text
-    if not re.search(r"\bretir(?:e|ing|ement)\b", text, re.I):
+    if not re.search(r"\bretir(?:e|ing|ement)\b|\bstop\s+working\b", text, re.I):
         return
     if _NOT_RETIRE.search(text):
         return
+    text = _RETIRE_AS_TIME.sub(" ", text)
     age = _RETIRE_AGE.search(text)
     years = _RETIRE_YEARS.search(text)
     year = _RETIRE_YEAR.search(text)
@@ -272,6 +319,3 @@ def read_retirement(s: Sentence) -> None:
         payload["currency"] = currency
         words += f" with {format_money(amount, currency)}"
     s.add("goal", "goal:retirement", words, payload, importance=0.8)
-    has_horizon = any(p.search(text) for p in HORIZON_PATTERNS)
-    if payload.get("in_years") and not has_horizon:
-        add_horizon(s, payload["in_years"])

@@ -42,26 +42,31 @@ _VERB_RE = re.compile(
 _QTY = rf"(?:{APPROX}\s+)?(?<![$€£\w]){AMOUNT}"
 _GAP_RE = re.compile(
     rf"(?:\s+|,|{_QTY}|(?:[$€£]\s?{AMOUNT})|\b(?:some|a|few|little|lot|lots|bunch|of|"
-    r"shares?|units?|sh|position|positions|stake|in|into|my|our|your|the|more|"
+    r"shares?|units?|sh|position|positions|stake|in|into|my|our|your|his|her|their|"
+    r"the|more|"
     r"additional|extra|another|all|entire|whole|remaining|rest|any|both|total|half|"
     r"worth|also|just|still|now|only|each|about|around|roughly|approximately|nearly|"
     r"almost|over|under|like|currently|already|even)\b)*",
     re.IGNORECASE,
 )
 _LIST_GAP_RE = re.compile(
-    rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+plus\s+|\s+as\s+well\s+as\s+)"
+    rf"\s*(?:,\s*(?:and\s+|plus\s+)?|\s+and\s+|\s*&\s*|\s+plus\s+|\s+as\s+well\s+as\s+)"
     rf"(?:(?:{APPROX}\s+)?{AMOUNT}\s*)?(?:(?:shares?|units?)\s+(?:of\s+)?)?"
-    r"(?:some\s+)?(?:(?:in|of|worth\s+of)\s+)?",
+    r"(?:some\s+|a\s+(?:bit|little|few)\s+(?:of\s+)?|a\s+lot\s+of\s+)?"
+    r"(?:(?:in|of|worth\s+of)\s+)?",
     re.IGNORECASE,
 )
 _NEGATED_BEFORE = re.compile(
     r"(?:\b(?:not|no\s+longer|never)|n[’']t)\s+(?:\w+\s+)?$", re.IGNORECASE
 )
+# "Might have" hedges (the sentence says so); "would buy" or "if I bought" states
+# nothing held.
 _MODAL_BEFORE = re.compile(
-    r"\b(?:might|may|could|would|should|will|'d|’d|'ll|’ll|to|gonna|if|whether|"
+    r"\b(?:could|would|should|will|'d|’d|'ll|’ll|to|gonna|if|whether|"
     r"wish|hope)\s+(?:\w+\s+)?$",
     re.IGNORECASE,
 )
+_MAYBE_BEFORE = re.compile(r"\b(?:might|may)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _PAST_ONLY = {"owned", "held", "had"}
 _EXIT_ALL = re.compile(
     r"\b(?:all|entire|whole|everything|every\s+share|the\s+rest|remaining|out\s+of)\b",
@@ -70,8 +75,9 @@ _EXIT_ALL = re.compile(
 _PARTIAL = re.compile(r"\b(?:some|part|a\s+few|a\s+little|a\s+bit|a\s+portion|half)\b")
 _ADD_ON = re.compile(r"\b(?:more|another|additional|extra)\b", re.IGNORECASE)
 _OUT_OF = re.compile(
-    r"\b(?:i'm|i\s+am|we're|we\s+are|you're|you\s+are)\s+(?:now\s+|completely\s+|"
-    r"fully\s+|all\s+)?out\s+of\s+(?:my\s+|our\s+|your\s+|the\s+)?$",
+    r"\b(?:i'm|i\s+am|we're|we\s+are|you're|you\s+are|he's|she's|they're|he\s+is|"
+    r"she\s+is|they\s+are)\s+(?:now\s+|completely\s+|fully\s+|all\s+)?out\s+of\s+"
+    r"(?:my\s+|our\s+|your\s+|his\s+|her\s+|their\s+|the\s+)?$",
     re.IGNORECASE,
 )
 _POSITION_AFTER = re.compile(
@@ -80,8 +86,11 @@ _POSITION_AFTER = re.compile(
     re.IGNORECASE,
 )
 _QTY_AFTER = re.compile(
-    rf"^\s*(?:[:,(-]|x)?\s*(?P<q>{_QTY})\s*(?:shares|sh|units)\b", re.IGNORECASE
+    rf"^\s*(?:[:,(-]|x)?\s*(?P<q>{_QTY})\s*(?:shares|sh|units|of\s+them)\b",
+    re.IGNORECASE,
 )
+# "added a position in Coke" opens one; "added 50 Coke" adds to one.
+_NEW_POSITION = re.compile(r"\b(?:a|new)\s+(?:position|stake)\s+in\s*$", re.I)
 _PRICE_AFTER = re.compile(
     rf"\b(?:(?P<at>at|@)|(?P<for>for|paid)|(?P<basis>cost\s+basis|average\s+cost|"
     r"average\s+price|avg\s+cost|basis))\s*(?:of\s+|is\s+|was\s+|:\s*)?"
@@ -253,6 +262,17 @@ def read_holdings(s: Sentence) -> None:
                 "negated": False,
                 "at": lo + _OUT_OF.search(pre).start(),
             }
+        if verb is None and (
+            _HELD_AFTER.match(post) or (i == 0 and _is_fragment(s, pre, post))
+        ):
+            # "25 shares of SBUX are sitting in my IRA"; "Maybe 40 shares of X?"
+            verb = {
+                "kind": "own",
+                "word": "",
+                "gap": pre,
+                "negated": False,
+                "at": mention.start,
+            }
         position = _POSITION_AFTER.match(post)
         if verb is None and position:
             verb = {
@@ -270,6 +290,34 @@ def read_holdings(s: Sentence) -> None:
         _holding(s, i, mention, verb, pre, post, (lo, hi), position)
 
 
+_HELD_AFTER = re.compile(
+    r"^\s*(?:shares\s+)?(?:are|is)\s+(?:sitting|parked|held)\s+in\b", re.IGNORECASE
+)
+_FRAGMENT_PRE = re.compile(
+    rf"^\W*(?:(?:maybe|about|around|roughly|like|probably|approximately)\s+)?"
+    rf"{_QTY}\s*(?:shares?\s+(?:of\s+)?)?$",
+    re.IGNORECASE,
+)
+_FRAGMENT_REST = re.compile(
+    r"^[\s,.;:!?()-]*(?:shares?\b)?[\s,.;:!?()-]*(?:(?:in|at)\s+)?"
+    r"[\s,.;:!?()-]*(?:i'm\s+not\s+sure|not\s+sure|i\s+think)?[\s,.;:!?()-]*$",
+    re.IGNORECASE,
+)
+
+
+def _is_fragment(s: Sentence, pre: str, post: str) -> bool:
+    """Say whether a sentence is just an amount of an instrument (and an account).
+
+    "Maybe 40 shares of Google?", "200 AAPL in the Roth": no verb, a holding.
+    """
+    if len(s.mentions) != 1 or not _FRAGMENT_PRE.match(pre):
+        return False
+    rest = post
+    for start, end, _ in sorted(find_accounts(post), reverse=True):
+        rest = rest[:start] + rest[end:]
+    return bool(_FRAGMENT_REST.match(rest))
+
+
 def _holding_verb(s: Sentence, pre: str, offset: int) -> dict | None:
     """Return the verb that governs an instrument, from the words before it."""
     for match in reversed(list(_VERB_RE.finditer(pre))):
@@ -282,6 +330,8 @@ def _holding_verb(s: Sentence, pre: str, offset: int) -> dict | None:
         used_to = re.search(r"\bused\s+to\s+$", full_before, re.IGNORECASE)
         if _MODAL_BEFORE.search(full_before) and not used_to:
             return None
+        if kind != "own" and _MAYBE_BEFORE.search(full_before):
+            return None  # "might buy" is a plan, not a trade
         if re.search(r"\b(?:if|unless|whether|wish)\b[^,;]*$", full_before, re.I):
             return None
         negated = bool(_NEGATED_BEFORE.search(full_before) or used_to)
@@ -362,7 +412,8 @@ def _holding(s: Sentence, index, mention, verb, pre, post, window, position) -> 
         payload["cost_basis"] = None
     elif kind in ("buy", "add"):
         payload["transaction"] = "buy"
-        is_more = kind == "add" or bool(_ADD_ON.search(gap))
+        opens = bool(_NEW_POSITION.search(gap))
+        is_more = not opens and (kind == "add" or bool(_ADD_ON.search(gap)))
         if quantities:
             if is_more:
                 payload["change"] = quantities[0]
@@ -370,9 +421,8 @@ def _holding(s: Sentence, index, mention, verb, pre, post, window, position) -> 
                 payload["quantity"] = quantities[0]
         elif value is not None:
             payload["value"] = value
-            confidence = min(confidence, 0.7)
-        else:
-            confidence = 0.5 if is_more else 0.7
+        elif is_more:
+            confidence = 0.5  # more of a holding, but how many: ambiguous
     else:
         if quantities:
             payload["quantity"] = quantities[0]

@@ -14,16 +14,20 @@ from .sentence import ASSERT, RETRACT, Sentence
 _AVOID_TRIGGER = re.compile(
     r"\b(?:no|avoid(?:s|ing)?|(?:don't|do\s+not|doesn't|does\s+not)\s+want(?:\s+to\s+"
     r"(?:own|hold|invest\s+in|buy|touch|have))?|stay(?:s|ing)?\s+away\s+from|"
-    r"keep\s+(?:me|us|it|them|my\s+money|our\s+money)\s+out\s+of|exclud(?:e|es|ing)|"
+    r"keep\s+(?:me|us|it|them|him|her|my\s+money|our\s+money|his\s+money|"
+    r"her\s+money|their\s+money)\s+out\s+of|exclud(?:e|es|ing)|"
     r"nothing\s+in|(?:not|never)\s+(?:comfortable|interested|okay|ok|fine)\s+"
-    r"(?:with|in)|(?:won't|will\s+not|would\s+never|never|refuse\s+to)\s+"
+    r"(?:with|in|owning|holding|investing\s+in|buying)|(?:won't|will\s+not|would\s+never|never|refuse\s+to)\s+"
     r"(?:invest\s+in|own|touch|buy|hold)|hate|hates|(?:don't|do\s+not|doesn't)\s+like|"
     r"dislike|dislikes|uncomfortable\s+with|steer\s+clear\s+of|screen\s+out|"
-    r"divest\s+from|get\s+(?:me|us)\s+out\s+of)\b",
+    r"divest\s+from|get\s+(?:me|us|him|her|them)\s+out\s+of|"
+    r"(?:can't|cannot|can\s+not)\s+stand)\b",
     re.IGNORECASE,
 )
 _LIKE_TRIGGER = re.compile(
-    r"\b(?:prefer(?:s|red)?|like|likes|love|loves|want(?:s)?\s+(?:more|exposure\s+to|"
+    r"\b(?:(?:'d|would)\s+like\s+(?:more\s+|some\s+|extra\s+)?(?:exposure\s+to|"
+    r"to\s+(?:own|hold|add|invest\s+in|focus\s+on))|"
+    r"prefer(?:s|red)?|like|likes|love|loves|want(?:s)?\s+(?:more|exposure\s+to|"
     r"to\s+(?:own|hold|invest\s+in|add|focus\s+on))|(?:am|'m|are|'re|is)\s+(?:really\s+|"
     r"very\s+)?(?:interested\s+in|keen\s+on|a\s+(?:big\s+)?fan\s+of|into)|"
     r"favou?rs?|focus\s+on|lean(?:s|ing)?\s+(?:towards?|into)|tilt(?:ed)?\s+towards?|"
@@ -34,7 +38,8 @@ _RETRACT_AVOID = re.compile(
     r"\b(?:(?:am|'m|’m|are|'re|’re|is)\s+(?:now\s+|actually\s+)?(?:okay|ok|fine|"
     r"comfortable|alright|good|happy)\s+(?:with|to\s+(?:own|hold|invest\s+in|include|"
     r"have))|no\s+longer\s+(?:avoid|exclude|mind|object\s+to|against|want\s+to\s+"
-    r"avoid|need\s+to\s+avoid)|(?:don't|do\s+not|don’t)\s+mind|(?:can|could)\s+(?:now\s+)?"
+    r"avoid|need\s+to\s+avoid|avoids|excludes)|(?:don't|do\s+not|don’t|doesn't|does\s+not)"
+    r"\s+mind|(?:can|could)\s+(?:now\s+)?"
     r"(?:include|add|consider|buy|own)|stop\s+(?:avoiding|excluding)|"
     r"(?:drop|remove|lift)\s+(?:the|my|our)\s+(?:exclusion|restriction|ban)\s+on|"
     r"(?:changed|change)\s+(?:my|our)\s+mind\s+(?:on|about))\b",
@@ -45,6 +50,16 @@ _RETRACT_LIKE = re.compile(
     r"keen\s+on|a\s+fan\s+of)|(?:not|n't|n’t)\s+(?:\w+\s+)?(?:like|love|prefer|want|"
     r"care\s+about|interested\s+in|into|keen\s+on|a\s+fan\s+of)(?=.*\b(?:anymore|"
     r"any\s+more)\b))",
+    re.IGNORECASE,
+)
+# A feeling said after what it is about: "casinos make me uncomfortable".
+_AVOID_AFTER = re.compile(
+    r"\b(?:makes?|made)\s+(?:me|him|her|us|them)\s+(?:really\s+|very\s+|so\s+)?"
+    r"(?:uncomfortable|nervous|uneasy|queasy|anxious)\b|"
+    r"\b(?:isn't|aren't|is\s+not|are\s+not)\s+(?:really\s+)?for\s+(?:me|him|her|us|"
+    r"them)\b|"
+    r"^\W*(?:i|we|he|she|they)\s+(?:really\s+)?(?:hate|hates|dislike|dislikes|"
+    r"can't\s+stand)\s+(?:them|it|those)\b",
     re.IGNORECASE,
 )
 _LIST_FILLER = re.compile(
@@ -83,6 +98,26 @@ def _items_after(s: Sentence, pos: int) -> list[tuple[str, str]]:
     return items
 
 
+def _items_in(s: Sentence, start: int, end: int) -> list[tuple[str, str]]:
+    """Return the sectors and instruments named between two points of a sentence."""
+    text, items, pos = s.text, [], start
+    starts = {m.start: m for m in s.mentions}
+    while pos < end:
+        mention = starts.get(pos)
+        if mention is not None and mention.end <= end:
+            items.append(("instrument", mention.symbol))
+            pos = mention.end
+            continue
+        at_word = pos == 0 or not text[pos - 1].isalnum()
+        sector = sector_at(text, pos) if at_word else None
+        if sector and sector[1] <= end:
+            items.append(("sector", sector[0]))
+            pos = sector[1]
+            continue
+        pos += 1
+    return list(dict.fromkeys(items))
+
+
 def read_preferences(s: Sentence) -> None:
     """Read likes and exclusions, and their retractions ("I'm okay with oil now")."""
     text = s.text
@@ -98,6 +133,16 @@ def read_preferences(s: Sentence) -> None:
             continue
         for item in _items_after(s, match.end()):
             _add_preference(s, item, "likes", action=RETRACT)
+    for match in _AVOID_AFTER.finditer(text):
+        if not s.speaks_for_subject(match.start(), "preference"):
+            continue
+        # "Casinos? I hate them.": what "them" stands for was said just before.
+        items = _items_in(s, 0, match.start()) or _items_in(
+            Sentence.like(s, s.before), 0, len(s.before)
+        )
+        for item in items:
+            if item not in retracted:
+                _add_preference(s, item, "avoids", confidence=0.8)
     for match in _AVOID_TRIGGER.finditer(text):
         if re.match(r"no\s+longer\b", text[match.start() :], re.I):
             continue

@@ -6,7 +6,8 @@ from .numbers import AMOUNT, APPROX, INT, format_money, parse_amount, parse_int
 from .sentence import Sentence
 
 _RISK_LABEL = re.compile(
-    r"\brisk[- ](?:tolerance|appetite|profile|level)\s*(?:is|:|=|of|-|would\s+be)?\s*"
+    r"\brisk[- ](?:tolerance|appetite|profile|level)\s*"
+    r"(?:is|:|=|of|-|would\s+be|as)?\s*"
     r"(?:(?:a|an|pretty|fairly|quite|very|really|rather|somewhat|on\s+the)\s+)*"
     r"(?P<lvl>low|medium|moderate(?:ly\s+(?:conservative|aggressive))?|high|"
     r"conservative|aggressive|balanced)\b",
@@ -20,13 +21,18 @@ _RISK_ADJ = re.compile(
 _RISK_SELF = re.compile(
     r"\b(?:i'm|i\s+am|we're|we\s+are|you're|you\s+are|i'd\s+say\s+i'm|"
     r"i\s+consider\s+myself|we\s+consider\s+ourselves|he's|she's|he\s+is|she\s+is|"
+    r"(?:i|he|she)(?:'d|\s+would)\s+(?:call|describe)\s+(?:myself|himself|herself)"
+    r"(?:\s+as)?|"
     r"i've\s+always\s+been|i've\s+become|i'm\s+becoming|i\s+tend\s+to\s+be|"
-    r"we\s+tend\s+to\s+be|always\s+been)\s+"
-    r"(?:\d{2}(?:\s+years\s+old)?,?\s+and\s+)?(?P<neg>not\s+)?(?:(?:an?|now|still|generally|always|more\s+of\s+an?)\s+)*"
+    r"we\s+tend\s+to\s+be|always\s+been|they're|they\s+are)\s+"
+    r"(?:\d{2}(?:\s+years\s+old)?,?\s+(?:and\s+)?(?:\w+,\s+(?:and\s+)?)?)?"
+    r"(?P<neg>not\s+)?(?:(?:an?|now|still|generally|always|more\s+of\s+an?|probably|"
+    r"definitely|somewhere\s+in\s+the\s+middle,?\s+an?)\s+)*"
     r"(?:(?P<mod>very|pretty|fairly|quite|really|extremely|super|rather|somewhat|"
     r"slightly|moderately|a\s+bit|a\s+little|kind\s+of|sort\s+of|mildly|fairly)\s+)?"
     r"(?P<lvl>conservative|aggressive|risk[- ]averse|cautious|balanced|moderate)"
-    r"(?=\s*(?:$|[,.!;]|investors?\b|with\s+(?:my\s+|our\s+)?(?:money|investments|"
+    r"(?=\s*(?:$|[,.!;]|investors?\b|guy\b|person\b|type\b|"
+    r"with\s+(?:my\s+|our\s+|his\s+|her\s+|their\s+)?(?:money|investments|"
     r"investing|risk|savings|my\s+portfolio|our\s+portfolio)\b|when\s+it\s+comes\s+"
     r"to\s+(?:money|investing|risk|investments)\b|and\b|but\b|overall\b|these\s+days"
     r"\b|now\b|by\s+nature\b|in\s+general\b))",
@@ -35,14 +41,16 @@ _RISK_SELF = re.compile(
 _RISK_AVERSE_PHRASES = re.compile(
     r"\b(?:can't|cannot|can\s+not|couldn't)\s+(?:stomach|handle|afford|tolerate|take)"
     r"\s+(?:much|a\s+lot\s+of|big|any|large)?\s*(?:risk|volatility|losses|to\s+lose)"
-    r"|\b(?:hate|don't\s+like|do\s+not\s+like)\s+(?:losing\s+money|risk|volatility)"
+    r"|\b(?:hate|hates|don't\s+like|do\s+not\s+like|doesn't\s+like)\s+"
+    r"(?:losing\s+money|risk|volatility|(?:big\s+|large\s+|wild\s+)?swings)"
     r"|\bsafety\s+(?:is|comes)\s+first",
     re.IGNORECASE,
 )
 _RISK_SEEKING_PHRASES = re.compile(
     r"\b(?:can\s+(?:stomach|handle|take|tolerate)|comfortable\s+with|happy\s+to\s+take"
     r"|willing\s+to\s+take|don't\s+mind)\s+(?:a\s+lot\s+of|lots\s+of|plenty\s+of|high"
-    r"|significant|big|more|considerable)\s+(?:risk|volatility|swings)",
+    r"|significant|big|more|considerable)\s+(?:risk|volatility|swings)"
+    r"|\b(?:happy|willing|glad|keen)\s+to\s+take\s+(?:on\s+)?(?:some\s+|more\s+)?risks?\b",
     re.IGNORECASE,
 )
 _RISK_LEVELS = {
@@ -81,8 +89,9 @@ HORIZON_PATTERNS = [
         re.IGNORECASE,
     ),
     re.compile(
-        r"(?:won't|will\s+not|don't|do\s+not|shouldn't|won’t|don’t)\s+need\s+"
-        r"(?:to\s+touch\s+)?(?:the|this|that|any\s+of\s+(?:the|this|that))?\s*"
+        r"(?:won't|will\s+not|don't|do\s+not|shouldn't|won’t|don’t|doesn't|does\s+not)"
+        r"\s+(?:need|touch|need\s+to\s+touch)\s+"
+        r"(?:the|this|that|any\s+of\s+(?:the|this|that))?\s*"
         rf"(?:money|it|funds|cash)\s+for\s+(?:at\s+least\s+|another\s+|{APPROX}\s+)?"
         rf"(?P<n>{INT})\s+years",
         re.IGNORECASE,
@@ -94,13 +103,15 @@ HORIZON_PATTERNS = [
     ),
 ]
 _AGE = re.compile(
-    r"\b(?:i'm|i\s+am|i\s+just\s+turned|i\s+turned|you're|you\s+are)\s+(?:now\s+)?"
+    r"\b(?:i'm|i\s+am|you're|you\s+are|he's|she's|he\s+is|she\s+is|"
+    r"(?:i|he|she|you)\s+(?:just\s+)?turned)\s+(?:now\s+)?"
     r"(?P<n>\d{2})(?:\s+(?:years?\s+old|yo|y/o))?"
     r"(?=\s*(?:$|[,.!;]|and\b|but\b|so\b|now\b|this\s+year\b|with\b))",
     re.IGNORECASE,
 )
 _MARITAL = re.compile(
-    r"\b(?:i'm|i\s+am|we're|we\s+are|you're|you\s+are)\s+(?:now\s+|recently\s+|"
+    r"\b(?:i'm|i\s+am|we're|we\s+are|you're|you\s+are|he's|she's|he\s+is|she\s+is|"
+    r"they're|they\s+are)\s+(?:\d{2}\s*,\s*)?(?:now\s+|recently\s+|"
     r"newly\s+|happily\s+)?(?P<s>married|single|divorced|widowed|separated|engaged)\b",
     re.IGNORECASE,
 )
@@ -148,6 +159,54 @@ def _band(value: float, bands: list[tuple[int, str]], top: str) -> str:
     return top
 
 
+# A sentence without one of these stems (lower case) states no profile: read no further.
+MAY_STATE = (
+    "risk",
+    "volatil",
+    "loss",
+    "lose",
+    "losing",
+    "swing",
+    "safe",
+    "horizon",
+    "time frame",
+    "timeframe",
+    "timeline",
+    "year",
+    "yrs",
+    "married",
+    "single",
+    "divorc",
+    "widow",
+    "separated",
+    "engaged",
+    "bracket",
+    "mak",
+    "earn",
+    "bring",
+    "salary",
+    "income",
+    "worth",
+    "total",
+    "assets",
+    "conservative",
+    "aggressive",
+    "moderate",
+    "cautious",
+    "balanced",
+    "0",
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
+    "6",
+    "7",
+    "8",
+    "9",
+)
+
+
 def read_profile(s: Sentence) -> None:
     """Read risk tolerance, investment horizon and KYC facts."""
     text = s.text
@@ -165,9 +224,9 @@ def read_profile(s: Sentence) -> None:
         if word == "cautious":
             confidence = 0.65
     elif m := _RISK_AVERSE_PHRASES.search(text):
-        level, anchor, confidence = "conservative", m.start(), 0.6
+        level, anchor, confidence = "conservative", m.start(), 0.75
     elif m := _RISK_SEEKING_PHRASES.search(text):
-        level, anchor, confidence = "aggressive", m.start(), 0.6
+        level, anchor, confidence = "aggressive", m.start(), 0.75
     if level and s.speaks_for_subject(anchor, "profile"):
         s.add(
             "profile",

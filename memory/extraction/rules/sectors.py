@@ -70,3 +70,22 @@ def sector_at(text: str, pos: int) -> tuple[str, int] | None:
         if match:
             return name, match.end()
     return None
+
+
+# Stems (lower case) of every sector's names: a text with none names no sector.
+STEMS = (
+    "tobacco", "cigarette", "smok", "weapon", "gun", "firearm", "arms", "munition",
+    "defen", "renewable", "clean", "energy", "solar", "wind", "fossil", "oil",
+    "coal", "petroleum", "gas", "gambl", "casino", "betting", "gaming", "alcohol",
+    "booze", "liquor", "brew", "beer", "spirits", "cannabis", "marijuana", "pot",
+    "crypto", "bitcoin", "btc", "ethereum", "dividend", "income", "yield", "growth",
+    "value", "esg", "sustainab", "socially", "impact", "green", "tech", "semi",
+    "chip", "health", "pharma", "biotech", "bank", "financial", "real estate", "reit",
+    "utilit", "bond", "fixed", "treasur", "china", "chinese", "emerging",
+    "international", "foreign", "small", "index", "etf", "passive", "individual",
+    "single", "stock picking", "auto", "car",
+)  # fmt: skip
+# Any sector or theme at all: a sentence without one names none.
+ANY_SECTOR = re.compile(
+    r"\b(?:" + "|".join(alts for _, alts in _SECTORS) + r")", re.IGNORECASE
+)

@@ -7,6 +7,7 @@ from datetime import datetime
 from ..candidates import Candidate, CandidateAction
 from ..speakers import Person, speaks_for_subject, subject_of
 from ..tickers import TickerMention, TickerResolver
+from .wording import plain
 
 ASSERT = CandidateAction.ASSERT
 RETRACT = CandidateAction.RETRACT
@@ -43,32 +44,75 @@ _QUESTION_TAIL = re.compile(
     r"did|is|are|what|how|why|when|where|which|any|thoughts|right|ok|okay)\b[^,;]*\?$",
     re.IGNORECASE,
 )
+# A question opens with a question word or an auxiliary; "Maybe 100 shares?" is a
+# statement said as a question.
+_ASKS = re.compile(
+    r"^\W*(?:(?:so|and|but|ok|okay|also|now|then|hey|well|just)\W+)*"
+    r"(?:what|what's|whats|how|how's|why|when|where|which|who|whose|whom|"
+    r"do|does|did|don't|doesn't|didn't|is|isn't|are|aren't|was|were|can|could|"
+    r"should|shall|would|will|won't|have|has|had|may|might|any|anything|"
+    r"remind|tell|check)\b",
+    re.IGNORECASE,
+)
+
+
+def is_question(sentence: str) -> bool:
+    """Say whether a sentence asks rather than states."""
+    stripped = sentence.rstrip()
+    return stripped.endswith("?") and bool(_ASKS.match(stripped))
 
 
 def declarative(sentence: str) -> str:
-    """Return the part of a sentence that states something (not a question)."""
+    """Return the part of a sentence that states something (not a question).
+
+    "I sold my Tesla, should I buy more?" states the sale; "Do you own TSLA?"
+    states nothing; "Maybe 100 shares?" states, unsure (see ``rising``).
+    """
     stripped = sentence.rstrip()
     if not stripped.endswith("?"):
         return sentence
     tail = _QUESTION_TAIL.search(stripped)
-    return stripped[: tail.start()] if tail else ""
+    if tail:
+        return stripped[: tail.start()]
+    if _ASKS.match(stripped):
+        return ""
+    return stripped[:-1]
 
 
-# A hedged sentence ("maybe", "I think") proposes with less confidence.
+def rising(sentence: str) -> bool:
+    """Say whether a sentence states something as a question ("Maybe 100?")."""
+    stripped = sentence.rstrip()
+    return (
+        stripped.endswith("?")
+        and not _ASKS.match(stripped)
+        and not _QUESTION_TAIL.search(stripped)
+    )
+
+
+# A hedge makes the extraction unsure, whatever it is about: it waits for review.
 _HEDGE = re.compile(
     r"\b(?:maybe|perhaps|probably|possibly|might|may\s+be|i\s+guess|not\s+sure|"
-    r"i\s+think|i\s+suppose|thinking\s+(?:about|of)|considering|kind\s+of|sort\s+of|"
-    r"i'm\s+not\s+certain|unsure|could\s+be)\b",
+    r"i'm\s+not\s+sure|i\s+suppose|unsure|not\s+certain|i'm\s+not\s+certain|"
+    r"could\s+be|i'd\s+have\s+to\s+check|have\s+to\s+check|i\s+need\s+to\s+check|"
+    r"if\s+i\s+remember\s+(?:right|correctly)|i\s+forget)\b",
     re.IGNORECASE,
 )
+# "I think" hedges a fact ("I think I have 200") but is how people give a view.
+_THINK = re.compile(r"\b(?:i|we)\s+(?:think|believe)\b", re.IGNORECASE)
+_OPINION_KINDS = frozenset({"view", "preference"})
+UNSURE = 0.5
 
 
 class Sentence:
     """One sentence being read: its text, instruments and speaker, and what it found.
 
+    ``text`` is what the patterns read: the statement part of the sentence, its
+    numbers in digits, its self-repairs settled and, in an advisor's words, the
+    subject's names as pronouns (``wording``). ``evidence`` is what was said.
     ``earlier`` holds the candidates of the message's earlier sentences and
     ``context`` those known before the message (both oldest first), so that a
-    correction can find the slot it corrects.
+    correction can find the slot it corrects; ``previous`` the turns said just
+    before the message (nearest first).
     """
 
     def __init__(
@@ -80,19 +124,55 @@ class Sentence:
         resolver: TickerResolver,
         earlier: list[Candidate],
         context: list[Candidate],
+        names=(),
+        previous=(),
+        text: str | None = None,
+        before: str = "",
     ):
         self.resolver = resolver
         self.evidence = evidence
-        self.text = declarative(evidence).replace("’", "'")
+        said = evidence.replace("’", "'")
+        self.rising = rising(said) and role != "advisor"
+        if text is None:
+            text = declarative(said) if role != "advisor" or not rising(said) else ""
+        self.text = plain(text, names=names, advisor=role == "advisor")
         self.role = role
         self.occurred_at = occurred_at
         self.earlier = earlier
         self.context = context
+        self.previous = list(previous)
+        # The sentence just before, in the same message, as the patterns read it.
+        self.before = before
         self.mentions: list[TickerMention] = (
             self.resolver.find(self.text) if self.text else []
         )
-        self.hedged = bool(_HEDGE.search(self.text))
         self.out: list[Candidate] = []
+
+    @property
+    def hedged(self) -> bool:
+        """Say whether the sentence hedges ("maybe", "not sure", "Maybe 100?")."""
+        return self.rising or bool(_HEDGE.search(self.text))
+
+    @property
+    def thinks(self) -> bool:
+        return bool(_THINK.search(self.text))
+
+    @classmethod
+    def like(cls, s: "Sentence", text: str) -> "Sentence":
+        """Return another sentence of the same message, read the same way."""
+        return cls(
+            text,
+            role=s.role,
+            occurred_at=s.occurred_at,
+            resolver=s.resolver,
+            earlier=s.earlier,
+            context=s.context,
+            text=text,
+        )
+
+    def unsure_of(self, kind: str) -> bool:
+        """Say whether the speaker hedged what this sentence says of ``kind``."""
+        return self.hedged or (self.thinks and kind not in _OPINION_KINDS)
 
     def subject_at(self, anchor: int) -> Person:
         """Return who the clause whose verb is at ``anchor`` is about."""
@@ -107,11 +187,15 @@ class Sentence:
         )
 
     def add(
-        self, kind, key, text, payload, *, action=ASSERT, confidence=0.8, importance
+        self, kind, key, text, payload, *, action=ASSERT, confidence=0.85, importance
     ) -> None:
-        """Propose a candidate memory, with this sentence as its evidence."""
-        if self.hedged and action is ASSERT:
-            confidence = min(confidence, 0.55)
+        """Propose a candidate memory, with this sentence as its evidence.
+
+        ``confidence`` is how sure the reading is: a clear statement is applied
+        at once; a hedged one (or one the rules can only guess at) waits.
+        """
+        if self.unsure_of(kind):
+            confidence = min(confidence, UNSURE)
         self.out.append(
             Candidate(
                 kind=kind,

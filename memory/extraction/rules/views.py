@@ -8,7 +8,7 @@ instrument and its neighbours, with the instrument replaced by a marker.
 import re
 from datetime import datetime
 
-from ..speakers import opinion_holder, speaks_for_subject, speaks_own_opinion
+from ..speakers import speaks_own_opinion, whose_view
 from .numbers import DIGITS, WORDNUM, format_money, parse_amount, parse_int
 from .sectors import sector_at
 from .sentence import RETRACT, Sentence
@@ -30,10 +30,10 @@ _STANCE_ADJ = "|".join(_STANCE_WORDS)
 _MODS = (
     r"very|really|extremely|highly|super|quite|firmly|strongly|incredibly|pretty|"
     r"slightly|somewhat|mildly|a\s+bit|a\s+little|cautiously|moderately|kind\s+of|"
-    r"sort\s+of|still|now|also"
+    r"sort\s+of|still|now|also|way\s+too|way|too|so|clearly|massively|wildly"
 )
 _HIGH_MODS = {"very", "really", "extremely", "highly", "super", "firmly", "strongly"}
-_HIGH_MODS |= {"incredibly"}
+_HIGH_MODS |= {"incredibly", "way", "way too", "massively", "wildly"}
 _LOW_MODS = {"slightly", "somewhat", "mildly", "a bit", "a little", "cautiously"}
 _LOW_MODS |= {"kind of", "sort of", "moderately"}
 _M = "\x00"  # stands for the instrument inside a view's window
@@ -43,14 +43,55 @@ _VIEW_BEFORE = re.compile(
     rf"regarding|for|with)\s+(?:the\s+)?{_M}",
     re.IGNORECASE,
 )
+# Valuation said as a judgement is a view: overpriced, a bubble, a steal.
+_VALUATION = {
+    "overvalued": "bearish",
+    "overpriced": "bearish",
+    "expensive": "bearish",
+    "bubble": "bearish",
+    "undervalued": "bullish",
+    "underpriced": "bullish",
+    "cheap": "bullish",
+    "bargain": "bullish",
+    "steal": "bullish",
+    "overrated": "bearish",
+    "underrated": "bullish",
+}
 _VIEW_AFTER = re.compile(
     rf"{_M}(?:'s|’s)?\s+(?:stock\s+|shares\s+)?(?P<link>is|are|looks|seems|feels|"
     r"remains|stays|strikes\s+me\s+as|is\s+still|looks\s+like|seems\s+like|"
-    r"is\s+looking|is\s+now|isn't|is\s+not|looks\s+to\s+be)\s+"
+    r"is\s+looking|is\s+now|isn't|is\s+not|looks\s+to\s+be|screens|trades|"
+    r"is\s+trading)\s+"
     r"(?:(?:like\s+)?(?:an?\s+)?)?"
-    rf"(?:(?P<mod>{_MODS})\s+)?(?P<st>{_STANCE_ADJ}|overvalued|undervalued|"
-    r"fairly\s+valued|expensive|cheap|"
+    rf"(?:(?P<mod>{_MODS})\s+)?(?:an?\s+)?(?P<st>{_STANCE_ADJ}|overvalued|"
+    r"undervalued|overpriced|underpriced|fairly\s+valued|expensive|cheap|bubble|"
+    r"bargain|steal|overrated|underrated|"
     r"(?:(?:strong|solid|clear|screaming|great|good)\s+)?(?:buy|sell))\b",
+    re.IGNORECASE,
+)
+# Where the speaker expects it to go: "it's going down", "it goes higher", "is
+# going to crash", "has a lot of upside", "expects NVDA to keep climbing".
+_VIEW_DIRECTION = re.compile(
+    rf"{_M}(?:'s|’s|\s+is)?\s+(?:(?P<how>going|goes|will\s+go|headed|heading)\s+"
+    r"(?P<dir>down|lower|up|higher)\b|(?:is\s+|'s\s+)?(?:going\s+to|gonna|will|"
+    r"could|should|is\s+about\s+to)\s+(?P<fall>crash|collapse|tank|drop|fall|sink|"
+    r"plunge|rally|soar|climb|rise|take\s+off)\b|(?:has|'s\s+got|still\s+has)\s+"
+    r"(?:a\s+lot\s+of\s+|lots\s+of\s+|plenty\s+of\s+|more\s+|real\s+|big\s+)?"
+    r"(?P<side>upside|downside)\b)|"
+    rf"\bexpects?\s+{_M}\s+to\s+(?:keep\s+)?(?P<exp>climbing|rising|falling|dropping|"
+    r"climb|rise|fall|drop|go\s+up|go\s+down|rally|recover|struggle)\b",
+    re.IGNORECASE,
+)
+_DOWN = {"down", "lower", "crash", "collapse", "tank", "drop", "fall", "sink", "plunge"}
+_DOWN |= {"downside", "falling", "dropping", "go down", "struggle"}
+# "skeptical of Boeing", "not a fan of": a stance said before the instrument.
+_VIEW_DOUBT = re.compile(
+    rf"\b(?:skeptical|sceptical|wary|worried)\s+(?:of|about)\s+(?:the\s+)?{_M}",
+    re.IGNORECASE,
+)
+# "I'd be a seller here": the speaker's own call, said of what they would do.
+_VIEW_ACTOR = re.compile(
+    r"\b(?:i'd|i\s+would|we'd|we\s+would)\s+be\s+an?\s+(?P<st>buyer|seller)\b",
     re.IGNORECASE,
 )
 _VIEW_RATING = re.compile(
@@ -118,7 +159,8 @@ def read_views(s: Sentence) -> None:
             continue
         stance, conviction, negated, stance_at = view
         at = lo + stance_at if stance_at is not None else None
-        if not _is_subjects_view(s, at):
+        whose = _whose_view(s, at)
+        if whose is None:
             continue
         seen.add(mention.symbol)
         payload = {"instrument": mention.symbol, "stance": stance}
@@ -130,6 +172,7 @@ def read_views(s: Sentence) -> None:
             window,
             conviction,
             negated,
+            unsure=whose == "unsure",
         )
     if s.mentions:
         return
@@ -137,7 +180,8 @@ def read_views(s: Sentence) -> None:
         sector = sector_at(text, match.end())
         if sector is None:
             continue
-        if not _is_subjects_view(s, match.start()):
+        whose = _whose_view(s, match.start())
+        if whose is None:
             continue
         stance = _STANCE_WORDS[match.group("st").lower()]
         conviction = _conviction(match.group("mod"), stance_word=None)
@@ -150,12 +194,13 @@ def read_views(s: Sentence) -> None:
             text,
             conviction,
             bool(match.group("neg")),
+            unsure=whose == "unsure",
         )
 
 
-def _is_subjects_view(s: Sentence, stance_at: int | None) -> bool:
-    """Return whether the view whose stance is at ``stance_at`` is the subject's."""
-    return speaks_for_subject(s.role, opinion_holder(s.text, stance_at), "view")
+def _whose_view(s: Sentence, stance_at: int | None) -> str | None:
+    """Say whether the view whose stance is at ``stance_at`` is the subject's."""
+    return whose_view(s.role, s.text, stance_at)
 
 
 def _conviction(mod: str | None, stance_word: str | None) -> str:
@@ -182,9 +227,11 @@ def _stance(window: str):
         base = word.split()[-1]
         if base in _STANCE_WORDS:
             stance = _STANCE_WORDS[base]
-        elif base in ("buy", "undervalued", "cheap"):
+        elif base in _VALUATION:
+            stance = _VALUATION[base]
+        elif base == "buy":
             stance = "bullish"
-        elif base in ("sell", "overvalued", "expensive"):
+        elif base == "sell":
             stance = "bearish"
         else:
             stance = "neutral"
@@ -195,7 +242,22 @@ def _stance(window: str):
         rating = re.sub(r"\s+", " ", m.group("st").lower())
         stance, conviction = _RATING_STANCE[rating]
         return stance, conviction or "medium", False, m.start()
+    if m := _VIEW_DIRECTION.search(window):
+        word = next(g for g in ("dir", "fall", "side", "exp") if m.group(g))
+        said = re.sub(r"\s+", " ", m.group(word).lower())
+        stance = "bearish" if said in _DOWN else "bullish"
+        # "He expects NVDA to climb": the expecting is whose view it is.
+        return stance, "medium", False, m.start() if word == "exp" else None
+    if m := _VIEW_DOUBT.search(window):
+        return "bearish", "medium", False, m.start()
+    if m := _VIEW_ACTOR.search(window):
+        stance = "bullish" if m.group("st").lower() == "buyer" else "bearish"
+        return stance, "medium", False, m.start()
     return None
+
+
+# "I could see MSFT at $500": a target the speaker sees.
+_SEES = re.compile(r"\b(?:could|can)\s+see\b", re.IGNORECASE)
 
 
 def _stance_from_target(s: Sentence, symbol: str, window: str):
@@ -204,9 +266,10 @@ def _stance_from_target(s: Sentence, symbol: str, window: str):
     The stance is then a guess against a reference price, so the view is
     proposed with low conviction and a flag, for a person to confirm.
     """
-    if not speaks_own_opinion(s.role, s.text):
-        return None
     target = _TARGET.search(window) or _TARGET_FIRST.search(window)
+    seen = _SEES.search(window)
+    if not (speaks_own_opinion(s.role, s.text) or seen):
+        return None
     reference = (s.resolver.instrument(symbol) or {}).get("reference_price")
     if not target or not reference:
         return None
@@ -214,10 +277,14 @@ def _stance_from_target(s: Sentence, symbol: str, window: str):
     if not value:
         return None
     stance = "bullish" if value > reference else "bearish"
-    return stance, "inferred", False, None
+    far = abs(value - reference) / reference >= 0.2
+    at = seen.start() if seen else None
+    return stance, "inferred-clear" if far else "inferred", False, at
 
 
-def _add_view(s: Sentence, key, name, payload, window, conviction, negated) -> None:
+def _add_view(
+    s: Sentence, key, name, payload, window, conviction, negated, *, unsure=False
+) -> None:
     """Propose a view, or its retraction when the stance is negated."""
     if negated:
         s.add(
@@ -232,12 +299,14 @@ def _add_view(s: Sentence, key, name, payload, window, conviction, negated) -> N
             importance=0.6,
         )
         return
-    confidence = 0.8
-    if conviction == "inferred":
-        conviction, confidence = "low", 0.5
+    confidence = 0.5 if unsure else 0.85
+    if conviction in ("inferred", "inferred-clear"):
+        # The stance is read from the target against the instrument's price:
+        # clear when far from it, a guess near it.
+        if conviction == "inferred":
+            confidence = min(confidence, 0.5)
+        conviction = "medium"
         payload["stance_inferred"] = True
-    if s.hedged and conviction == "medium":
-        conviction = "low"
     payload["conviction"] = conviction
     words = f"{payload['stance'].capitalize()} on {name}"
     if m := _TARGET.search(window) or _TARGET_FIRST.search(window):

@@ -178,3 +178,43 @@ def test_malformed_model_items_are_skipped_not_stored(fake_openai, said):
         report = message_extract(message=message, extractor=extractor)
     assert not Memory.objects.filter(kind="holding").exists()
     assert report.skipped and "payload.instrument" in report.skipped[0]
+
+
+def test_the_prompt_names_the_subject_the_speaker_and_the_turns_before(
+    fake_openai, client_of
+):
+    from django.test import override_settings
+
+    conversation = conversation_start(subject=client_of.subject)
+    with override_settings(**fake_openai.settings_overrides(MEMORY_EXTRACTOR="llm")):
+        message_append(
+            conversation=conversation,
+            role="user",
+            speaker="advisor",
+            speaker_role="advisor",
+            text="What's your time horizon?",
+            extract=False,
+        )
+        answer = message_append(
+            conversation=conversation,
+            role="user",
+            speaker="client",
+            text="About fifteen years.",
+            extract=False,
+        )
+        message_extract(message=answer, extractor=get_extractor())
+    prompt = fake_openai.chat_requests[-1].json["messages"][-1]["content"]
+    assert client_of.name in prompt
+    assert "Speaker role: client" in prompt
+    assert "- advisor: What's your time horizon?" in prompt
+    assert prompt.endswith("Message:\nAbout fifteen years.")
+
+
+def test_an_answer_that_is_not_a_list_is_a_model_failure(fake_openai, said):
+    with override_settings(**fake_openai.settings_overrides(MEMORY_EXTRACTOR="llm")):
+        extractor = get_extractor()
+        message = said("I hold some Nvidia.")
+        fake_openai.queue_chat({"memories": {"kind": "holding"}})
+        with pytest.raises(ModelError):
+            message_extract(message=message, extractor=extractor)
+    assert not Memory.objects.filter(kind="holding").exists()

@@ -63,9 +63,15 @@ def test_extracts_the_goal_a_message_states(
 
 
 def test_without_a_message_time_no_date_is_invented(extractor):
-    [goal, horizon] = extractor.extract("we plan to retire in 15 years")
+    [goal] = extractor.extract("we plan to retire in 15 years")
 
     assert goal.key == "goal:retirement"
     assert goal.payload["target_date"] is None
     assert goal.payload["in_years"] == 15
-    assert horizon.payload == {"horizon_years": 15}
+
+
+def test_a_retirement_date_is_not_taken_for_an_investment_horizon(extractor):
+    # Retiring in three years says nothing of how long the money stays invested.
+    kinds = {c.key for c in extractor.extract("He plans to retire in three years.")}
+
+    assert "profile:horizon_years" not in kinds

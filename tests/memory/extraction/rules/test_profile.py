@@ -47,13 +47,6 @@ CASES = [
     ),
     (
         "client",
-        "we plan to retire in 15 years",
-        "profile:horizon_years",
-        ASSERT,
-        {"horizon_years": 15},
-    ),
-    (
-        "client",
         "I make about $250k a year",
         "profile:income_band",
         ASSERT,
