@@ -1,20 +1,41 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import memory_views, views
+from . import (
+    analyst_views,
+    client_views,
+    feed_views,
+    market_views,
+    memory_views,
+    views,
+    webhook_views,
+)
+from .base import by_method
 
 app_name = "api"
 
 urlpatterns = [
     path("me/", views.MeApi.as_view(), name="me"),
-    path("clients/", views.ClientListApi.as_view(), name="client-list"),
+    path(
+        "clients/",
+        by_method(
+            "ClientsApi", client_views.ClientListApi, client_views.ClientCreateApi
+        ).as_view(),
+        name="client-list",
+    ),
     path(
         "clients/<int:client_id>/",
-        views.ClientDetailApi.as_view(),
+        by_method(
+            "ClientApi", client_views.ClientDetailApi, client_views.ClientUpdateApi
+        ).as_view(),
         name="client-detail",
     ),
     path(
         "clients/<int:client_id>/memories/",
-        memory_views.ClientMemoryListApi.as_view(),
+        by_method(
+            "ClientMemoriesApi",
+            memory_views.ClientMemoryListApi,
+            memory_views.ClientMemoryCreateApi,
+        ).as_view(),
         name="client-memories",
     ),
     path(
@@ -32,4 +53,110 @@ urlpatterns = [
         memory_views.ImportJobDetailApi.as_view(),
         name="import",
     ),
+    # --- the CRM integration (issue 12) ---
+    path(
+        "clients/external/<str:external_id>/",
+        client_views.ClientUpsertApi.as_view(),
+        name="client-upsert",
+    ),
+    path(
+        "clients/<int:client_id>/erasure/",
+        client_views.ClientErasureApi.as_view(),
+        name="client-erasure",
+    ),
+    path(
+        "memories/<int:memory_id>/",
+        by_method(
+            "MemoryApi",
+            memory_views.MemoryDetailApi,
+            memory_views.MemoryUpdateApi,
+            memory_views.MemoryRetractApi,
+        ).as_view(),
+        name="memory",
+    ),
+    path(
+        "memories/<int:memory_id>/history/",
+        memory_views.MemoryHistoryApi.as_view(),
+        name="memory-history",
+    ),
+    path(
+        "memories/<int:memory_id>/approve/",
+        memory_views.MemoryApproveApi.as_view(),
+        name="memory-approve",
+    ),
+    path(
+        "memories/<int:memory_id>/reject/",
+        memory_views.MemoryRejectApi.as_view(),
+        name="memory-reject",
+    ),
+    path("analysts/", analyst_views.AnalystListApi.as_view(), name="analysts"),
+    path(
+        "analysts/<int:analyst_id>/memories/",
+        by_method(
+            "AnalystMemoriesApi",
+            analyst_views.AnalystMemoryListApi,
+            analyst_views.AnalystMemoryCreateApi,
+        ).as_view(),
+        name="analyst-memories",
+    ),
+    path(
+        "analysts/<int:analyst_id>/views/",
+        analyst_views.AnalystViewListApi.as_view(),
+        name="analyst-views",
+    ),
+    path(
+        "analysts/<int:analyst_id>/house-views/",
+        by_method(
+            "AnalystHouseViewsApi",
+            analyst_views.AnalystHouseViewListApi,
+            analyst_views.AnalystHouseViewPublishApi,
+        ).as_view(),
+        name="analyst-house-views",
+    ),
+    path(
+        "analysts/<int:analyst_id>/house-views/<int:memory_id>/",
+        analyst_views.AnalystHouseViewWithdrawApi.as_view(),
+        name="analyst-house-view",
+    ),
+    path("house-views/", analyst_views.HouseViewListApi.as_view(), name="house-views"),
+    path("quotes/", market_views.QuoteListApi.as_view(), name="quotes"),
+    path("alerts/", market_views.AlertListApi.as_view(), name="alerts"),
+    path(
+        "alerts/<int:alert_id>/acknowledge/",
+        market_views.AlertAcknowledgeApi.as_view(),
+        name="alert-acknowledge",
+    ),
+    path(
+        "memory-events/", feed_views.MemoryEventListApi.as_view(), name="memory-events"
+    ),
+    path(
+        "webhooks/",
+        by_method(
+            "WebhooksApi", webhook_views.WebhookListApi, webhook_views.WebhookCreateApi
+        ).as_view(),
+        name="webhooks",
+    ),
+    path(
+        "webhooks/<int:subscription_id>/",
+        by_method(
+            "WebhookApi",
+            webhook_views.WebhookDetailApi,
+            webhook_views.WebhookUpdateApi,
+            webhook_views.WebhookDeleteApi,
+        ).as_view(),
+        name="webhook",
+    ),
+    path(
+        "webhooks/<int:subscription_id>/rotate-secret/",
+        webhook_views.WebhookSecretRotateApi.as_view(),
+        name="webhook-rotate-secret",
+    ),
+    path(
+        "webhooks/<int:subscription_id>/deliveries/",
+        webhook_views.WebhookDeliveryListApi.as_view(),
+        name="webhook-deliveries",
+    ),
 ]
+
+# Keep last: any other path under /api/v1/ answers 404 in the error shape.
+urlpatterns.append(re_path(r"^.*$", views.UnknownPathApi.as_view()))
