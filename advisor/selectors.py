@@ -96,3 +96,12 @@ def client_external_ids(*, subject_ids) -> dict[int, str]:
 
 def user_by_username(*, firm_id: int, username: str) -> User | None:
     return User.objects.filter(firm_id=firm_id, username=username).first()
+
+
+def client_by_external_id(*, firm_id: int, external_id: str) -> Client | None:
+    """Return the firm's client with this CRM id, whoever advises them."""
+    return (
+        Client.objects.filter(firm_id=firm_id, external_id=external_id)
+        .select_related("advisor", "subject")
+        .first()
+    )

@@ -10,7 +10,12 @@ from advisor.api.base import ApiView, StrictSerializer, query_input
 from advisor.api.idempotency import idempotent
 from advisor.api.outputs import ClientOutputSerializer
 from advisor.models import Client, User
-from advisor.selectors import client_list, client_record_writable, user_by_username
+from advisor.selectors import (
+    client_by_external_id,
+    client_list,
+    client_record_writable,
+    user_by_username,
+)
 from advisor.services import client_create, client_erase, client_update, client_upsert
 from memory.errors import InvalidMemory
 
@@ -153,12 +158,16 @@ class ClientUpsertApi(ApiView):
         serializer = ClientUpsertApi.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        existing = client_list(user=request.user).filter(external_id=external_id)
-        existing = existing.first()
+        existing = client_by_external_id(
+            firm_id=request.user.firm_id, external_id=external_id
+        )
         if existing is not None and not client_record_writable(
             user=request.user, client=existing
         ):
-            raise PermissionDenied("Only the client's advisor changes the record.")
+            # Another advisor's client: an upsert must not take it over.
+            raise PermissionDenied(
+                "This CRM id belongs to a client whose record you may not change."
+            )
         if existing is None and not client_record_writable(user=request.user):
             raise PermissionDenied("Only advisors and administrators create clients.")
         username = data.pop("advisor", None)

@@ -60,8 +60,10 @@ def test_two_concurrent_imports_of_400_turns_store_them_once():
     assert stored == [0, 400] and skipped == [0, 400]
     assert Message.objects.filter(subject=client.subject).count() == 400
     # One conversation, and no job left "storing".
-    assert {m.conversation_id for m in Message.objects.all()} == {
-        answers[0][1]["conversation"]
-    } == {answers[1][1]["conversation"]}
+    assert (
+        {m.conversation_id for m in Message.objects.all()}
+        == {answers[0][1]["conversation"]}
+        == {answers[1][1]["conversation"]}
+    )
     assert not ImportJob.objects.filter(status=ImportJob.Status.STORING).exists()
     assert ImportJob.objects.filter(status=ImportJob.Status.DONE).count() == 2
