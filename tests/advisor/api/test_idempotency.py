@@ -6,7 +6,6 @@ from django.db import connections
 
 from advisor.api.idempotency import _lock_id
 from advisor.models import IdempotentRequest
-from memory.models import Memory
 from tests.advisor.api.conftest import api_as
 
 pytestmark = pytest.mark.django_db(transaction=True)
