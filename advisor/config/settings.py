@@ -370,6 +370,8 @@ WEBHOOKS_DISABLE_AFTER_FAILURES = int(
 # Receivers on loopback or private networks: allowed in development and tests,
 # refused in production unless asked for.
 WEBHOOKS_ALLOW_PRIVATE_URLS = env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", DEBUG)
+# The queue tasks go to when none is named (the worker test gives each run its own).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE["webhooks-dispatch"] = {
     "task": "webhooks.dispatch",
     "schedule": WEBHOOKS_POLL_SECONDS,
