@@ -14,6 +14,8 @@ Sections (``--only search,recall``):
   dense baselines of ``bench/recall_eval.py``.
 - ``ledger`` and ``refresh``: ``bench.ledger_bench.run()`` and
   ``bench.refresh_bench.run()``, when those modules exist.
+- ``api``: ``bench.api_bench.run()``: search through gunicorn under load
+  (``api_search_rps``) and the changes feed (``feed_events_per_s``).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from collections.abc import Callable
 
 from bench.progress import logger
 
-SECTIONS = ("search", "import", "extract", "recall", "ledger", "refresh")
+SECTIONS = ("search", "import", "extract", "recall", "ledger", "refresh", "api")
 QUICK = {"memories": 20_000, "subjects": 200, "queries": 200}
 
 
@@ -111,6 +113,7 @@ def section_runners() -> dict[str, Callable[[argparse.Namespace], dict | None]]:
         "recall": lambda args: recall_bench.run(),
         "ledger": optional_section("bench.ledger_bench"),
         "refresh": optional_section("bench.refresh_bench"),
+        "api": optional_section("bench.api_bench"),
     }
 
 

@@ -11,9 +11,12 @@ from memory.ledger.feed import START, FeedPosition, memory_events_after
 
 
 class CursorField(serializers.CharField):
-    def to_internal_value(self, data):
+    """A feed cursor: checked as text, then read as the position it names."""
+
+    def run_validation(self, data=serializers.empty):
+        text = super().run_validation(data)
         try:
-            return FeedPosition.decode(super().to_internal_value(data))
+            return FeedPosition.decode(text)
         except ValueError as error:
             raise serializers.ValidationError(str(error)) from error
 
