@@ -10,6 +10,7 @@ from memory.models import SubjectKind
 from memory.services import subject_create
 
 from .models import AnalystProfile, ApiToken, Client, Firm, Team, User
+from .webhooks.services import deliveries_forget_subject
 
 
 @transaction.atomic
@@ -136,6 +137,7 @@ def client_erase(*, client: Client, requested_by: User, reason: str) -> Client:
     subject_erase(
         subject=client.subject, requested_by_user_id=requested_by.pk, reason=reason
     )
+    deliveries_forget_subject(subject_id=client.subject_id)
     client.name = f"Erased client #{client.pk}"
     client.email = ""
     client.external_id = ""

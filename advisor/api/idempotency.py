@@ -12,11 +12,18 @@ import hashlib
 import json
 
 from django.db import IntegrityError, connection, transaction
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from advisor.models import IdempotentRequest
 
 MAX_KEY = 200
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="Retry-safe POST: the same key and body get the first answer.",
+)
 
 
 def _digest(request) -> str:
@@ -54,6 +61,7 @@ def idempotent(view_method):
     request is still running gets 409; a retry after the first died runs again.
     """
 
+    @extend_schema(parameters=[IDEMPOTENCY_KEY])
     @functools.wraps(view_method)
     def wrapper(self, request, *args, **kwargs):
         raw = request.headers.get("Idempotency-Key")

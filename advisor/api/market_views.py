@@ -13,6 +13,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from advisor.api.base import ApiView, StrictSerializer, query_input
+from advisor.api.idempotency import idempotent
 from advisor.models import User
 from advisor.selectors import client_external_ids, visible_subject_ids
 from market.models import QuoteSource
@@ -170,6 +171,7 @@ class AlertAcknowledgeApi(ApiView):
         responses=AlertOutputSerializer,
         description="Mark an alert as seen (the first acknowledgement stands).",
     )
+    @idempotent
     def post(self, request, alert_id: int):
         alert = _alerts_of(request.user).filter(pk=alert_id).first()
         if alert is None:

@@ -410,3 +410,21 @@ def _attempt_record(*, delivery_id: int, result: sender.SendResult) -> WebhookDe
         ]
     )
     return delivery
+
+
+@transaction.atomic
+def deliveries_forget_subject(*, subject_id: int) -> int:
+    """Remove an erased subject's CRM id from the deliveries log; return how many.
+
+    Deliveries are thin already (no content); the CRM id is the one personal
+    identifier they carry.
+    """
+    changed = 0
+    for delivery in WebhookDelivery.objects.select_for_update().filter(
+        payload__data__subject_id=subject_id
+    ):
+        if delivery.payload["data"].get("client_external_id") is not None:
+            delivery.payload["data"]["client_external_id"] = None
+            delivery.save(update_fields=["payload"])
+            changed += 1
+    return changed

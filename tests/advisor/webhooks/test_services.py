@@ -150,3 +150,24 @@ def test_an_unreachable_receiver_is_logged_as_such():
     dispatch_task()
     attempt = WebhookAttempt.objects.get()
     assert attempt.status_code is None and "ConnectError" in attempt.error
+
+
+def test_erasing_a_client_removes_their_crm_id_from_the_deliveries_log():
+    from advisor.models import User
+    from advisor.services import client_erase
+    from tests.factories import UserFactory
+
+    client = ClientFactory(external_id="CRM-5")
+    officer = UserFactory(firm=client.firm, role=User.Role.COMPLIANCE)
+    subscription_create(
+        firm=client.firm,
+        url="http://127.0.0.1:9/closed",
+        event_types=["memory.changed"],
+    )
+    fact(client, "Soon forgotten")
+    outbox_collect()
+    assert (
+        WebhookDelivery.objects.get().payload["data"]["client_external_id"] == "CRM-5"
+    )
+    client_erase(client=client, requested_by=officer, reason="Asked to be forgotten")
+    assert "CRM-5" not in json.dumps(list(WebhookDelivery.objects.values("payload")))
