@@ -40,7 +40,7 @@ def feed_events_data(events: list[FeedEvent]) -> list[dict]:
             "client_external_id": crm.get(event.subject_id) or None,
             "memory_id": event.memory_id,
             "memory_kind": event.memory_kind,
-            "occurred_at": event.occurred_at.isoformat().replace("+00:00", "Z"),
+            "occurred_at": event.occurred_at,
             "cause": {
                 "type": event.cause_type,
                 "user_id": event.cause_user_id,

@@ -21,7 +21,6 @@ import base64
 import binascii
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import NamedTuple
 
 from django.db import connection
@@ -74,7 +73,8 @@ class FeedEvent(NamedTuple):
     memory_kind: str | None
     proposal_action: str
     action: str
-    occurred_at: datetime
+    # ISO 8601 in UTC, as PostgreSQL writes it: readers pass it on as it is.
+    occurred_at: str
     cause_type: str
     cause_user_id: int | None
     cause_message_id: int | None
@@ -101,7 +101,9 @@ WITH horizon AS MATERIALIZED (
     SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin
 )
 SELECT e.id, {TXID}::text, e.subject_id, e.sequence, e.memory_id, m.kind,
-       m.proposal_action, e.action, e.occurred_at, e.cause_type, e.cause_user_id,
+       m.proposal_action, e.action,
+       to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       e.cause_type, e.cause_user_id,
        e.cause_message_id, e.cause_ref, h.xmin::text
 FROM horizon h
 LEFT JOIN LATERAL (
