@@ -10,13 +10,16 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from rest_framework.authtoken.models import TokenProxy
+from django.utils import timezone
+from rest_framework_api_key.admin import APIKeyModelAdmin
+from rest_framework_api_key.models import APIKey
 
 from memory.admin import CONFIRM_TEMPLATE, ReasonForm
 from memory.errors import MemoryEngineError
 
-from .models import AnalystProfile, Client, Firm, Team, User
+from .models import AnalystProfile, ApiToken, Client, Firm, Team, User
 from .services import client_erase
+from .webhooks.models import WebhookSubscription
 
 
 class FirmScopedAdmin(admin.ModelAdmin):
@@ -166,47 +169,88 @@ class AnalystProfileAdmin(FirmScopedAdmin):
 if admin.site.is_registered(Group):
     admin.site.unregister(Group)
 
-# DRF's own token admin lists every firm's tokens with their keys. Tokens are
-# listed here by owner, scoped to the firm, and never with their secret.
-if admin.site.is_registered(TokenProxy):
-    admin.site.unregister(TokenProxy)
+
+# --- API tokens: listed by name, owner, scope and expiry; never the secret -------
+
+# The package's own key model is not used (ours names an owner and a scope): its
+# admin would list keys of no firm to any superuser.
+if admin.site.is_registered(APIKey):
+    admin.site.unregister(APIKey)
 
 
-@admin.register(TokenProxy)
-class TokenAdmin(FirmScopedAdmin):
-    """A token's key is its primary key and its ``str``: the list shows owners and
-    dates, links to no page of the token, and no action checkbox carries a key.
-    Rotate a token with ``manage.py issue_api_token USERNAME --rotate``."""
+@admin.register(ApiToken)
+class ApiTokenAdmin(FirmScopedAdmin, APIKeyModelAdmin):
+    """A firm's tokens. A new token's key is shown once, when it is issued."""
 
     firm_path = "user__firm"
-    actions = None
-    list_display_links = None
-    list_display = ["user", "user_role", "created"]
-    list_select_related = ["user"]
-    fields = ["user", "created"]
-    readonly_fields = ["user", "created"]
-    search_fields = ["user__username"]
+    list_display = [
+        "name",
+        "prefix",
+        "user",
+        "scope",
+        "created",
+        "expiry_date",
+        "_has_expired",
+        "revoked",
+        "last_used_at",
+    ]
+    list_filter = ["scope", "revoked", "created"]
+    search_fields = ["name", "prefix", "user__username"]
+    fields = ["name", "user", "scope", "expiry_date", "revoked"]
 
-    @admin.display(description="role", ordering="user__role")
-    def user_role(self, token):
-        return token.user.get_role_display()
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ["prefix"]
+        # A token's owner and scope are what it was issued with; revoking is final.
+        fixed = ["prefix", "user", "scope", "last_used_at", "revoked_at"]
+        return fixed + (["name", "revoked", "expiry_date"] if obj.revoked else [])
 
-    def get_object(self, request, object_id, from_field=None):
-        # By owner, as DRF's admin does: a URL never carries a key.
-        try:
-            return self.get_queryset(request).get(user_id=int(object_id))
-        except (ValueError, TokenProxy.DoesNotExist):
-            return None
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["name", "user", "scope", "expiry_date"]
+        return ["name", "prefix", "user", "scope", "expiry_date", "revoked"] + [
+            "last_used_at",
+            "revoked_at",
+        ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        raise PermissionDenied("A token has no page: its name is its secret.")
+    def save_model(self, request, obj, form, change):
+        if obj.user.firm_id != request.user.firm_id:
+            raise PermissionDenied("A token is issued to a user of your own firm.")
+        if change and obj.revoked and obj.revoked_at is None:
+            obj.revoked_at = timezone.now()
+        super().save_model(request, obj, form, change)
 
     def has_delete_permission(self, request, obj=None):
+        # Revoke instead: the record of who held a token stays.
         return False
 
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(FirmScopedAdmin):
+    list_display = [
+        "url",
+        "event_types",
+        "is_active",
+        "disabled_reason",
+        "consecutive_failures",
+        "created_at",
+    ]
+    list_filter = ["is_active"]
+    readonly_fields = [
+        "url",
+        "event_types",
+        "description",
+        "is_active",
+        "disabled_at",
+        "disabled_reason",
+        "consecutive_failures",
+        "created_by",
+        "created_at",
+    ]
+    exclude = ["secret", "events_after", "alerts_after", "imports_checked_at", "firm"]
+
     def has_add_permission(self, request):
-        # Tokens are issued with `manage.py issue_api_token`, which shows the key once.
-        return False
+        return False  # through the API, which shows the secret once
 
     def has_change_permission(self, request, obj=None):
         return False

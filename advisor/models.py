@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 
 
 class Firm(models.Model):
@@ -172,3 +173,34 @@ class IdempotentRequest(models.Model):
 
     def __str__(self):
         return f"{self.method} {self.path} [{self.key}]"
+
+
+class ApiToken(AbstractAPIKey):
+    """A REST API token: hashed at rest, shown once, named, revocable, scoped.
+
+    The key itself (``prefix.secret``) is shown once when issued and never
+    stored: ``djangorestframework-api-key`` keeps its SHA-512 digest. A token
+    acts with the rights of its owner, narrowed by its scope.
+    """
+
+    class Scope(models.TextChoices):
+        READ_ONLY = "read", "Read only"
+        READ_WRITE = "read_write", "Read and write"
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
+    scope = models.CharField(
+        max_length=20, choices=Scope.choices, default=Scope.READ_WRITE
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = APIKeyManager()
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "API token"
+        verbose_name_plural = "API tokens"
+        indexes = [models.Index(fields=["user", "revoked"], name="api_token_user")]
+
+    @property
+    def read_only(self) -> bool:
+        return self.scope == self.Scope.READ_ONLY

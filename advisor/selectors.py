@@ -56,3 +56,82 @@ def subject_holder_get(
     if profile is not None:
         return analyst_profile_visible(user=user, analyst_id=profile.user_id)
     return None
+
+
+# --- Who may change what (the REST API asks; the web pages may too) ----------
+
+
+def client_memory_writable(*, user: User, client: Client) -> bool:
+    """Say whether ``user`` may change a visible client's memory: their advisor
+    (or a teammate where the firm shares) and the firm's administrators.
+
+    Compliance reads every memory of the firm but corrects none.
+    """
+    if user.firm_id != client.firm_id:
+        return False
+    return user.is_advisor or user.role == User.Role.ADMIN
+
+
+def client_record_writable(*, user: User, client: Client | None = None) -> bool:
+    """Say whether ``user`` may create (``client`` None) or change a client record:
+    an advisor their own, a firm administrator any of the firm's."""
+    if user.role == User.Role.ADMIN:
+        return client is None or client.firm_id == user.firm_id
+    if user.is_advisor:
+        return client is None or client.advisor_id == user.pk
+    return False
+
+
+def analyst_list(*, user: User):
+    """Return the analysts of the user's firm."""
+    return (
+        AnalystProfile.objects.filter(user__firm_id=user.firm_id)
+        .select_related("user", "subject")
+        .order_by("pk")
+    )
+
+
+def analyst_get(*, user: User, analyst_id: int) -> AnalystProfile | None:
+    """Return an analyst of the user's firm, or None (never another firm's)."""
+    return analyst_list(user=user).filter(pk=analyst_id).first()
+
+
+def analyst_memory_readable(*, user: User, analyst: AnalystProfile) -> bool:
+    """The analyst reads their own memory, and compliance every analyst's."""
+    return analyst.user_id == user.pk or (
+        user.is_compliance and user.firm_id == analyst.user.firm_id
+    )
+
+
+def visible_subject_ids(*, user: User) -> list[int] | None:
+    """Return the memory subjects whose events ``user`` may follow, or None for
+    the whole firm (compliance and administrators)."""
+    if user.is_compliance:
+        return None
+    subjects = list(client_list(user=user).values_list("subject_id", flat=True))
+    profile = analyst_profile_get(user=user)
+    if profile is not None:
+        subjects.append(profile.subject_id)
+    return subjects
+
+
+def client_external_ids(*, subject_ids) -> dict[int, str]:
+    """Return the CRM id of each subject that is a client (where it has one)."""
+    return dict(
+        Client.objects.filter(subject_id__in=list(subject_ids)).values_list(
+            "subject_id", "external_id"
+        )
+    )
+
+
+def user_by_username(*, firm_id: int, username: str) -> User | None:
+    return User.objects.filter(firm_id=firm_id, username=username).first()
+
+
+def client_by_external_id(*, firm_id: int, external_id: str) -> Client | None:
+    """Return the firm's client with this CRM id, whoever advises them."""
+    return (
+        Client.objects.filter(firm_id=firm_id, external_id=external_id)
+        .select_related("advisor", "subject")
+        .first()
+    )

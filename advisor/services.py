@@ -1,13 +1,16 @@
 """Writes about people: firms, users, clients and analysts."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from memory.errors import MemoryEngineError
+from memory.errors import InvalidMemory, MemoryEngineError, SubjectErased
 from memory.governance.erasure import subject_erase
 from memory.models import SubjectKind
 from memory.services import subject_create
 
-from .models import AnalystProfile, Client, Firm, Team, User
+from .models import AnalystProfile, ApiToken, Client, Firm, Team, User
+from .webhooks.services import deliveries_forget_subject
 
 
 @transaction.atomic
@@ -96,6 +99,11 @@ def client_create(
 ) -> Client:
     """Create a client of the advisor's firm, with an empty memory subject."""
     subject = subject_create(tenant_id=advisor.firm_id, kind=SubjectKind.CLIENT)
+    if not advisor.is_advisor:
+        raise InvalidMemory({"advisor": "must be an advisor"})
+    if external_id:
+        # Two creates of one CRM id queue here: the second is refused by field.
+        Firm.objects.select_for_update().get(pk=advisor.firm_id)
     client = Client(
         firm_id=advisor.firm_id,
         advisor=advisor,
@@ -109,7 +117,7 @@ def client_create(
         kyc_status=kyc_status,
         kyc_verified_on=kyc_verified_on,
     )
-    client.full_clean()
+    _client_clean(client)
     client.save()
     return client
 
@@ -129,6 +137,7 @@ def client_erase(*, client: Client, requested_by: User, reason: str) -> Client:
     subject_erase(
         subject=client.subject, requested_by_user_id=requested_by.pk, reason=reason
     )
+    deliveries_forget_subject(subject_id=client.subject_id)
     client.name = f"Erased client #{client.pk}"
     client.email = ""
     client.external_id = ""
@@ -137,3 +146,106 @@ def client_erase(*, client: Client, requested_by: User, reason: str) -> Client:
     client.horizon_years = None
     client.save()
     return client
+
+
+CLIENT_EDITABLE = (
+    "name",
+    "external_id",
+    "email",
+    "risk_tolerance",
+    "horizon_years",
+    "objectives",
+    "kyc_status",
+    "kyc_verified_on",
+)
+
+
+def _client_clean(client: Client) -> None:
+    try:
+        client.full_clean(exclude=["subject"])
+    except ValidationError as error:
+        raise InvalidMemory(
+            {
+                name if name != "__all__" else "external_id": [
+                    "is already another client's CRM id"
+                    if "external" in str(m) or "unique" in str(m).lower()
+                    else str(m)
+                    for m in messages
+                ]
+                for name, messages in error.message_dict.items()
+            }
+        ) from error
+
+
+@transaction.atomic
+def client_update(*, client: Client, advisor: User | None = None, **fields) -> Client:
+    """Change a client's record (and, given ``advisor``, who advises them)."""
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    if client.subject.erased_at is not None:
+        raise SubjectErased("This client was erased; the record takes no changes.")
+    unknown = set(fields) - set(CLIENT_EDITABLE)
+    if unknown:
+        raise InvalidMemory({name: "cannot be changed" for name in sorted(unknown)})
+    if advisor is not None:
+        if advisor.firm_id != client.firm_id or not advisor.is_advisor:
+            raise InvalidMemory({"advisor": "must be an advisor of the client's firm"})
+        client.advisor = advisor
+    for name, value in fields.items():
+        setattr(client, name, value)
+    _client_clean(client)
+    client.save()
+    return client
+
+
+@transaction.atomic
+def client_upsert(
+    *, firm: Firm, external_id: str, advisor: User, **fields
+) -> tuple[Client, bool]:
+    """Create the client with this CRM id, or update the one that has it.
+
+    Return the client and whether it was created. Concurrent upserts of one
+    CRM id serialise on the firm's row, so they never make two clients.
+    """
+    if not external_id.strip():
+        raise InvalidMemory({"external_id": "is required"})
+    Firm.objects.select_for_update().get(pk=firm.pk)
+    existing = Client.objects.filter(firm=firm, external_id=external_id).first()
+    if existing is None:
+        if advisor.firm_id != firm.pk or not advisor.is_advisor:
+            raise InvalidMemory({"advisor": "must be an advisor of the firm"})
+        return client_create(advisor=advisor, external_id=external_id, **fields), True
+    changed_advisor = advisor if advisor.pk != existing.advisor_id else None
+    return client_update(client=existing, advisor=changed_advisor, **fields), False
+
+
+@transaction.atomic
+def api_token_issue(
+    *,
+    user: User,
+    name: str,
+    scope: str = ApiToken.Scope.READ_WRITE,
+    expires_at=None,
+) -> tuple[ApiToken, str]:
+    """Issue a token for ``user``; return it and its key (shown once, never kept)."""
+    token = ApiToken(user=user, name=name, scope=scope, expiry_date=expires_at)
+    key = ApiToken.objects.assign_key(token)
+    try:
+        token.full_clean()
+    except ValidationError as error:
+        raise InvalidMemory(
+            {
+                field: [str(m) for m in msgs]
+                for field, msgs in error.message_dict.items()
+            }
+        ) from error
+    token.save()
+    return token, key
+
+
+@transaction.atomic
+def api_tokens_revoke(*, user: User, token_ids=None) -> int:
+    """Revoke a user's tokens (all, or those named); return how many."""
+    tokens = ApiToken.objects.filter(user=user, revoked=False)
+    if token_ids is not None:
+        tokens = tokens.filter(pk__in=list(token_ids))
+    return tokens.update(revoked=True, revoked_at=timezone.now())

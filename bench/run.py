@@ -17,6 +17,8 @@ Sections (``--only search,recall``):
   ``bench.refresh_bench.run()``, when those modules exist.
 - ``turn``: a chat turn's server-side latency (offline composer, 2,000 memories)
   and a rollback over 50 turns (``bench.turn_bench``).
+- ``api``: ``bench.api_bench.run()``: search through gunicorn under load
+  (``api_search_rps``) and the changes feed (``feed_events_per_s``).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from collections.abc import Callable
 
 from bench.progress import logger
 
-SECTIONS = ("search", "import", "extract", "recall", "ledger", "refresh", "turn")
+SECTIONS = ("search", "import", "extract", "recall", "ledger", "refresh", "turn", "api")
 QUICK = {"memories": 20_000, "subjects": 200, "queries": 200}
 
 
@@ -117,6 +119,7 @@ def section_runners() -> dict[str, Callable[[argparse.Namespace], dict | None]]:
         "turn": lambda args: importlib.import_module("bench.turn_bench").run(
             quick=args.quick
         ),
+        "api": optional_section("bench.api_bench"),
     }
 
 

@@ -11,6 +11,7 @@ from .models import (
     MemoryEvent,
     MemoryKind,
     MemoryStatus,
+    Message,
     Subject,
 )
 
@@ -189,3 +190,64 @@ def subject_views(
     return views.select_related("market_reference__instrument").order_by(
         "valid_from", "pk"
     )
+
+
+def memory_get_any(*, memory_id: int, tenant_id: int) -> Memory | None:
+    """Return a tenant's memory with its subject, or None (callers check who may
+    see the subject)."""
+    return (
+        Memory.objects.filter(pk=memory_id, tenant_id=tenant_id)
+        .select_related("subject", "market_reference")
+        .first()
+    )
+
+
+def memory_list_changed(
+    *,
+    subject: Subject,
+    kinds: list[str] | None = None,
+    statuses: list[str] | None = None,
+    changed_since=None,
+    memory_ids: Iterable[int] | None = None,
+    exclude_ids: Iterable[int] | None = None,
+) -> QuerySet[Memory]:
+    """Return a subject's memories by kind, status, last change and id, by id."""
+    memories = Memory.objects.filter(subject_id=subject.pk).select_related(
+        "market_reference"
+    )
+    if kinds:
+        memories = memories.filter(kind__in=kinds)
+    if statuses:
+        memories = memories.filter(status__in=statuses)
+    if changed_since is not None:
+        memories = memories.filter(updated_at__gte=changed_since)
+    if memory_ids is not None:
+        memories = memories.filter(pk__in=list(memory_ids))
+    if exclude_ids:
+        memories = memories.exclude(pk__in=list(exclude_ids))
+    return memories.order_by("pk")
+
+
+def house_views(*, tenant_id: int, subject_id: int | None = None) -> QuerySet[Memory]:
+    """Return a tenant's published house views (of one analyst's subject)."""
+    views = Memory.objects.filter(
+        tenant_id=tenant_id,
+        kind=MemoryKind.VIEW,
+        status=MemoryStatus.ACTIVE,
+        published_at__isnull=False,
+    ).select_related("market_reference")
+    if subject_id is not None:
+        views = views.filter(subject_id=subject_id)
+    return views.order_by("pk")
+
+
+def memory_source_messages(*, memory_ids: Iterable[int]) -> dict[int, list[Message]]:
+    """Return, for each memory, the messages it came from, oldest first."""
+    through = Memory.source_messages.through
+    rows = through.objects.filter(memory_id__in=list(memory_ids)).select_related(
+        "message"
+    )
+    found: dict[int, list[Message]] = {}
+    for row in rows.order_by("message__occurred_at", "message_id"):
+        found.setdefault(row.memory_id, []).append(row.message)
+    return found

@@ -16,13 +16,19 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from advisor.api.access import analyst_for
+from advisor.api.analyst_views import AnalystMemoryListApi
+from advisor.api.base import ApiView, StrictSerializer
 from advisor.api.idempotency import idempotent
-from advisor.api.memory_views import ClientMemoryListApi, MemoryOutputSerializer
+from advisor.api.memory_views import (
+    MEMORY_FILTER_PARAMETERS,
+    ClientMemoryListApi,
+    MemoryOutputSerializer,
+)
 from advisor.api.pagination import IdCursorPagination
 from advisor.models import Client
-from advisor.selectors import analyst_profile_visible, client_get, subject_holder_get
+from advisor.selectors import client_get, subject_holder_get
 from memory.conversations.branches import (
     conversation_branches,
     conversation_get,
@@ -37,7 +43,6 @@ from memory.conversations.turns import turn_retry, turn_take
 from memory.governance.access import subject_access_record
 from memory.ledger.replay import citation_resolve, subject_state_as_of_message
 from memory.models import Conversation, MemoryKind, MemoryStatus, Subject
-from memory.selectors import memory_list
 
 API_SURFACE = "api"
 
@@ -58,9 +63,9 @@ def _client_holder(request, client_id: int) -> Holder:
 
 
 def _analyst_holder(request, analyst_id: int) -> Holder:
-    profile = analyst_profile_visible(user=request.user, analyst_id=analyst_id)
-    if profile is None:
-        raise Http404
+    """The analyst (by the id ``GET /api/v1/analysts/`` lists) whose memory the
+    user reads: the analyst themself, or compliance; only the analyst writes."""
+    profile = analyst_for(request, analyst_id)
     return Holder(profile.subject, can_write=profile.user_id == request.user.pk)
 
 
@@ -182,7 +187,7 @@ def _turn_data(result) -> dict:
 # --- Conversations of a client or an analyst ---------------------------------------
 
 
-class ConversationCreateInputSerializer(serializers.Serializer):
+class ConversationCreateInputSerializer(StrictSerializer):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
@@ -208,7 +213,7 @@ def _conversation_page(request, view, holder: Holder) -> Response:
     )
 
 
-class ClientConversationListApi(APIView):
+class ClientConversationListApi(ApiView):
     @extend_schema(
         operation_id="client_conversations_list",
         responses=ConversationOutputSerializer(many=True),
@@ -217,7 +222,7 @@ class ClientConversationListApi(APIView):
         return _conversation_page(request, self, _client_holder(request, client_id))
 
 
-class ClientConversationCreateApi(APIView):
+class ClientConversationCreateApi(ApiView):
     @extend_schema(
         operation_id="client_conversations_create",
         request=ConversationCreateInputSerializer,
@@ -232,7 +237,7 @@ class ClientConversationsApi(ClientConversationListApi, ClientConversationCreate
     """``/clients/{id}/conversations/``: list (GET) and start one (POST)."""
 
 
-class AnalystConversationListApi(APIView):
+class AnalystConversationListApi(ApiView):
     @extend_schema(
         operation_id="analyst_conversations_list",
         responses=ConversationOutputSerializer(many=True),
@@ -241,7 +246,7 @@ class AnalystConversationListApi(APIView):
         return _conversation_page(request, self, _analyst_holder(request, analyst_id))
 
 
-class AnalystConversationCreateApi(APIView):
+class AnalystConversationCreateApi(ApiView):
     @extend_schema(
         operation_id="analyst_conversations_create",
         request=ConversationCreateInputSerializer,
@@ -259,7 +264,7 @@ class AnalystConversationsApi(AnalystConversationListApi, AnalystConversationCre
 # --- One conversation --------------------------------------------------------------
 
 
-class ConversationDetailApi(APIView):
+class ConversationDetailApi(ApiView):
     @extend_schema_serializer(component_name="ConversationDetail")
     class OutputSerializer(ConversationOutputSerializer):
         branches = BranchOutputSerializer(many=True)
@@ -278,7 +283,7 @@ class ConversationDetailApi(APIView):
         return Response(data)
 
 
-class ConversationMessageListApi(APIView):
+class ConversationMessageListApi(ApiView):
     class FilterSerializer(serializers.Serializer):
         branch = serializers.IntegerField(min_value=1, required=False)
 
@@ -308,9 +313,9 @@ class ConversationMessageListApi(APIView):
         )
 
 
-class ConversationTurnApi(APIView):
+class ConversationTurnApi(ApiView):
     @extend_schema_serializer(component_name="TurnInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictSerializer):
         text = serializers.CharField(max_length=10_000)
 
     @extend_schema(
@@ -337,7 +342,7 @@ class ConversationMessagesApi(ConversationMessageListApi, ConversationTurnApi):
     """``/conversations/{id}/messages/``: read a branch (GET), take a turn (POST)."""
 
 
-class MessageRetryApi(APIView):
+class MessageRetryApi(ApiView):
     @extend_schema(
         operation_id="conversation_messages_retry",
         request=None,
@@ -354,7 +359,7 @@ class MessageRetryApi(APIView):
         return Response(_turn_data(result), status=201)
 
 
-class MessageCitationListApi(APIView):
+class MessageCitationListApi(ApiView):
     @extend_schema_serializer(component_name="ResolvedCitation")
     class OutputSerializer(serializers.Serializer):
         memory = serializers.IntegerField(allow_null=True)
@@ -392,9 +397,9 @@ class MessageCitationListApi(APIView):
         )
 
 
-class ConversationRollbackApi(APIView):
+class ConversationRollbackApi(ApiView):
     @extend_schema_serializer(component_name="RollbackInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictSerializer):
         to_message = serializers.IntegerField(min_value=1)
         preview = serializers.BooleanField(default=False)
 
@@ -509,11 +514,7 @@ class ClientMemoryListAsOfApi(ClientMemoryListApi):
 
     @extend_schema(
         operation_id="client_memories_list",
-        parameters=[
-            OpenApiParameter("kind", str, many=True, description="Memory kinds"),
-            OpenApiParameter("status", str, many=True, description="Default: active"),
-            AS_OF_PARAMETER,
-        ],
+        parameters=[*MEMORY_FILTER_PARAMETERS, AS_OF_PARAMETER],
         responses=MemoryOutputSerializer(many=True),
     )
     def get(self, request, client_id: int):
@@ -522,46 +523,15 @@ class ClientMemoryListAsOfApi(ClientMemoryListApi):
         return _as_of_message(request, _client_holder(request, client_id).subject)
 
 
-class AnalystMemoryListApi(APIView):
+class AnalystMemoryListAsOfApi(AnalystMemoryListApi):
     """An analyst's own memories, now or (``?as_of_message=``) as of a message."""
-
-    class FilterSerializer(serializers.Serializer):
-        kind = serializers.MultipleChoiceField(
-            choices=MemoryKind.choices, required=False
-        )
-        status = serializers.MultipleChoiceField(
-            choices=MemoryStatus.choices, required=False
-        )
 
     @extend_schema(
         operation_id="analyst_memories_list",
-        parameters=[
-            OpenApiParameter("kind", str, many=True, description="Memory kinds"),
-            OpenApiParameter("status", str, many=True, description="Default: active"),
-            AS_OF_PARAMETER,
-        ],
+        parameters=[*MEMORY_FILTER_PARAMETERS, AS_OF_PARAMETER],
         responses=MemoryOutputSerializer(many=True),
     )
     def get(self, request, analyst_id: int):
-        holder = _analyst_holder(request, analyst_id)
-        if "as_of_message" in request.query_params:
-            return _as_of_message(request, holder.subject)
-        filters = self.FilterSerializer(
-            data={
-                "kind": request.query_params.getlist("kind"),
-                "status": request.query_params.getlist("status"),
-            }
-        )
-        filters.is_valid(raise_exception=True)
-        memories = memory_list(
-            subject=holder.subject,
-            kinds=sorted(filters.validated_data.get("kind") or []) or None,
-            statuses=sorted(filters.validated_data.get("status") or [])
-            or [MemoryStatus.ACTIVE],
-        )
-        _log(request, holder.subject)
-        paginator = IdCursorPagination()
-        page = paginator.paginate_queryset(memories, request, view=self)
-        return paginator.get_paginated_response(
-            MemoryOutputSerializer(page, many=True).data
-        )
+        if "as_of_message" not in request.query_params:
+            return super().get(request, analyst_id)
+        return _as_of_message(request, _analyst_holder(request, analyst_id).subject)

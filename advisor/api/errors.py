@@ -25,6 +25,13 @@ def _fields(detail) -> dict:
                         for key, msgs in nested.items()
                     }
                 )
+            elif isinstance(value, list) and any(
+                isinstance(item, dict) for item in value
+            ):
+                # A list of nested objects (turns): name each by its index.
+                for index, item in enumerate(value):
+                    for key, msgs in _fields(item).items():
+                        flat[f"{name}.{index}.{key}"] = msgs
             else:
                 flat[name] = [
                     str(item)
@@ -32,6 +39,11 @@ def _fields(detail) -> dict:
                 ]
         return flat
     return {}
+
+
+def _message(exc) -> str:
+    detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+    return str(detail)
 
 
 def exception_handler(exc, context):
@@ -56,7 +68,21 @@ def exception_handler(exc, context):
             "message": f"Invalid {first[0]}: {first[1][0]}",
             "extra": {"fields": fields},
         }
+    elif isinstance(exc, exceptions.ParseError):
+        response.data = {
+            "message": f"The request body is not valid JSON: {_message(exc)}",
+            "extra": {"fields": {"body": [_message(exc)]}},
+        }
+    elif isinstance(exc, exceptions.UnsupportedMediaType):
+        response.data = {
+            "message": _message(exc),
+            "extra": {"fields": {"Content-Type": ["must be application/json"]}},
+        }
+    elif isinstance(exc, exceptions.Throttled):
+        response.data = {
+            "message": _message(exc),
+            "extra": {"retry_after": exc.wait and int(exc.wait + 0.999)},
+        }
     else:
-        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
-        response.data = {"message": str(detail), "extra": {}}
+        response.data = {"message": _message(exc), "extra": {}}
     return response

@@ -1,13 +1,29 @@
-"""``Idempotency-Key`` on POST: the same key and body get the same answer, once."""
+"""``Idempotency-Key`` on POST: the same key and body get the same answer, once.
+
+While a request runs, it holds a PostgreSQL advisory lock named by its user and
+key, on its own connection. A retry that finds the lock held gets 409 (with
+``Retry-After``); a retry that finds the key's record unanswered but the lock
+free knows the first request died mid-way (its connection, and so its lock, went
+with it) and runs the request again, instead of answering 409 for ever.
+"""
 
 import functools
 import hashlib
 import json
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from advisor.models import IdempotentRequest
+
+MAX_KEY = 200
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="Retry-safe POST: the same key and body get the first answer.",
+)
 
 
 def _digest(request) -> str:
@@ -15,68 +31,96 @@ def _digest(request) -> str:
     return hashlib.sha256(f"{request.path}\n{body}".encode()).hexdigest()
 
 
+def _lock_id(user_id: int, key: str) -> int:
+    digest = hashlib.blake2b(f"idempotency:{user_id}:{key}".encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), "big", signed=True)
+
+
+def _try_lock(lock_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [lock_id])
+        return cursor.fetchone()[0]
+
+
+def _unlock(lock_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_id])
+
+
+def _refused(status: int, message: str, key: str, field_error: str | None = None):
+    extra = {"key": key}
+    if field_error:
+        extra = {"fields": {"Idempotency-Key": [field_error]}}
+    return Response({"message": message, "extra": extra}, status=status)
+
+
 def idempotent(view_method):
     """Replay the stored response of a POST retried with the same Idempotency-Key.
 
     A key reused with another body is refused (422); a retry while the first
-    request is still running gets 409.
+    request is still running gets 409; a retry after the first died runs again.
     """
 
+    @extend_schema(parameters=[IDEMPOTENCY_KEY])
     @functools.wraps(view_method)
     def wrapper(self, request, *args, **kwargs):
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if not key:
+        raw = request.headers.get("Idempotency-Key")
+        if raw is None or not raw.strip():
             return view_method(self, request, *args, **kwargs)
-        if len(key) > 200:
-            return Response(
-                {
-                    "message": "Idempotency-Key must be at most 200 characters.",
-                    "extra": {"fields": {"Idempotency-Key": ["too long"]}},
-                },
-                status=400,
+        key = raw.strip()
+        if len(key) > MAX_KEY or "\x00" in key or not key.isprintable():
+            return _refused(
+                400,
+                f"Idempotency-Key must be printable and at most {MAX_KEY} characters.",
+                key[:MAX_KEY],
+                field_error=f"must be printable text of at most {MAX_KEY} characters",
             )
         digest = _digest(request)
+        lock_id = _lock_id(request.user.pk, key)
+        if not _try_lock(lock_id):
+            response = _refused(
+                409, "The request with this Idempotency-Key is running.", key
+            )
+            response["Retry-After"] = "1"
+            return response
         try:
-            with transaction.atomic():
-                record = IdempotentRequest.objects.create(
-                    user=request.user,
-                    key=key,
-                    method=request.method,
-                    path=request.path,
-                    request_digest=digest,
-                )
-        except IntegrityError:
-            record = IdempotentRequest.objects.get(user=request.user, key=key)
-            if record.request_digest != digest:
-                return Response(
-                    {
-                        "message": "This Idempotency-Key was used for another request.",
-                        "extra": {"key": key},
-                    },
-                    status=422,
-                )
-            if record.status_code is None:
-                return Response(
-                    {
-                        "message": "The request with this Idempotency-Key is running.",
-                        "extra": {"key": key},
-                    },
-                    status=409,
-                )
+            return _run_once(self, request, view_method, key, digest, args, kwargs)
+        finally:
+            _unlock(lock_id)
+
+    return wrapper
+
+
+def _run_once(view, request, view_method, key, digest, args, kwargs):
+    try:
+        with transaction.atomic():
+            record = IdempotentRequest.objects.create(
+                user=request.user,
+                key=key,
+                method=request.method,
+                path=request.path,
+                request_digest=digest,
+            )
+    except IntegrityError:
+        record = IdempotentRequest.objects.get(user=request.user, key=key)
+        if record.request_digest != digest:
+            return _refused(
+                422, "This Idempotency-Key was used for another request.", key
+            )
+        if record.status_code is not None:
             response = Response(record.response_body, status=record.status_code)
             response["Idempotent-Replayed"] = "true"
             return response
-        try:
-            response = view_method(self, request, *args, **kwargs)
-        except Exception:
-            record.delete()  # nothing was done: the key may be used again
-            raise
-        if response.status_code >= 500:
-            record.delete()
-        else:
-            record.status_code = response.status_code
-            record.response_body = response.data
-            record.save(update_fields=["status_code", "response_body"])
-        return response
-
-    return wrapper
+        # Unanswered, and nobody holds its lock: the first request died mid-way.
+    try:
+        response = view_method(view, request, *args, **kwargs)
+    except Exception:
+        record.delete()  # what failed may be retried with the same key
+        raise
+    if response.status_code >= 500:
+        record.delete()
+    else:
+        record.status_code = response.status_code
+        record.response_body = response.data
+        record.save(update_fields=["status_code", "response_body"])
+    return response

@@ -1,59 +1,40 @@
-"""REST API v1: one view per operation, each scoped to the caller's firm."""
+"""REST API v1: who the caller is, and the answer for a path the API has not."""
 
-from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from advisor.api.pagination import IdCursorPagination
-from advisor.selectors import client_get, client_list
+from advisor.api.base import ApiView
+from advisor.models import ApiToken
 
 
-class MeApi(APIView):
+class MeApi(ApiView):
     class OutputSerializer(serializers.Serializer):
         username = serializers.CharField()
         role = serializers.CharField()
         firm = serializers.CharField(source="firm.slug")
+        token_scope = serializers.CharField(
+            allow_null=True, help_text="read or read_write; null for a session"
+        )
 
     @extend_schema(operation_id="me_retrieve", responses=OutputSerializer)
     def get(self, request):
-        return Response(self.OutputSerializer(request.user).data)
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        request.user.token_scope = token.scope if token else None
+        return Response(MeApi.OutputSerializer(request.user).data)
 
 
-class ClientOutputSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    external_id = serializers.CharField()
-    name = serializers.CharField()
-    advisor = serializers.CharField(source="advisor.username")
-    risk_tolerance = serializers.CharField()
-    horizon_years = serializers.IntegerField(allow_null=True)
-    objectives = serializers.CharField()
-    kyc_status = serializers.CharField()
-    kyc_verified_on = serializers.DateField(allow_null=True)
+@extend_schema(exclude=True)
+class UnknownPathApi(ApiView):
+    """A path under /api/v1/ that names no operation: 404, in the error shape."""
 
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = []
 
-class ClientListApi(APIView):
-    @extend_schema(
-        operation_id="clients_list",
-        parameters=[OpenApiParameter("external_id", str, description="CRM id")],
-        responses=ClientOutputSerializer(many=True),
-    )
-    def get(self, request):
-        paginator = IdCursorPagination()
-        clients = client_list(user=request.user)
-        external_id = request.query_params.get("external_id")
-        if external_id:
-            clients = clients.filter(external_id=external_id)
-        page = paginator.paginate_queryset(clients, request, view=self)
-        data = ClientOutputSerializer(page, many=True).data
-        return paginator.get_paginated_response(data)
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        raise NotFound("No such API endpoint.")
 
-
-class ClientDetailApi(APIView):
-    @extend_schema(operation_id="clients_retrieve", responses=ClientOutputSerializer)
-    def get(self, request, client_id: int):
-        client = client_get(user=request.user, client_id=client_id)
-        if client is None:
-            raise Http404
-        return Response(ClientOutputSerializer(client).data)
+    get = post = put = patch = delete = options = head = http_method_not_allowed

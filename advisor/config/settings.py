@@ -72,7 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "rest_framework_api_key",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "market",
     "memory",
     "advisor",
+    "advisor.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -197,11 +198,14 @@ X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "advisor.api.auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "advisor.api.auth.TokenScopePermission",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "advisor.api.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "advisor.api.pagination.IdCursorPagination",
     "PAGE_SIZE": 50,
@@ -346,3 +350,48 @@ LOGGING = {
 MEMORY_EXTRACTION_MAX_ATTEMPTS = int(
     env_number("MEMORY_EXTRACTION_MAX_ATTEMPTS", 4, int)
 )
+# --- REST API throttling and webhooks (the CRM integration) ------------------------
+
+# Requests per token and per user (a token's owner shares the user's budget);
+# a client over it gets 429 with Retry-After. Counted in the cache: shared by
+# every process with Redis, per process without it.
+# The API speaks JSON only (bodies in any other type answer 415).
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["rest_framework.parsers.JSONParser"]
+# The test client speaks the API's one format unless told otherwise.
+REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"] = "json"
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "advisor.api.throttling.TokenRateThrottle",
+    "advisor.api.throttling.UserRateThrottle",
+    "advisor.api.throttling.AnonymousRateThrottle",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "token": env("API_THROTTLE_TOKEN", "1200/min"),
+    "user": env("API_THROTTLE_USER", "2400/min"),
+    "anon": env("API_THROTTLE_ANON", "120/min"),
+}
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
+
+# Outgoing webhooks: the worker collects what changed every few seconds and
+# delivers it, signed the Standard Webhooks way, with backoff and jitter.
+WEBHOOKS_POLL_SECONDS = env_number("WEBHOOKS_POLL_SECONDS", 5)
+WEBHOOKS_TIMEOUT_SECONDS = env_number("WEBHOOKS_TIMEOUT_SECONDS", 10)
+WEBHOOKS_MAX_ATTEMPTS = int(env_number("WEBHOOKS_MAX_ATTEMPTS", 8, int))
+WEBHOOKS_DISABLE_AFTER_FAILURES = int(
+    env_number("WEBHOOKS_DISABLE_AFTER_FAILURES", 20, int)
+)
+# Receivers on loopback or private networks: allowed in development and tests,
+# refused in production unless asked for.
+WEBHOOKS_ALLOW_PRIVATE_URLS = env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", DEBUG)
+# The queue tasks go to when none is named (the worker test gives each run its own).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "celery")
+CELERY_BEAT_SCHEDULE["webhooks-dispatch"] = {
+    "task": "webhooks.dispatch",
+    "schedule": WEBHOOKS_POLL_SECONDS,
+}

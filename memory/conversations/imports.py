@@ -183,6 +183,9 @@ def transcript_import(
     if subject.erased_at is not None:
         raise SubjectErased("This subject's memory was erased.")
     with transaction.atomic():
+        # Under the subject's lock, so two imports of one conversation at once
+        # find (or start) the same one.
+        subject_lock(subject.pk)
         conversation = None
         if conversation_external_id:
             conversation = Conversation.objects.filter(
@@ -202,26 +205,23 @@ def transcript_import(
             requested_by_id=requested_by_id,
             turns_total=len(cleaned),
         )
-    known = set(
-        Message.objects.filter(subject=subject)
-        .exclude(external_id="")
-        .filter(external_id__in=[t.external_id for t in cleaned if t.external_id])
-        .values_list("external_id", flat=True)
-    )
-    fresh = [t for t in cleaned if not t.external_id or t.external_id not in known]
-    job.turns_skipped = len(cleaned) - len(fresh)
-    stored_ids: list[int] = []
-    for start in range(0, len(fresh), batch_size):
-        batch = fresh[start : start + batch_size]
-        stored_ids.extend(
-            _import_batch(job=job, conversation=conversation, turns=batch)
+    try:
+        stored_ids = _import_store(
+            job=job,
+            conversation=conversation,
+            turns=cleaned,
+            batch_size=batch_size,
+            progress=progress,
         )
-        job.turns_stored += len(batch)
+    except Exception as error:
+        # A job never stays "storing": it says it failed, and what was stored
+        # (whole batches) stays; importing again skips it.
         ImportJob.objects.filter(pk=job.pk).update(
-            turns_stored=job.turns_stored, turns_skipped=job.turns_skipped
+            status=ImportJob.Status.FAILED,
+            error=f"{type(error).__name__}: {error}"[:2000],
+            finished_at=timezone.now(),
         )
-        if progress:
-            progress(job)
+        raise
     job.status = (
         ImportJob.Status.INDEXING if stored_ids and index else ImportJob.Status.DONE
     )
@@ -233,12 +233,54 @@ def transcript_import(
     return job
 
 
+def _import_store(
+    *,
+    job: ImportJob,
+    conversation: Conversation,
+    turns: list[Turn],
+    batch_size: int,
+    progress: Callable[[ImportJob], None] | None,
+) -> list[int]:
+    """Store the turns not imported before, in committed batches; return their ids.
+
+    Each batch checks again, under the subject's lock, which external ids are
+    stored: an import running at the same time may have stored them since.
+    """
+    stored_ids: list[int] = []
+    for start in range(0, len(turns), batch_size):
+        batch = turns[start : start + batch_size]
+        stored = _import_batch(job=job, conversation=conversation, turns=batch)
+        stored_ids.extend(stored)
+        job.turns_stored += len(stored)
+        job.turns_skipped += len(batch) - len(stored)
+        ImportJob.objects.filter(pk=job.pk).update(
+            turns_stored=job.turns_stored, turns_skipped=job.turns_skipped
+        )
+        if progress:
+            progress(job)
+    return stored_ids
+
+
 @transaction.atomic
 def _import_batch(
     *, job: ImportJob, conversation: Conversation, turns: list[Turn]
 ) -> list[int]:
     subject = subject_lock(job.subject_id)
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    # Read under the lock: what another import committed meanwhile is skipped.
+    wanted = [t.external_id for t in turns if t.external_id]
+    known = (
+        set(
+            Message.objects.filter(
+                subject_id=subject.pk, external_id__in=wanted
+            ).values_list("external_id", flat=True)
+        )
+        if wanted
+        else set()
+    )
+    turns = [t for t in turns if not t.external_id or t.external_id not in known]
+    if not turns:
+        return []
     now = timezone.now()
     # Ids drawn first, so each message is inserted already linked to its parent.
     ids = next_ids(Message, len(turns))

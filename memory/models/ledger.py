@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .conversations import Message
-from .fields import CanonicalJSONField
+from .fields import CanonicalJSONField, TransactionIdField
 from .memories import Memory
 from .subjects import Subject
 
@@ -93,6 +93,11 @@ class MemoryEvent(models.Model):
     # each hash covers, is what makes an event's hash its own.
     hash = models.CharField(max_length=64)
     redacted_at = models.DateTimeField(null=True, blank=True)
+    # The writing transaction, from the database: the changes feed serves an
+    # event only once every transaction older than its own has ended, so a
+    # transaction that commits late is never skipped (``ledger.feed``). Null on
+    # events written before it existed (all long committed).
+    txid = TransactionIdField()
 
     class Meta:
         ordering = ["subject_id", "sequence"]

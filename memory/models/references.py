@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils import timezone
 
-from .fields import CanonicalJSONField
+from .fields import CanonicalJSONField, TransactionIdField
 from .memories import Memory
 from .subjects import Subject
 
@@ -140,6 +140,9 @@ class MarketAlert(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by_user_id = models.BigIntegerField(null=True, blank=True)
+    # The raising transaction, from the database: webhooks read alerts in the
+    # order the changes feed reads events, never skipping a late commit.
+    txid = TransactionIdField()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -245,3 +245,28 @@ def quotes_fetch_queue(symbols: list[str], instrument_ids: list[int]) -> bool:
         logger.warning("Quote refresh of %s not queued", symbols, exc_info=True)
         return False
     return True
+
+
+def stale_memory_ids(*, subject_id: int, now: datetime | None = None) -> set[int]:
+    """Return the ids of a subject's memories whose market reference is stale.
+
+    By ``reference_freshness``, the one definition of stale; one query for the
+    subject's references (a subject holds at most some hundreds).
+    """
+    now = now or timezone.now()
+    references = list(
+        MarketReference.objects.filter(subject_id=subject_id).select_related(
+            "instrument"
+        )
+    )
+    if not references:
+        return set()
+    policies = policies_for({reference.tenant_id for reference in references})
+    return {
+        reference.memory_id
+        for reference in references
+        if reference_freshness(
+            reference, now=now, policy=policies[reference.tenant_id]
+        )["status"]
+        == "stale"
+    }

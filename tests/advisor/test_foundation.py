@@ -73,7 +73,8 @@ def test_issue_api_token_prints_a_working_token(client_of, advisor_user, capsys)
 
     call_command("issue_api_token", advisor_user.username)
     token = capsys.readouterr().out.strip()
-    assert len(token) == 40
+    prefix, _, secret = token.partition(".")
+    assert len(prefix) == 8 and len(secret) == 32
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     response = api.get("/api/v1/clients/")

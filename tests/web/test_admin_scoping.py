@@ -7,10 +7,10 @@ model that belongs to a firm is walked too, and fails here until it is scoped.
 import pytest
 from django.contrib import admin
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
-from advisor.models import Firm, User
-from advisor.services import team_create
+from advisor.models import ApiToken, Firm, User
+from advisor.services import api_token_issue, team_create
+from advisor.webhooks.services import subscription_create
 from memory.conversations.messages import conversation_start, message_append
 from memory.extraction.failures import extraction_failed
 from memory.governance.access import subject_access_record
@@ -76,7 +76,10 @@ def populate(firm: Firm, tag: str) -> dict:
     subject_erase(
         subject=leaving.subject, requested_by_user_id=compliance.pk, reason="asked"
     )
-    Token.objects.create(user=advisor)
+    api_token_issue(user=advisor, name=f"{tag} crm")
+    subscription_create(
+        firm=firm, url=f"http://127.0.0.1:9/{tag}", event_types=["memory.changed"]
+    )
     conversation = conversation_start(subject=client.subject)
     said = message_append(
         conversation=conversation,
@@ -135,15 +138,11 @@ def test_every_registered_admin_shows_only_the_staff_users_firm(client, firms, w
         else:
             assert response.status_code in (302, 403), label
         for obj in theirs:
-            # A token's admin links by its owner's id, never by its key.
-            key = obj.user_id if label == "authtoken.TokenProxy" else obj.pk
-            change = client.get(admin_url(model, "change", key))
+            change = client.get(admin_url(model, "change", obj.pk))
             assert change.status_code in (302, 403, 404), (label, obj.pk)
             assert str(obj) not in change.content.decode() or change.status_code != 200
         walked.append(label)
-    assert {"auth.Group", "authtoken.TokenProxy"} & set(walked) == {
-        "authtoken.TokenProxy"
-    }
+    assert {"auth.Group", "advisor.ApiToken"} & set(walked) == {"advisor.ApiToken"}
     assert {"memory.SubjectAccess", "advisor.Client", "memory.Memory"} <= set(walked)
 
 
@@ -151,13 +150,15 @@ def test_groups_are_not_in_the_admin_and_tokens_never_show_their_key(client, fir
     north, _ = firms
     client.force_login(north["superuser"])
     assert client.get("/admin/auth/group/").status_code == 404
-    page = client.get("/admin/authtoken/tokenproxy/").content.decode()
-    ours = User.objects.get(username="north-advisor")
-    theirs = User.objects.get(username="south-advisor")
-    assert str(ours) in page and str(theirs) not in page
-    for token in Token.objects.all():
-        assert token.key not in page
-    own = Token.objects.get(user=ours)
-    for user in (ours, theirs):
-        detail = client.get(f"/admin/authtoken/tokenproxy/{user.pk}/change/")
-        assert detail.status_code == 403 and own.key not in detail.content.decode()
+    page = client.get("/admin/advisor/apitoken/").content.decode()
+    ours = ApiToken.objects.get(user__username="north-advisor")
+    theirs = ApiToken.objects.get(user__username="south-advisor")
+    assert ours.name in page and theirs.name not in page
+    for token in ApiToken.objects.all():
+        assert token.hashed_key not in page
+    detail = client.get(f"/admin/advisor/apitoken/{ours.pk}/change/").content.decode()
+    assert ours.name in detail and ours.hashed_key not in detail
+    assert client.get(f"/admin/advisor/apitoken/{theirs.pk}/change/").status_code in (
+        302,
+        404,
+    )

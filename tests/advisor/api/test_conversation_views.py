@@ -274,8 +274,10 @@ def test_a_clients_conversations_reach_only_their_advisor(
 
 def test_an_analysts_own_chat_reaches_only_the_analyst(people):
     analyst = people["analyst"]
+    # An analyst's id is the one GET /api/v1/analysts/ lists.
+    analyst_id = analyst.analyst_profile.pk
     own = api_as(analyst)
-    created = own.post(f"/api/v1/analysts/{analyst.pk}/conversations/", {})
+    created = own.post(f"/api/v1/analysts/{analyst_id}/conversations/", {})
     assert created.status_code == 201, created.json()
     conversation = created.json()
     taken = turn(own, conversation, "I'm bullish on AMD, I see it at $250 in a year.")
@@ -284,12 +286,12 @@ def test_an_analysts_own_chat_reaches_only_the_analyst(people):
     reply_id = taken.json()["reply"]["id"]
     base = f"/api/v1/conversations/{conversation['id']}"
     endpoints = [
-        ("get", f"/api/v1/analysts/{analyst.pk}/conversations/", None),
-        ("post", f"/api/v1/analysts/{analyst.pk}/conversations/", {}),
-        ("get", f"/api/v1/analysts/{analyst.pk}/memories/", None),
+        ("get", f"/api/v1/analysts/{analyst_id}/conversations/", None),
+        ("post", f"/api/v1/analysts/{analyst_id}/conversations/", {}),
+        ("get", f"/api/v1/analysts/{analyst_id}/memories/", None),
         (
             "get",
-            f"/api/v1/analysts/{analyst.pk}/memories/?as_of_message={reply_id}",
+            f"/api/v1/analysts/{analyst_id}/memories/?as_of_message={reply_id}",
             None,
         ),
         ("get", f"{base}/", None),

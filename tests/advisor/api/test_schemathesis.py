@@ -1,0 +1,101 @@
+"""Schemathesis over the OpenAPI schema: no answer is a 5xx, and every answer
+the schema describes matches it.
+
+Run as a firm administrator's token, in the test database, through the WSGI
+application in process (no server, no network). A few examples per operation
+keep it to a minute or two.
+"""
+
+import json
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+)
+
+from advisor.services import api_token_issue
+from memory.ledger.chain import Cause
+from memory.services import memory_record
+from tests.advisor.api.conftest import holding
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def in_process_wsgi():
+    """Keep the test's connection open across requests, as Django's test client
+    does (its transaction holds the test's data)."""
+    signals = (request_started, request_finished)
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    for signal in signals:
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def known_ids(world):
+    """Real records for the path parameters, so bodies and queries are fuzzed
+    against records that exist (random ids are the matrix's business)."""
+    return {
+        "client_id": world.client.pk,
+        "memory_id": holding(world.client.subject).pk,
+        "analyst_id": world.analyst.analyst_profile.pk,
+    }
+
+
+@pytest.fixture
+def admin_token(world):
+    memory_record(
+        subject=world.client.subject,
+        kind="fact",
+        text="Has a dog",
+        payload={},
+        cause=Cause.user(world.advisor.pk),
+    )
+    return api_token_issue(user=world.admin, name="schemathesis")[1]
+
+
+def _schema():
+    """The schema the API serves, generated as /api/schema/ does."""
+    generator = SchemaGenerator(patterns=None)
+    document = generator.get_schema(request=None, public=True)
+    schema = schemathesis.openapi.from_dict(
+        json.loads(json.dumps(document, default=str))
+    )
+    schema.app = get_wsgi_application()
+    return schema
+
+
+schema = _schema()
+
+
+@schema.parametrize()
+@settings(
+    max_examples=8,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_no_operation_answers_5xx_or_off_its_schema(
+    case, admin_token, known_ids, in_process_wsgi
+):
+    if case.path_parameters:
+        for name in set(case.path_parameters) & set(known_ids):
+            case.path_parameters[name] = known_ids[name]
+    case.call_and_validate(
+        headers={"Authorization": f"Token {admin_token}"},
+        checks=[
+            not_a_server_error,
+            response_schema_conformance,
+            content_type_conformance,
+        ],
+    )
