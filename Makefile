@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench lint format install clean-db
+.PHONY: run test bench lint format install clean-db backup restore
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,3 +38,13 @@ format: $(STAMP)
 clean-db: $(STAMP)
 	@$(BIN)/python -c "from pathlib import Path; from advisor.config.embedded_db import stop_cluster; [stop_cluster(p.resolve()) for p in Path('var').glob('postgres*') if p.is_dir()]"
 	rm -rf var/postgres var/postgres-test var/postgres-bench
+
+# Backups: a pg_dump with a manifest (checksums, versions, ledger heads) in
+# var/backups/<time>/; restore checks it, loads it into a fresh cluster and
+# runs verify_ledger there. `make restore BACKUP=var/backups/<time>`.
+backup: $(STAMP)
+	@$(BIN)/python -m advisor.config.backup dump $(BACKUP_ARGS)
+
+restore: $(STAMP)
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<time> [RESTORE_ARGS=--into DIR]" >&2; exit 2; }
+	@$(BIN)/python -m advisor.config.backup restore --from "$(BACKUP)" $(RESTORE_ARGS)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from memory.tenancy import TenantAccess
 
+from .erasure import client_traces_remove
 from .models import AnalystProfile, Client, Firm, User
 
 AUDIT_ROLES = (User.Role.COMPLIANCE, User.Role.ADMIN)
@@ -64,6 +65,9 @@ class MemoryTenancy:
             user.pk: f"{user.get_full_name() or user.username} ({user.username})"
             for user in User._default_manager.filter(pk__in=list(user_ids))
         }
+
+    def subject_erased(self, subject_id: int) -> None:
+        client_traces_remove(subject_id=subject_id)
 
 
 def _names(full_name: str) -> list[str]:

@@ -19,6 +19,9 @@ Sections (``--only search,recall``):
   and a rollback over 50 turns (``bench.turn_bench``).
 - ``api``: ``bench.api_bench.run()``: search through gunicorn under load
   (``api_search_rps``) and the changes feed (``feed_events_per_s``).
+- ``concurrency``: twenty concurrent writers on one subject
+  (``bench.concurrency_bench``): ``concurrent_writers_events_per_s`` and
+  ``chain_valid``.
 """
 
 from __future__ import annotations
@@ -37,7 +40,9 @@ from collections.abc import Callable
 
 from bench.progress import logger
 
-SECTIONS = ("search", "import", "extract", "recall", "ledger", "refresh", "turn", "api")
+SECTIONS = ("search", "import", "extract", "recall", "ledger", "refresh")
+# Sections added since, each its own module with a ``run()``.
+SECTIONS += ("turn", "api", "concurrency")
 QUICK = {"memories": 20_000, "subjects": 200, "queries": 200}
 
 
@@ -120,6 +125,7 @@ def section_runners() -> dict[str, Callable[[argparse.Namespace], dict | None]]:
             quick=args.quick
         ),
         "api": optional_section("bench.api_bench"),
+        "concurrency": optional_section("bench.concurrency_bench"),
     }
 
 

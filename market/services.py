@@ -271,6 +271,11 @@ def quotes_fetch(
     elif not fetched:
         report.error = f"{provider.name} returned no data for any symbol"
         provider_health_record(provider=provider.name, ok=False, error=report.error)
+    elif report.rejected and not (report.stored or report.duplicates):
+        # An answer that is all garbage is a failure too: health must say why.
+        reasons = "; ".join(f"{s}: {why}" for s, why in sorted(report.rejected.items()))
+        report.error = f"{provider.name} answered only unusable quotes ({reasons})"
+        provider_health_record(provider=provider.name, ok=False, error=report.error)
     else:
         provider_health_record(provider=provider.name, ok=True)
     logger.info(

@@ -91,3 +91,15 @@ def user_names(user_ids: Iterable[int]) -> dict[int, str]:
     log shows who, not a number). A provider without the method gives none."""
     names_of = getattr(provider(), "user_names", None)
     return dict(names_of(list(user_ids))) if names_of else {}
+
+
+def subject_erased(subject_id: int) -> None:
+    """Tell the provider a subject was erased, inside the erasure's transaction.
+
+    The engine erased what it holds; the provider removes what only it can see
+    (the person's own record, what requests and the admin kept of them). A
+    provider without the method has nothing to remove.
+    """
+    erased = getattr(provider(), "subject_erased", None)
+    if erased:
+        erased(subject_id)

@@ -1,10 +1,17 @@
 """``Idempotency-Key`` on POST: the same key and body get the same answer, once.
 
-While a request runs, it holds a PostgreSQL advisory lock named by its user and
-key, on its own connection. A retry that finds the lock held gets 409 (with
-``Retry-After``); a retry that finds the key's record unanswered but the lock
-free knows the first request died mid-way (its connection, and so its lock, went
-with it) and runs the request again, instead of answering 409 for ever.
+Two guarantees, from two mechanisms:
+
+- **Once.** The key's record, the work and the stored answer commit in one
+  transaction, or not at all: a request cut off mid-way (its database
+  restarted, its process killed) leaves no trace, so its retry does the work,
+  once; a request that did the work always left its answer to replay.
+- **No waiting in line.** While a request runs it holds a PostgreSQL advisory
+  lock named by its user and key, on its own connection; a retry that finds the
+  lock held gets 409 with ``Retry-After`` at once. A dead request's lock goes
+  with its connection.
+
+A 5xx answer commits nothing: the key may be used again.
 """
 
 import functools
@@ -91,9 +98,28 @@ def idempotent(view_method):
     return wrapper
 
 
+class _Undone(Exception):
+    """Carries a response whose work must not commit (a 5xx)."""
+
+    def __init__(self, response):
+        self.response = response
+
+
 def _run_once(view, request, view_method, key, digest, args, kwargs):
+    record = IdempotentRequest.objects.filter(user=request.user, key=key).first()
+    if record is not None:
+        if record.request_digest != digest:
+            return _refused(
+                422, "This Idempotency-Key was used for another request.", key
+            )
+        if record.status_code is not None:
+            return _replayed(record)
     try:
         with transaction.atomic():
+            if record is not None:
+                # Unanswered and unlocked: left by a request that died mid-way
+                # before key and answer were committed together. It did nothing.
+                record.delete()
             record = IdempotentRequest.objects.create(
                 user=request.user,
                 key=key,
@@ -101,26 +127,29 @@ def _run_once(view, request, view_method, key, digest, args, kwargs):
                 path=request.path,
                 request_digest=digest,
             )
+            response = view_method(view, request, *args, **kwargs)
+            if response.status_code >= 500:
+                raise _Undone(response)
+            record.status_code = response.status_code
+            record.response_body = response.data
+            record.save(update_fields=["status_code", "response_body"])
+    except _Undone as undone:
+        return undone.response
     except IntegrityError:
-        record = IdempotentRequest.objects.get(user=request.user, key=key)
+        # Another request committed this key without its lock (an older
+        # version's record): its answer stands.
+        record = IdempotentRequest.objects.filter(user=request.user, key=key).first()
+        if record is None or record.status_code is None:
+            raise
         if record.request_digest != digest:
             return _refused(
                 422, "This Idempotency-Key was used for another request.", key
             )
-        if record.status_code is not None:
-            response = Response(record.response_body, status=record.status_code)
-            response["Idempotent-Replayed"] = "true"
-            return response
-        # Unanswered, and nobody holds its lock: the first request died mid-way.
-    try:
-        response = view_method(view, request, *args, **kwargs)
-    except Exception:
-        record.delete()  # what failed may be retried with the same key
-        raise
-    if response.status_code >= 500:
-        record.delete()
-    else:
-        record.status_code = response.status_code
-        record.response_body = response.data
-        record.save(update_fields=["status_code", "response_body"])
+        return _replayed(record)
+    return response
+
+
+def _replayed(record: IdempotentRequest) -> Response:
+    response = Response(record.response_body, status=record.status_code)
+    response["Idempotent-Replayed"] = "true"
     return response

@@ -4,6 +4,8 @@ import os
 
 from celery import Celery
 
+from . import db_broker  # noqa: F401 - registers the "twinsqla" broker transport
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advisor.config.settings")
 
 app = Celery("advisor_twin")

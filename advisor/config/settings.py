@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
+    "csp",
+    "axes",
     "market",
     "memory",
     "advisor",
@@ -94,6 +96,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A database that does not answer is a 503, never a traceback.
+    "advisor.middleware.DatabaseUnavailableMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "advisor.config.urls"
@@ -193,6 +200,48 @@ if not DEBUG:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# SECURE_PROXY_SSL_HEADER (production only, above): the app trusts
+# "X-Forwarded-Proto: https" to mean the request came over HTTPS. Only deploy it
+# behind a proxy that sets that header itself and strips it from clients.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Sessions end after a working day, and when the browser closes.
+SESSION_COOKIE_AGE = int(env_number("DJANGO_SESSION_SECONDS", 8 * 60 * 60, int))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Content Security Policy (django-csp): every script and style is a file of our
+# own under static/ (htmx included); no inline script, style or event handler.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for
+# one username from one address, that pair is locked out for the cool-off.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env_number("DJANGO_LOGIN_FAILURE_LIMIT", 5, int))
+AXES_COOLOFF_TIME = env_number("DJANGO_LOGIN_COOLOFF_HOURS", 0.25)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Behind the proxy, the client's address is the one it forwards.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_VERBOSE = False
 
 # --- REST API ---------------------------------------------------------------------
 
@@ -250,7 +299,9 @@ elif REDIS_URL:
 else:
     # Kombu's SQLAlchemy transport keeps the queue in our own PostgreSQL: real
     # background work in a separate worker process, with no server to install.
-    CELERY_BROKER_URL = "sqla+" + _sqlalchemy_url(DATABASES["default"])
+    # "twinsqla" is that transport redelivering a dead worker's message
+    # (advisor/config/db_broker.py).
+    CELERY_BROKER_URL = "twinsqla+" + _sqlalchemy_url(DATABASES["default"])
     CELERY_RESULT_BACKEND = "db+" + _sqlalchemy_url(DATABASES["default"])
     BROKER_MODE = "database"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -277,7 +328,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "memory.memory_expiry_sweep",
         "schedule": 24 * 60 * 60,
     },
+    # Expired sessions are deleted, not just refused.
+    "sessions-clear-expired": {
+        "task": "advisor.sessions_clear_expired",
+        "schedule": 60 * 60,
+    },
 }
+# One deployment's queue on a shared broker (the production-shape test runs its
+# own); task results hold counts and states, never their arguments.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "celery")
+if BROKER_MODE == "database":
+    # How often a worker looks for messages a dead worker left hidden.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "sweep_seconds": env_number("CELERY_BROKER_SWEEP_SECONDS", 15)
+    }
+elif BROKER_MODE == "redis":
+    # Redis redelivers a dead worker's message once it has been unacknowledged
+    # this long: longer than any task runs or waits for its retry (600 s at
+    # most each), or a live task would run twice; shorter than kombu's hour.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_number("CELERY_VISIBILITY_TIMEOUT_SECONDS", 1800)
+    }
+CELERY_RESULT_EXTENDED = False
 
 # --- Models: OpenAI-compatible servers, or the offline defaults -------------------
 

@@ -1,15 +1,24 @@
 """Erasure: a client's right to be forgotten, with the ledger still verifiable.
 
-Erasure removes content (texts, payloads, embeddings, the states inside ledger
-events) and keeps the ledger's digests, so the chain still verifies and still
-shows who erased what, and why. A legal hold blocks it (``holds``).
+Erasure removes content (texts, payloads, embeddings, the states and reasons
+inside ledger events) and keeps the ledger's digests, so the chain still
+verifies and still shows who erased what, and why. A legal hold blocks it
+(``holds``). What the engine cannot see — the people's own records, the traces
+web requests left — the tenancy provider removes when told (``subject_erased``).
+
+Reasons: an event of chain version 2 holds its reason inside its content digest,
+so erasure clears it with the states. A version 1 event (written before that
+version) hashed its reason as text: it keeps it, or its chain would break.
 """
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from memory import tenancy
 from memory.errors import InvalidMemory, SubjectErased, full_clean_or_raise
 from memory.ledger.chain import Cause, Entry, append, subject_lock
 from memory.ledger.replay import CITATION_IDENTITY
@@ -42,6 +51,33 @@ def _citations_without_content() -> RawSQL:
     )
 
 
+def _redact_events(events, *, now) -> int:
+    """Remove the states, and the reasons where the chain allows, of these events.
+
+    The trigger allows exactly this update: every hashed column kept.
+    """
+    return events.filter(redacted_at__isnull=True).update(
+        before=None,
+        after=None,
+        reason=Case(
+            When(chain_version__gte=2, then=Value("")),
+            default=F("reason"),
+            output_field=TextField(),
+        ),
+        redacted_at=now,
+    )
+
+
+def _admin_log_scrub(model, object_ids) -> int:
+    """Remove the names the admin's history kept of these objects."""
+    ids = [str(pk) for pk in object_ids]
+    if not ids:
+        return 0
+    return LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=ids
+    ).update(object_repr=ERASED_TEXT, change_message="")
+
+
 def erase_memories(
     *, subject: Subject, memory_ids: list[int], cause: Cause, reason: str, now
 ) -> tuple[int, int]:
@@ -65,14 +101,13 @@ def erase_memories(
         version=F("version") + 1,
         updated_at=now,
     )
-    # The trigger allows exactly this update: content gone, every hashed column kept.
-    events_redacted = (
+    events_redacted = _redact_events(
         MemoryEvent.objects.filter(
-            subject_id=subject.pk, memory_id__in=memory_ids, redacted_at__isnull=True
-        )
-        .filter(Q(before__isnull=False) | Q(after__isnull=False))
-        .update(before=None, after=None, redacted_at=now)
+            subject_id=subject.pk, memory_id__in=memory_ids
+        ).filter(_with_content()),
+        now=now,
     )
+    _admin_log_scrub(Memory, to_erase)
     if to_erase:
         append(
             subject=subject,
@@ -90,6 +125,18 @@ def erase_memories(
             occurred_at=now,
         )
     return len(to_erase), events_redacted
+
+
+def _with_content() -> Q:
+    """Events still holding content: states, or a reason erasure may remove.
+
+    An erase event keeps its reason: it is the erasure's, kept on its record.
+    """
+    return (
+        Q(before__isnull=False)
+        | Q(after__isnull=False)
+        | (Q(chain_version__gte=2) & ~Q(reason="") & ~Q(action=EventAction.ERASE))
+    )
 
 
 @transaction.atomic
@@ -123,14 +170,18 @@ def subject_erase(
         now=now,
     )
     # Any other event of the subject still holding content loses it too.
-    other_events_redacted = (
-        MemoryEvent.objects.filter(subject_id=locked.pk, redacted_at__isnull=True)
-        .filter(Q(before__isnull=False) | Q(after__isnull=False))
-        .update(before=None, after=None, redacted_at=now)
+    other_events_redacted = _redact_events(
+        MemoryEvent.objects.filter(subject_id=locked.pk).filter(_with_content()),
+        now=now,
     )
     # External ids are CRM identifiers of the person; an erased subject takes no
     # new import, so they are no longer needed for idempotency.
-    messages_erased = Message.objects.filter(subject_id=locked.pk).update(
+    messages = Message.objects.filter(subject_id=locked.pk)
+    conversations = Conversation.objects.filter(subject_id=locked.pk)
+    _admin_log_scrub(Message, messages.values_list("pk", flat=True))
+    _admin_log_scrub(Conversation, conversations.values_list("pk", flat=True))
+    _admin_log_scrub(Subject, [locked.pk])
+    messages_erased = messages.update(
         text=ERASED_TEXT,
         speaker=ERASED_TEXT,
         citations=_citations_without_content(),
@@ -139,7 +190,7 @@ def subject_erase(
         ),
         external_id="",
     )
-    Conversation.objects.filter(subject_id=locked.pk).update(title="", external_id="")
+    conversations.update(title="", external_id="")
     ImportJob.objects.filter(subject_id=locked.pk).update(error="")
     # Market references and alerts are derived, not records, and they name what
     # the person held and at what price: they go entirely.
@@ -159,4 +210,7 @@ def subject_erase(
     )
     full_clean_or_raise(erasure, exclude=["subject"])
     erasure.save()
+    # The people's records and the traces of requests, in the same transaction:
+    # an erasure that fails there leaves nothing half-done.
+    tenancy.subject_erased(locked.pk)
     return erasure

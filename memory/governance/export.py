@@ -48,6 +48,7 @@ def _event_row(event: MemoryEvent) -> dict:
         "prev_hash": event.prev_hash,
         "hash": event.hash,
         "redacted_at": iso(event.redacted_at),
+        "chain_version": event.chain_version,
     }
 
 
@@ -138,6 +139,8 @@ def _export_chain_problem(events: list[dict], subject_id: int) -> str:
             prev_hash=row["prev_hash"],
             hash=row["hash"],
             redacted_at=row["redacted_at"],
+            # Exports made before chain version 2 hold only version 1 events.
+            chain_version=row.get("chain_version", 1),
         )
         problem = event_problem(event, expected_sequence=expected, prev=prev)
         if event.subject_id != subject_id:

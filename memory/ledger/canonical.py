@@ -1,9 +1,10 @@
 """The canonical form: the one serialisation the hash chain reads.
 
 Sorted keys, no spaces, UTF-8 kept; datetimes as UTC ISO text with microseconds,
-decimals as their text. An event's content (its states before and after) enters
-its hash only as ``content_digest``, the SHA-256 of their canonical text: erasure
-can remove the content and keep the digest, and the chain still verifies.
+decimals as their text. An event's content (its states before and after, and
+since chain version 2 its reason) enters its hash only as ``content_digest``,
+the SHA-256 of their canonical text: erasure can remove the content and keep the
+digest, and the chain still verifies.
 
 A leaf: standard library only (the models store states in this form).
 """
@@ -67,17 +68,35 @@ def iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def content_digest(before: dict | None, after: dict | None) -> str:
-    """Return the digest of an event's states: SHA-256 of their canonical JSON."""
+def content_digest(
+    before: dict | None, after: dict | None, reason: str | None = None
+) -> str:
+    """Return the digest of an event's content: SHA-256 of its canonical JSON.
+
+    Version 1 events digest their states (``{"after", "before"}``); version 2
+    events their reason too (``{"after", "before", "reason"}``): pass ``reason``.
+    """
     return content_digest_of_texts(
         None if before is None else canonical_text(before, default=_default),
         None if after is None else canonical_text(after, default=_default),
+        None if reason is None else reason_text(reason),
     )
 
 
-def content_digest_of_texts(before: str | None, after: str | None) -> str:
-    """Return ``content_digest`` of states already in canonical text: that of
-    ``{"after": ..., "before": ...}``, keys sorted, written around them."""
-    return hashlib.sha256(
-        f'{{"after":{after or "null"},"before":{before or "null"}}}'.encode()
-    ).hexdigest()
+def reason_text(reason: str) -> str:
+    """Return a reason as the canonical JSON string the content digest holds."""
+    return json.dumps(reason, ensure_ascii=False)
+
+
+def content_digest_of_texts(
+    before: str | None, after: str | None, reason: str | None = None
+) -> str:
+    """Return ``content_digest`` of content already in canonical text: that of
+    ``{"after": ..., "before": ...}`` (and ``"reason"``, given as ``reason_text``
+    for a version 2 event), keys sorted, written around them."""
+    if reason is None:
+        text = f'{{"after":{after or "null"},"before":{before or "null"}}}'
+    else:
+        text = f'{{"after":{after or "null"},"before":{before or "null"}'
+        text += f',"reason":{reason}}}'
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -1,7 +1,12 @@
 """The chain: causes, the subject lock, and the appends every change goes through.
 
 Each event's hash covers the previous event's hash and its canonical header, in
-which the content (before/after) appears only as its digest (``canonical``).
+which the content appears only as its digest (``canonical``). Since chain
+version 2 the content is the states before and after *and the reason*: a reason
+is typed by people ("client asked to drop it: moving to Lisbon"), and erasure
+must be able to remove it while the chain still verifies. Version 1 events (the
+reason hashed as text in the header) keep verifying as they were written; every
+new event is version 2 (``CHAIN_VERSION``), its version in its header.
 Appends serialise per subject by locking the subject's row, which also carries
 the chain's tail (length and head hash): writers to different subjects never
 wait for each other, writers to one subject never fork its chain.
@@ -23,9 +28,17 @@ from django.utils import timezone
 from memory.bulk import copy_json, copy_lines, copy_text, next_ids, scratch_fill
 from memory.models import CauseType, Memory, MemoryEvent, Subject
 
-from .canonical import _default, canonical_text, content_digest_of_texts, iso
+from .canonical import (
+    _default,
+    canonical_text,
+    content_digest_of_texts,
+    iso,
+    reason_text,
+)
 
 GENESIS = "0" * 64
+# The header layout new events are written in; ``verify`` reads every version.
+CHAIN_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -68,12 +81,24 @@ class HeaderHasher:
     An event's hash is the SHA-256 of its header in canonical JSON: ``action``,
     ``cause_message``, ``cause_ref``, ``cause_type``, ``cause_user``, ``content``
     (the content digest), ``memory``, ``occurred_at``, ``prev`` (the previous
-    event's hash), ``reason``, ``sequence``, ``subject`` and ``tenant``, keys
-    sorted. The header is written as text from pieces made once: a refresh
+    event's hash), ``sequence``, ``subject``, ``tenant`` and ``version`` (2),
+    keys sorted; the reason is inside the content digest. A version 1 header
+    has ``reason`` (as text) between ``prev`` and ``sequence``, and no
+    ``version``. The header is written as text from pieces made once: a refresh
     hashes a hundred thousand events of one cause and moment.
     """
 
-    def __init__(self, *, action: str, cause: "Cause", occurred_at: datetime):
+    def __init__(
+        self,
+        *,
+        action: str,
+        cause: "Cause",
+        occurred_at: datetime,
+        version: int = CHAIN_VERSION,
+    ):
+        if version not in (1, 2):
+            raise ValueError(f"no chain version {version}")
+        self._version = version
         self._head = (
             f'{{"action":{_scalar(action)}'
             f',"cause_message":{_scalar(cause.message_id)}'
@@ -94,23 +119,28 @@ class HeaderHasher:
         sequence: int,
         memory_id: int | None,
         content: str,
-        reason: str,
+        reason: str = "",
     ) -> str:
         """Return the hash of one event's header.
 
         ``prev`` and ``content`` are hexadecimal digests, which JSON writes as
         they are; any other text there (a tampered row) still hashes, only not
-        to the hash stored.
+        to the hash stored. ``reason`` is read by version 1 headers only.
         """
-        reason_text = self._reasons.get(reason)
-        if reason_text is None:
-            reason_text = self._reasons[reason] = _scalar(reason)
+        if self._version == 1:
+            reason_json = self._reasons.get(reason)
+            if reason_json is None:
+                reason_json = self._reasons[reason] = _scalar(reason)
+            middle = f',"reason":{reason_json},"sequence":{int(sequence)}'
+            end = "}"
+        else:
+            middle = f',"sequence":{int(sequence)}'
+            end = ',"version":2}'
         header = (
             f'{self._head}"{content}"'
             f',"memory":{"null" if memory_id is None else int(memory_id)}'
-            f',"occurred_at":{self._occurred_at},"prev":"{prev}"'
-            f',"reason":{reason_text},"sequence":{int(sequence)}'
-            f',"subject":{int(subject_id)},"tenant":{int(tenant_id)}}}'
+            f',"occurred_at":{self._occurred_at},"prev":"{prev}"{middle}'
+            f',"subject":{int(subject_id)},"tenant":{int(tenant_id)}{end}'
         )
         return hashlib.sha256(header.encode()).hexdigest()
 
@@ -126,6 +156,7 @@ def event_hash(event: MemoryEvent) -> str:
             ref=event.cause_ref,
         ),
         occurred_at=event.occurred_at,
+        version=event.chain_version,
     )
     return hasher.hash(
         prev=event.prev_hash,
@@ -182,6 +213,7 @@ EVENT_COLUMNS = (
     "occurred_at",
     "prev_hash",
     "hash",
+    "chain_version",
 )
 
 
@@ -218,7 +250,8 @@ def chain_drafts(
         map(copy_text, (cause.type, cause.user_id, cause.message_id, cause.ref))
     )
     occurred = occurred_at.isoformat()
-    reasons: dict[str, str] = {}
+    # Per reason: its COPY text and its JSON text (the content digest's).
+    reasons: dict[str, tuple[str, str]] = {}
     chained = Chained(lines=[], tails=[], events=[] if keep_events else None)
     lines = chained.lines
     for subject_id, entries in drafts.items():
@@ -234,7 +267,13 @@ def chain_drafts(
                 hasher = hashers[event_action] = HeaderHasher(
                     action=event_action, cause=cause, occurred_at=occurred_at
                 )
-            digest = content_digest_of_texts(draft.before, draft.after)
+            reason = reasons.get(draft.reason)
+            if reason is None:
+                reason = reasons[draft.reason] = (
+                    copy_text(draft.reason),
+                    reason_text(draft.reason),
+                )
+            digest = content_digest_of_texts(draft.before, draft.after, reason[1])
             event_hash = hasher.hash(
                 prev=prev,
                 subject_id=subject_id,
@@ -242,17 +281,13 @@ def chain_drafts(
                 sequence=sequence,
                 memory_id=draft.memory_id,
                 content=digest,
-                reason=draft.reason,
             )
-            reason = reasons.get(draft.reason)
-            if reason is None:
-                reason = reasons[draft.reason] = copy_text(draft.reason)
             before = "\\N" if draft.before is None else copy_json(draft.before)
             after = "\\N" if draft.after is None else copy_json(draft.after)
             lines.append(
                 f"{subject_id}\t{tenant_id}\t{sequence}\t{copy_text(draft.memory_id)}"
                 f"\t{event_action}\t{before}\t{after}\t{digest}\t{fixed}"
-                f"\t{reason}\t{occurred}\t{prev}\t{event_hash}"
+                f"\t{reason[0]}\t{occurred}\t{prev}\t{event_hash}\t{CHAIN_VERSION}"
             )
             if keep_events:
                 chained.events.append(
@@ -369,6 +404,7 @@ def append(
             occurred_at=occurred_at,
             prev_hash=prev,
             hash=hash_,
+            chain_version=CHAIN_VERSION,
         )
         event._state.adding = False
         event._state.db = connection.alias

@@ -98,6 +98,10 @@ class MemoryEvent(models.Model):
     # transaction that commits late is never skipped (``ledger.feed``). Null on
     # events written before it existed (all long committed).
     txid = TransactionIdField()
+    # How the hash reads the event (``memory.ledger.chain``): 1, the reason as
+    # text in the header; 2, the reason inside the content digest, so erasure
+    # can remove it. Rows from before version 2 are 1.
+    chain_version = models.PositiveSmallIntegerField(default=2)
 
     class Meta:
         ordering = ["subject_id", "sequence"]

@@ -185,7 +185,7 @@ def test_erasure_leaves_no_content_anywhere_and_the_chain_still_verifies(subject
         assert event.cause_type == "user" and event.cause_user_id == OFFICER
         assert event.reason == "GDPR article 17"
         assert event.before is None and event.after is None
-        assert event.content_digest == content_digest(None, None)
+        assert event.content_digest == content_digest(None, None, event.reason)
     assert not MemoryEvent.objects.filter(
         subject=subject, redacted_at__isnull=True
     ).exclude(action="erase")
@@ -387,7 +387,8 @@ def test_verify_ledger_fails_naming_the_tampered_event(two_firm_ledgers):
         call_command("verify_ledger", stdout=StringIO(), stderr=StringIO())
     message = str(failed.value)
     assert f"event {second.pk} of subject {southern.pk} at sequence 2" in message
-    assert "hash does not match" in message
+    # Since chain version 2 the reason is part of the content digest.
+    assert "content does not match its digest" in message
 
 
 def test_verify_ledger_fails_on_a_chain_cut_short(two_firm_ledgers):

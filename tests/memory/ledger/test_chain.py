@@ -431,10 +431,15 @@ def test_event_sequence_is_unique_per_subject(subject):
         ("café — 東京 ✓ \u2028", "import", None, 12),
     ],
 )
+@pytest.mark.parametrize("version", [1, 2])
 def test_the_header_hash_is_the_sha256_of_the_canonical_header(
-    reason, ref, user_id, message_id
+    reason, ref, user_id, message_id, version
 ):
-    """The fast header writer says exactly what the documented header says."""
+    """The fast header writer says exactly what the documented header says.
+
+    Version 1 hashes the reason in the header; version 2 in the content digest,
+    and names its version instead.
+    """
     import hashlib
 
     occurred_at = timezone.now()
@@ -452,6 +457,7 @@ def test_the_header_hash_is_the_sha256_of_the_canonical_header(
         cause_ref=ref,
         reason=reason,
         occurred_at=occurred_at,
+        chain_version=version,
     )
     header = {
         "prev": event.prev_hash,
@@ -468,6 +474,9 @@ def test_the_header_hash_is_the_sha256_of_the_canonical_header(
         "reason": reason,
         "occurred_at": iso(occurred_at),
     }
+    if version == 2:
+        del header["reason"]
+        header["version"] = 2
     assert event_hash(event) == (hashlib.sha256(canonical(header)).hexdigest())
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
-from memory.ledger.canonical import canonical, content_digest_of_texts
+from memory.ledger.canonical import canonical, content_digest_of_texts, reason_text
 from memory.ledger.chain import Cause
 from memory.ledger.verify import chain_verify
 from memory.models import (
@@ -174,7 +174,9 @@ def test_the_reading_is_stored_as_the_ledger_reads_it(aapl, subject):
     assert len(rows) == 2  # created, refreshed
     for event_id, before, after in rows:
         event = MemoryEvent.objects.get(pk=event_id)
-        assert event.content_digest == content_digest_of_texts(before, after)
+        assert event.content_digest == content_digest_of_texts(
+            before, after, reason_text(event.reason)
+        )
 
 
 def test_time_travel_shows_the_reading_a_memory_had_then(aapl, subject):
