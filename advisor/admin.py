@@ -4,6 +4,8 @@ Every staff user, superusers included, sees only their own firm: tenancy is
 absolute, and a platform operator works through the database, not this admin.
 """
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessLog
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
@@ -253,4 +255,41 @@ class WebhookSubscriptionAdmin(FirmScopedAdmin):
         return False  # through the API, which shows the secret once
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+class FirmLoginRecordsAdmin(FirmScopedAdmin):
+    """Sign-in records (django-axes), limited to the usernames of the firm's users.
+
+    django-axes' own admin lists every firm's attempts, so it is switched off
+    (``AXES_ENABLE_ADMIN = False``); these lists read the same rows, scoped by
+    username (usernames are unique across firms). Attempts for a username no
+    firm has belong to no firm and are not listed here.
+    """
+
+    def get_queryset(self, request):
+        usernames = User.objects.filter(firm_id=request.user.firm_id).values("username")
+        return admin.ModelAdmin.get_queryset(self, request).filter(
+            username__in=usernames
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessAttempt)
+class LoginAttemptAdmin(FirmLoginRecordsAdmin, axes_admin.AccessAttemptAdmin):
+    """Failed sign-ins counting towards a lock-out; deleting one lifts it."""
+
+    actions = []
+
+
+@admin.register(AccessLog)
+class LoginLogAdmin(FirmLoginRecordsAdmin, axes_admin.AccessLogAdmin):
+    """Successful sign-ins and sign-outs."""
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -242,6 +242,9 @@ AXES_RESET_ON_SUCCESS = True
 # Behind the proxy, the client's address is the one it forwards.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_VERBOSE = False
+# Its own admin would list every firm's sign-ins: advisor/admin.py lists them
+# scoped to the staff user's firm instead.
+AXES_ENABLE_ADMIN = False
 
 # --- REST API ---------------------------------------------------------------------
 

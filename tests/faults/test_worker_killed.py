@@ -66,7 +66,9 @@ def transcript(turns: int) -> list[dict]:
 def test_an_import_whose_worker_is_killed_mid_indexing_finishes_once():
     client = ClientFactory()
     subject = client.subject
-    turns = 600
+    # More than two of import_index's extraction passes (2,000 turns each), so
+    # the kill lands between two committed passes.
+    turns = 4500
     job = transcript_import(
         subject=subject, turns=transcript(turns), title="Long call", index=False
     )

@@ -225,6 +225,10 @@ class Stack:
                 "MARKET_REFRESH_SECONDS": str(self.refresh_seconds),
                 "ADVISOR_VAR_DIR": str(self.tmp / "var"),
                 "DJANGO_LOG_LEVEL": "WARNING",
+                # The soak drives the API as fast as four threads go, to find
+                # leaks; the throttle itself is tested in tests/advisor/api.
+                "API_THROTTLE_TOKEN": "1000000/min",
+                "API_THROTTLE_USER": "1000000/min",
             }
         )
         self.manage("migrate", "--no-input", "-v", "0")

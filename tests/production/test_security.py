@@ -166,14 +166,27 @@ def test_every_state_changing_htmx_request_carries_csrf(advisor_with_client):
     posts = re.findall(r"<form[^>]*method=\"post\"[^>]*>.*?</form>", page, re.S)
     assert posts and all("csrfmiddlewaretoken" in form for form in posts)
     hx_posts = re.findall(r"hx-(?:post|put|patch|delete)=\"([^\"]+)\"", page)
-    assert f"/clients/{client.pk}/memories/{proposal.pk}/reject/" in hx_posts
+    assert f"/clients/{client.pk}/memories/{proposal.pk}/approve/" in hx_posts
     for url in hx_posts:
         refused = web.post(url, HTTP_HX_REQUEST="true")
         assert refused.status_code == 403, url
     proposal.refresh_from_db()
     assert proposal.status == "proposed"  # nothing happened without the token
+    # The reject form (a reason is required) arrives as a fragment and posts
+    # with the same header.
+    form = web.get(
+        f"/clients/{client.pk}/memories/{proposal.pk}/reject/", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert f"/clients/{client.pk}/memories/{proposal.pk}/reject/" in form
+    refused = web.post(
+        f"/clients/{client.pk}/memories/{proposal.pk}/reject/",
+        {"reason": "Not what he said"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert refused.status_code == 403
     accepted = web.post(
         f"/clients/{client.pk}/memories/{proposal.pk}/reject/",
+        {"reason": "Not what he said"},
         HTTP_HX_REQUEST="true",
         HTTP_X_CSRFTOKEN=token,
     )

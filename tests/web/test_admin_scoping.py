@@ -5,6 +5,7 @@ model that belongs to a firm is walked too, and fails here until it is scoped.
 """
 
 import pytest
+from axes.models import AccessAttempt, AccessLog
 from django.contrib import admin
 from django.urls import reverse
 
@@ -36,6 +37,9 @@ def firm_of(obj) -> int:
     """Return the firm a row belongs to, following the house's paths to it."""
     if isinstance(obj, Firm):
         return obj.pk
+    if isinstance(obj, AccessAttempt | AccessLog):
+        # Sign-in records name a username; usernames are unique across firms.
+        return User.objects.get(username=obj.username).firm_id
     for attribute in ("firm_id", "tenant_id"):
         if hasattr(obj, attribute):
             return getattr(obj, attribute)
@@ -76,6 +80,17 @@ def populate(firm: Firm, tag: str) -> dict:
     subject_erase(
         subject=leaving.subject, requested_by_user_id=compliance.pk, reason="asked"
     )
+    login = {
+        "username": advisor.username,
+        "ip_address": "127.0.0.1",
+        "user_agent": "test",
+        "http_accept": "*/*",
+        "path_info": "/login/",
+    }
+    AccessAttempt.objects.create(
+        **login, get_data="", post_data="", failures_since_start=1
+    )
+    AccessLog.objects.create(**login)
     api_token_issue(user=advisor, name=f"{tag} crm")
     subscription_create(
         firm=firm, url=f"http://127.0.0.1:9/{tag}", event_types=["memory.changed"]
