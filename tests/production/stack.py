@@ -229,6 +229,10 @@ class Stack:
                 # leaks; the throttle itself is tested in tests/advisor/api.
                 "API_THROTTLE_TOKEN": "1000000/min",
                 "API_THROTTLE_USER": "1000000/min",
+                # The webhook test's receiver listens on 127.0.0.1; beat
+                # collects changes every second.
+                "WEBHOOKS_ALLOW_PRIVATE_URLS": "1",
+                "WEBHOOKS_POLL_SECONDS": "1",
             }
         )
         self.manage("migrate", "--no-input", "-v", "0")

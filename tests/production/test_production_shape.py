@@ -6,13 +6,14 @@ fully indexed through the worker; beat's market refresh runs; the pages carry
 their security headers; PostgreSQL restarts under requests in flight (clear
 503s, reconnection, an idempotent retry doing the work once); then a short soak.
 
-To add the chat turn and webhook delivery when they exist: a test here that
-POSTs a turn through ``stack.api`` and waits for its extraction, and one that
-runs a loopback HTTP receiver (``http.server`` on 127.0.0.1), registers its URL
-as the firm's webhook endpoint and waits for a signed delivery.
+Beside them: a chat turn through the API, answered with citations, whose
+extraction the worker runs; and a webhook registered by a firm administrator,
+delivered by beat and the worker to a receiver on 127.0.0.1, signed the
+Standard Webhooks way.
 """
 
 import concurrent.futures
+import json
 import os
 import re
 import threading
@@ -22,6 +23,9 @@ import uuid
 import psutil
 import pytest
 import requests
+from standardwebhooks.webhooks import Webhook
+
+from tests.fakes.webhook_receiver import WebhookReceiver
 
 from .stack import HTTPS, Stack, private_tmp
 
@@ -135,6 +139,116 @@ def test_pages_carry_security_headers_and_a_strict_csp(stack):
     assert assets
     for asset in assets:
         assert requests.get(stack.url(asset), headers=HTTPS, timeout=10).ok
+
+
+def wait_for(condition, *, timeout: float, what: str, stack, interval: float = 0.5):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {what}\n{stack.log('worker')[-3000:]}")
+
+
+def test_a_chat_turn_answers_with_citations_and_the_worker_extracts_it(stack):
+    client = stack.api("GET", "/api/v1/clients/").json()["results"][0]
+    first_name = client["name"].split()[0]
+    conversation = stack.api(
+        "POST",
+        f"/api/v1/clients/{client['id']}/conversations/",
+        json={"title": "Production chat"},
+        headers={"Idempotency-Key": "production-chat-1"},
+    )
+    assert conversation.status_code == 201, conversation.text
+    messages = f"/api/v1/conversations/{conversation.json()['id']}/messages/"
+
+    told = stack.api(
+        "POST",
+        messages,
+        json={"text": f"{first_name} bought 40 shares of Intel at $31 this morning."},
+        headers={"Idempotency-Key": "production-turn-1"},
+    )
+    assert told.status_code == 201, told.text
+    assert told.json()["reply"]["failed"] is False
+
+    def intel_holding():
+        listed = stack.api(
+            "GET", f"/api/v1/clients/{client['id']}/memories/?kind=holding"
+        ).json()["results"]
+        return [m for m in listed if m["payload"].get("instrument") == "INTC"]
+
+    (holding,) = wait_for(
+        intel_holding, timeout=120, what="the turn's extraction", stack=stack
+    )
+    assert holding["payload"]["quantity"] == 40
+    assert "memory.message_extract" in stack.log("worker")
+
+    asked = stack.api(
+        "POST",
+        messages,
+        json={"text": f"What does {first_name} hold?"},
+        headers={"Idempotency-Key": "production-turn-2"},
+    )
+    assert asked.status_code == 201, asked.text
+    reply = asked.json()["reply"]
+    cited = {c["memory"] for c in reply["citations"]}
+    assert holding["id"] in cited, reply
+    resolved = stack.api("GET", f"{messages}{reply['id']}/citations/").json()
+    assert {r["status"] for r in resolved["results"]} == {"resolved"}
+    assert all(r["verified"] for r in resolved["results"])
+
+
+def test_a_webhook_is_delivered_signed_to_a_loopback_receiver(stack):
+    # The demo firm has no administrator; make one, as an operator would.
+    stack.manage(
+        "shell",
+        "-c",
+        "from advisor.models import Firm, User; "
+        "User.objects.create_user('hooks-admin', password='a-long-admin-password-1', "
+        "firm=Firm.objects.get(slug='harbor-point'), role=User.Role.ADMIN)",
+    )
+    admin_token = stack.manage("issue_api_token", "hooks-admin").stdout.split()[-1]
+    as_admin = {"Authorization": f"Token {admin_token}"}
+    client_id = first_client_id(stack)
+    with WebhookReceiver() as receiver:
+        created = stack.api(
+            "POST",
+            "/api/v1/webhooks/",
+            json={"url": receiver.url, "event_types": ["memory.changed"]},
+            headers={**as_admin, "Idempotency-Key": "production-webhook-1"},
+        )
+        assert created.status_code == 201, created.text
+        subscription = created.json()
+        recorded = stack.api(
+            "POST",
+            f"/api/v1/clients/{client_id}/memories/",
+            json={
+                "kind": "preference",
+                "text": "Prefers calls after 4pm",
+                "payload": {"topic": "call times", "polarity": "likes"},
+            },
+            headers={"Idempotency-Key": "production-webhook-memory"},
+        )
+        assert recorded.status_code == 201, recorded.text
+        memory_id = recorded.json()["id"]
+
+        def delivered_about_it():
+            for delivery in receiver.received:
+                if json.loads(delivery.body)["data"]["memory_id"] == memory_id:
+                    return delivery
+            return None
+
+        delivery = wait_for(
+            delivered_about_it, timeout=90, what="a webhook delivery", stack=stack
+        )
+    # Any Standard Webhooks library verifies it with the secret given at creation.
+    payload = Webhook(subscription["secret"]).verify(delivery.body, delivery.headers)
+    assert payload["type"] == "memory.changed"
+    log = stack.api(
+        "GET", f"/api/v1/webhooks/{subscription['id']}/deliveries/", headers=as_admin
+    ).json()["results"]
+    assert any(d["status"] == "delivered" for d in log), log
 
 
 def test_postgres_restarted_under_load_gives_503s_then_recovers_exactly_once(stack):
