@@ -4,9 +4,9 @@ The writers do what users and the system do to one client at once, each in its
 own thread with its own database connection, through the services the API and
 the pages call: edits of shared memories (``memory_update``, what the API's edit
 calls), reviews of proposals (approve and reject, racing for the same ones), new
-facts and retractions, a market refresh of the subject's references, and a
-transcript import with its indexing. Chat turns join when they exist (a writer
-kind in ``WRITER_KINDS``).
+facts and retractions, a market refresh of the subject's references, a
+transcript import with its indexing, and chat turns (each extracted as the
+worker would, every second one rolled back with its memory).
 
 Checked after the run: no writer met an unhandled error (a deadlock included:
 the database would name it), no update was lost (every acknowledged edit is in
@@ -28,7 +28,11 @@ from django.db import connection
 from django.utils import timezone
 
 from memory.conversations.imports import import_index, transcript_import
+from memory.conversations.messages import conversation_start
+from memory.conversations.rollback import conversation_rollback
+from memory.conversations.turns import turn_take
 from memory.errors import InvalidTransition
+from memory.extraction.pipeline import message_extract
 from memory.ledger.chain import Cause
 from memory.ledger.replay import subject_state_as_of, subject_state_live
 from memory.ledger.verify import chain_verify
@@ -50,7 +54,11 @@ TENANT = 8_000_000_000_015
 SYMBOL = "CWB"
 # Of twenty writers: what each does, in turn.
 WRITER_KINDS = (
-    ["edit"] * 8 + ["review"] * 5 + ["record"] * 4 + ["refresh", "import", "quote"]
+    ["edit"] * 7
+    + ["review"] * 4
+    + ["record"] * 3
+    + ["turn"] * 3
+    + ["refresh", "import", "quote"]
 )
 
 
@@ -175,6 +183,25 @@ def _writer(kind, number, *, subject, shared, until, outcome, start):
                 _quote_move(rng)
                 outcome.note("quote")
                 time.sleep(0.2)
+            elif kind == "turn":
+                if step == 1:
+                    chat = conversation_start(subject=subject, title=f"chat {number}")
+                    before = None
+                told = turn_take(
+                    conversation=chat,
+                    text=f"She bought {rng.randint(1, 90)} shares of Apple, "
+                    f"note {number}-{step}. What does she hold?",
+                    user_id=1000 + number,
+                    speaker=f"Writer {number}",
+                )
+                message_extract(message=told.message, consolidate=False)
+                outcome.note("turn")
+                if step % 2 == 0 and before is not None:
+                    conversation_rollback(
+                        conversation=chat, to_message=before, user_id=1000 + number
+                    )
+                    outcome.note("rollback")
+                before = told.reply.pk
             elif kind == "import":
                 job = transcript_import(
                     subject=subject,

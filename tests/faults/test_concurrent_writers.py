@@ -2,7 +2,8 @@
 
 The writers are ``bench/concurrency_bench.py``'s (``make bench`` runs them for
 longer): edits of shared memories, racing reviews, new facts and retractions, a
-market refresh with prices moving, and a transcript import with its indexing.
+market refresh with prices moving, a transcript import with its indexing, and
+chat turns, extracted and every second one rolled back.
 """
 
 import pytest
@@ -18,7 +19,16 @@ def test_twenty_writers_on_one_subject_lose_nothing_and_keep_one_valid_chain():
     assert figures["concurrent_writers_errors"] == []
     assert figures["concurrent_writers_hung"] == 0
     calls = figures["concurrent_writers_calls"]
-    for kind in ("edit", "record", "retract", "refresh", "import", "quote"):
+    for kind in (
+        "edit",
+        "record",
+        "retract",
+        "refresh",
+        "import",
+        "quote",
+        "turn",
+        "rollback",
+    ):
         assert calls.get(kind, 0) > 0, (kind, calls)
     assert calls.get("approve", 0) + calls.get("reject", 0) > 0, calls
     assert figures["lost_updates"] == []
