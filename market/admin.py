@@ -1,4 +1,9 @@
-"""Market data in the admin: instruments editable, everything else read-only."""
+"""Market data in the admin, read-only for everyone.
+
+Instruments, quotes and bars are shared by every firm: a firm's staff changing
+a symbol's name or sector would change what every other firm sees. They come
+from the quote provider and ``manage.py market_quotes``, not from the admin.
+"""
 
 from django.contrib import admin
 
@@ -19,14 +24,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Instrument)
-class InstrumentAdmin(admin.ModelAdmin):
+class InstrumentAdmin(ReadOnlyAdmin):
     list_display = ["symbol", "name", "sector", "exchange", "currency"]
     list_filter = ["exchange", "sector", "currency"]
     search_fields = ["symbol", "name"]
-
-    def has_delete_permission(self, request, obj=None):
-        # Quotes and bars protect their instrument; deleting would only fail.
-        return False
 
 
 @admin.register(Quote)

@@ -194,3 +194,16 @@ def test_instrument_deletion_is_not_offered_in_the_admin(admin_client):
     url = reverse("admin:market_instrument_delete", args=[instrument.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 403
     assert Instrument.objects.filter(pk=instrument.pk).exists()
+
+
+@pytest.mark.django_db
+def test_no_firm_can_change_the_instruments_every_firm_shares(admin_client):
+    instrument = InstrumentFactory(symbol="AAPL", name="Apple Inc.")
+    url = reverse("admin:market_instrument_change", args=[instrument.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200 and 'name="name"' not in page.text
+    changed = admin_client.post(url, {"symbol": "AAPL", "name": "Pear Inc."})
+    assert changed.status_code == 403
+    assert admin_client.get(reverse("admin:market_instrument_add")).status_code == 403
+    instrument.refresh_from_db()
+    assert instrument.name == "Apple Inc."
