@@ -199,6 +199,11 @@ def transcript_import(
                 external_id=conversation_external_id,
                 created_by_id=requested_by_id,
             )
+        if cleaned and cleaned[0].occurred_at < conversation.started_at:
+            # A conversation started when its first turn was said, not when
+            # the CRM sent it.
+            conversation.started_at = cleaned[0].occurred_at
+            conversation.save(update_fields=["started_at"])
         job = ImportJob.objects.create(
             subject=subject,
             conversation=conversation,

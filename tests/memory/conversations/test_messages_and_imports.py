@@ -86,6 +86,8 @@ def test_import_stores_turns_in_order_and_reimport_changes_nothing(subject):
         batch_size=10,
     )
     assert job.turns_total == 25 and job.turns_stored == 25
+    # The conversation started when its first turn was said.
+    assert job.conversation.started_at == START
     messages = list(Message.objects.order_by("occurred_at"))
     assert [m.external_id for m in messages] == [f"t-{i}" for i in range(25)]
     assert all(
