@@ -40,6 +40,17 @@ USERS = [
         "email": "morgan.lee@harborpoint.example",
         "is_staff": True,
     },
+    {
+        # Manages the firm: its people, API tokens and webhooks (an integrator's
+        # first login).
+        "username": "firmadmin",
+        "password": "firmadmin-demo-2026",
+        "role": "admin",
+        "first_name": "Jordan",
+        "last_name": "Blake",
+        "email": "jordan.blake@harborpoint.example",
+        "is_staff": True,
+    },
 ]
 
 CLIENTS = [

@@ -106,3 +106,31 @@ def test_worker_picks_up_work_queued_while_it_was_busy(worker_queue):
     finally:
         celery_app.conf.task_always_eager = True
     assert Subject.objects.filter(summary_updated_at__isnull=False).count() == 3
+
+
+def test_the_webhook_poll_does_not_bury_the_worker_log(caplog):
+    import logging
+
+    from advisor.config import celery_app  # noqa: F401 - installs the filters
+
+    trace = logging.getLogger("celery.app.trace")
+    with caplog.at_level(logging.INFO, logger="celery.app.trace"):
+        trace.info(
+            "Task %(name)s[%(id)s] succeeded in %(runtime)ss: %(return_value)s",
+            {"name": "webhooks.dispatch", "id": "a", "runtime": 0.1, "return_value": 0},
+        )
+        trace.info(
+            "Task %(name)s[%(id)s] succeeded in %(runtime)ss: %(return_value)s",
+            {
+                "name": "memory.import_index",
+                "id": "b",
+                "runtime": 0.1,
+                "return_value": 3,
+            },
+        )
+        trace.error(
+            "Task %s[%s] raised unexpected: %r", "webhooks.dispatch", "c", "boom"
+        )
+    shown = [record.getMessage() for record in caplog.records]
+    assert len(shown) == 2
+    assert "memory.import_index" in shown[0] and "boom" in shown[1]
