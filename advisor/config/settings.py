@@ -452,6 +452,12 @@ if REDIS_URL:
         }
     }
 SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
+# Links from what an answer creates to what can be done with it (a client
+# generator and schemathesis' stateful phase follow them).
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "advisor.api.schema.add_links",
+]
 
 # Outgoing webhooks: the worker collects what changed every few seconds and
 # delivers it, signed the Standard Webhooks way, with backoff and jitter.

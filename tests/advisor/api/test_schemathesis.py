@@ -99,3 +99,71 @@ def test_no_operation_answers_5xx_or_off_its_schema(
             content_type_conformance,
         ],
     )
+
+
+def test_the_schema_links_what_an_answer_creates_to_what_follows():
+    links = schema.raw_schema["paths"]["/api/v1/clients/"]["post"]["responses"]["201"][
+        "links"
+    ]
+    assert links["RecordMemory"] == {
+        "operationId": "client_memories_create",
+        "parameters": {"client_id": "$response.body#/id"},
+    }
+    turn = schema.raw_schema["paths"][
+        "/api/v1/conversations/{conversation_id}/messages/"
+    ]
+    assert "ReplyCitations" in turn["post"]["responses"]["201"]["links"]
+
+
+def test_sequences_along_the_links_never_answer_5xx_or_off_the_schema(
+    world, known_ids, in_process_wsgi
+):
+    """Stateful, as the client's advisor: conversations and turns, memories,
+    reviews and rollbacks, in the orders hypothesis picks along the links."""
+    token = api_token_issue(user=world.advisor, name="schemathesis-stateful")[1]
+    headers = {"Authorization": f"Token {token}"}
+
+    answered = []
+
+    class Workflow(schema.as_state_machine()):
+        def step(self, input):
+            if input.transition is None and input.case.path_parameters:
+                # A first step works on records that exist; later ones follow
+                # the links to what the run itself created.
+                for name in set(input.case.path_parameters) & set(known_ids):
+                    input.case.path_parameters[name] = known_ids[name]
+            return super().step(input)
+
+        def after_call(self, response, case):
+            answered.append((case.operation.label, response.status_code))
+
+        def get_call_kwargs(self, case):
+            return {"headers": headers}
+
+        def validate_response(self, response, case, **kwargs):
+            case.validate_response(
+                response,
+                checks=[
+                    not_a_server_error,
+                    response_schema_conformance,
+                    content_type_conformance,
+                ],
+            )
+
+    Workflow.run(
+        settings=settings(
+            max_examples=60,
+            stateful_step_count=8,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    # The links were followed: records created along the way were then read
+    # (random ids in a path would only ever find nothing).
+    followed = {
+        label
+        for label, status in answered
+        if status < 300 and ("{memory_id}" in label or "{conversation_id}" in label)
+    }
+    assert followed, "\n".join(map(str, sorted(set(answered))))
