@@ -20,7 +20,9 @@ import random
 
 from bench.extract_sets import DEVSET2, Dialogue, Person, number_words, write_set
 from bench.make_extract_devset import Voice
+from market.instruments import DEFAULT_INSTRUMENTS
 
+_PRICES = {i["symbol"]: float(i["reference_price"]) for i in DEFAULT_INSTRUMENTS}
 SEED = 2602
 COUNT = 360
 
@@ -569,6 +571,7 @@ def p_income(m: Maker, d: Dialogue):
 @template("profile", "transcript")
 def p_hedged(m: Maker, d: Dialogue):
     level = m.rng.choice(["moderate", "conservative", "aggressive"])
+    d.advisor_(m.pick("And your attitude to risk?", "How much risk can you take?"))
     d.client(
         m.pick(
             f"I'd say {level}, maybe? Not totally sure.",
@@ -778,7 +781,8 @@ def v_dir(m: Maker, d: Dialogue):
 @template("views")
 def v_target(m: Maker, d: Dialogue):
     symbol, name = m.stock()
-    target = m.rng.choice([75, 120, 180, 240, 400])
+    # A target well above the price: the stance it implies is clear.
+    target = int(round(_PRICES.get(symbol, 100.0) * m.rng.choice([1.3, 1.4, 1.5])))
     speak(
         m,
         d,

@@ -43,13 +43,33 @@ _RISK_AVERSE_PHRASES = re.compile(
     r"\s+(?:much|a\s+lot\s+of|big|any|large)?\s*(?:risk|volatility|losses|to\s+lose)"
     r"|\b(?:hate|hates|don't\s+like|do\s+not\s+like|doesn't\s+like)\s+"
     r"(?:losing\s+money|risk|volatility|(?:big\s+|large\s+|wild\s+)?swings)"
-    r"|\bsafety\s+(?:is|comes)\s+first",
+    r"|\bsafety\s+(?:is|comes)\s+first"
+    r"|\bplay(?:s|ing)?\s+it\s+safe\b"
+    r"|\b(?:don't|do\s+not|doesn't|does\s+not)\s+want\s+to\s+take\s+(?:much|any|a\s+lot\s+of)"
+    r"\s+risk",
     re.IGNORECASE,
+)
+_RISK_MIDDLE_PHRASES = re.compile(
+    r"\b(?:something|a\s+portfolio\s+that's|a\s+portfolio)\s+balanced\b|"
+    r"\bmiddle\s+of\s+the\s+road\b|\bsomewhere\s+in\s+the\s+middle\b|"
+    r"\b(?:okay|ok|fine|comfortable|happy)\s+with\s+(?:a\s+)?(?:moderate|medium)\s+"
+    r"(?:amount\s+of\s+|level\s+of\s+)?risk\b",
+    re.IGNORECASE,
+)
+# "Fifty-four, cautious investor, that's him": a self-description, said of one.
+_RISK_THATS = re.compile(
+    r"\b(?P<lvl>conservative|aggressive|cautious|moderate|balanced)\s+investor\b"
+    r"[^.;]*\bthat's\s+(?:me|him|her|them|us)\b",
+    re.IGNORECASE,
+)
+_AGE_THATS = re.compile(
+    r"^\W*(?P<n>\d{2}),[^.;]*\bthat's\s+(?:me|him|her|them)\b", re.IGNORECASE
 )
 _RISK_SEEKING_PHRASES = re.compile(
     r"\b(?:can\s+(?:stomach|handle|take|tolerate)|comfortable\s+with|happy\s+to\s+take"
-    r"|willing\s+to\s+take|don't\s+mind)\s+(?:a\s+lot\s+of|lots\s+of|plenty\s+of|high"
-    r"|significant|big|more|considerable)\s+(?:risk|volatility|swings)"
+    r"|willing\s+to\s+take|don't\s+mind|doesn't\s+mind|do\s+not\s+mind|"
+    r"does\s+not\s+mind)\s+(?:a\s+lot\s+of|lots\s+of|plenty\s+of|high"
+    r"|significant|big|more|considerable)\s+(?:risk|volatility|swings|ups\s+and\s+downs)"
     r"|\b(?:happy|willing|glad|keen)\s+to\s+take\s+(?:on\s+)?(?:some\s+|more\s+)?risks?\b",
     re.IGNORECASE,
 )
@@ -83,7 +103,7 @@ HORIZON_PATTERNS = [
         re.IGNORECASE,
     ),
     re.compile(
-        r"(?:horizon|time\s*frame|timeline)\s*(?:is|of|:|=|-|will\s+be|would\s+be|"
+        r"(?:horizon|time\s*frame|timeline)(?:'s)?\s*(?:is|of|:|=|-|will\s+be|would\s+be|"
         rf"is\s+about|is\s+around)?\s*(?:{APPROX}\s+)?(?:at\s+least\s+)?"
         rf"(?P<n>{INT})\s*\+?\s*(?:years?|yrs?)\b",
         re.IGNORECASE,
@@ -92,7 +112,7 @@ HORIZON_PATTERNS = [
         r"(?:won't|will\s+not|don't|do\s+not|shouldn't|won’t|don’t|doesn't|does\s+not)"
         r"\s+(?:need|touch|need\s+to\s+touch)\s+"
         r"(?:the|this|that|any\s+of\s+(?:the|this|that))?\s*"
-        rf"(?:money|it|funds|cash)\s+for\s+(?:at\s+least\s+|another\s+|{APPROX}\s+)?"
+        rf"(?:(?:money|it|funds|cash)\s+)?for\s+(?:at\s+least\s+|another\s+|{APPROX}\s+)?"
         rf"(?P<n>{INT})\s+years",
         re.IGNORECASE,
     ),
@@ -101,12 +121,19 @@ HORIZON_PATTERNS = [
         rf"(?P<n>{INT})\s+years",
         re.IGNORECASE,
     ),
+    re.compile(
+        r"\b(?:plan(?:s|ning)?|intend(?:s|ing)?|want(?:s)?|going)\s+to\s+"
+        r"(?:hold|stay\s+invested)\s+for\s+(?:the\s+next\s+|another\s+)?"
+        rf"(?:{APPROX}\s+)?(?P<n>{INT})\s+years",
+        re.IGNORECASE,
+    ),
 ]
 _AGE = re.compile(
     r"\b(?:i'm|i\s+am|you're|you\s+are|he's|she's|he\s+is|she\s+is|"
-    r"(?:i|he|she|you)\s+(?:just\s+)?turned)\s+(?:now\s+)?"
-    r"(?P<n>\d{2})(?:\s+(?:years?\s+old|yo|y/o))?"
-    r"(?=\s*(?:$|[,.!;]|and\b|but\b|so\b|now\b|this\s+year\b|with\b))",
+    r"(?:i|he|she|you)\s+(?:just\s+)?(?:turned|hit))\s+(?:now\s+)?"
+    r"(?P<n>\d{2})(?:\s+(?:years?\s+old|years\s+of\s+age|yo|y/o))?"
+    r"(?=\s*(?:$|[,.!;]|and\b|but\b|so\b|now\b|this\s+year\b|with\b|"
+    r"last\s+(?:month|week|year)\b|in\s+\w+\b))",
     re.IGNORECASE,
 )
 _MARITAL = re.compile(
@@ -194,6 +221,9 @@ MAY_STATE = (
     "moderate",
     "cautious",
     "balanced",
+    "safe",
+    "middle",
+    "ups and downs",
     "0",
     "1",
     "2",
@@ -227,6 +257,10 @@ def read_profile(s: Sentence) -> None:
         level, anchor, confidence = "conservative", m.start(), 0.75
     elif m := _RISK_SEEKING_PHRASES.search(text):
         level, anchor, confidence = "aggressive", m.start(), 0.75
+    elif m := _RISK_MIDDLE_PHRASES.search(text):
+        level, anchor, confidence = "moderate", m.start(), 0.75
+    elif m := _RISK_THATS.search(text):
+        level, anchor = _RISK_LEVELS[m.group("lvl").lower()], m.end()
     if level and s.speaks_for_subject(anchor, "profile"):
         s.add(
             "profile",
@@ -272,6 +306,19 @@ def read_kyc(s: Sentence) -> None:
                 {"kyc": kyc},
                 importance=0.6,
             )
+    if (
+        not _AGE.search(text)
+        and (m := _AGE_THATS.search(text))
+        and 18 <= int(m.group("n")) <= 110
+        and ok(m.end(), "profile")
+    ):
+        s.add(
+            "profile",
+            "profile:kyc:age",
+            f"Age {m.group('n')}",
+            {"kyc": {"age": int(m.group("n"))}},
+            importance=0.6,
+        )
     if (m := _MARITAL.search(text)) and ok(m.start("s"), "profile"):
         status = m.group("s").lower()
         s.add(
