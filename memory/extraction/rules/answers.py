@@ -17,13 +17,14 @@ from ..tickers import TickerResolver
 
 _RISK_Q = re.compile(
     r"\brisk\b.*\b(?:tolerance|appetite|comfortable|much|describe|feel|take|suits?)\b|"
-    r"\b(?:tolerance|appetite)\s+for\s+risk\b|"
+    r"\b(?:tolerance|appetite)\s+for\s+risk\b|\battitude\s+(?:to|towards)\s+risk\b|"
     r"\b(?:feel|level\s+of|how\s+much|scale)\b.*\brisk\b|"
     r"\bcautious\b.*\badventurous\b",
     re.IGNORECASE,
 )
 _RISK_A = re.compile(
-    r"^\W*(?:(?:pretty|fairly|very|quite|rather|definitely|probably|somewhat)\s+)?"
+    r"^\W*(?:(?:i'd\s+say|i\s+guess|i\s+think|i'm)\s+)?"
+    r"(?:(?:pretty|fairly|very|quite|rather|definitely|probably|somewhat)\s+)?"
     r"(?:low|medium|moderate|high|conservative|aggressive|balanced|cautious|"
     r"adventurous|somewhere\s+in\s+the\s+middle|in\s+the\s+middle|"
     r"middle\s+of\s+the\s+road)\b",

@@ -30,7 +30,7 @@ _VERBS = [
     (
         "sell",
         r"sold\s+off|sold|trimmed|reduced|cut|took\s+profits?\s+(?:on|in)|"
-        r"took(?=[^.;]*\boff\s+the\s+table\b)",
+        r"took",
     ),
     (
         "buy",
@@ -356,13 +356,17 @@ _HELD_AFTER = re.compile(
     r"^\s*(?:shares\s+)?(?:are|is)\s+(?:sitting|parked|held)\s+in\b", re.IGNORECASE
 )
 _FRAGMENT_PRE = re.compile(
-    rf"^\W*(?:(?:maybe|about|around|roughly|like|probably|approximately)\s+)?"
+    r"^\W*(?:(?:so|right|oh|and|ok|okay|well|honestly|quick\s+one)\W+)*"
+    r"(?:(?:maybe|about|around|roughly|like|probably|approximately|perhaps|possibly|"
+    r"could\s+be)\s+)?"
     rf"{_QTY}\s*(?:shares?\s+(?:of\s+)?)?$",
     re.IGNORECASE,
 )
 _FRAGMENT_REST = re.compile(
     r"^[\s,.;:!?()-]*(?:shares?\b)?[\s,.;:!?()-]*(?:(?:in|at)\s+)?"
-    r"[\s,.;:!?()-]*(?:i'm\s+not\s+sure|not\s+sure|i\s+think)?[\s,.;:!?()-]*"
+    r"[\s,.;:!?()-]*(?:i'm\s+not\s+sure|not\s+sure|i\s+think|if\s+memory\s+serves|"
+    r"if\s+i\s+remember\s+(?:right|correctly)|i\s+(?:honestly\s+)?(?:don't|do\s+not)\s+"
+    r"(?:remember|recall|know))?[\s,.;:!?()-]*"
     r"(?:that's\s+(?:my|his|her|our|their)\s+(?:\w+\s+){0,2}(?:position|holding)"
     r"[\s,.;:!?()-]*)?$",
     re.IGNORECASE,
@@ -402,6 +406,9 @@ def _holding_verb(s: Sentence, pre: str, offset: int) -> dict | None:
         if kind == "own" and word in _PAST_ONLY and not negated:
             return None
         if kind == "buy" and word == "got" and not re.search(r"\d|shares", gap):
+            continue
+        after = s.text[offset + match.end() :]
+        if word == "took" and not re.search(r"\boff\s+the\s+table\b", after, re.I):
             continue
         return {
             "kind": kind,

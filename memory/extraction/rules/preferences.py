@@ -79,7 +79,8 @@ _HELD_BEFORE = re.compile(
 _LIST_FILLER = re.compile(
     r"(?:\s+|,|\b(?:any|more|the\s+idea\s+of|the|in|of|exposure\s+to|anything\s+(?:in|to\s+do\s+with)|"
     r"companies\s+(?:in|that\s+(?:make|sell|pay))|stocks\s+in|investing\s+in|"
-    r"investments\s+in|owning|holding|buying|some|other|big|high|good|please|"
+    r"investments\s+in|owning|holding|buying|some|other|big|high(?![- ]yield)|good|"
+    r"please|"
     r"at\s+all|whatsoever|either)\b)*",
     re.IGNORECASE,
 )

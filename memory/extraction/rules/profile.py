@@ -8,9 +8,10 @@ from .sentence import Sentence
 _RISK_LABEL = re.compile(
     r"\brisk[- ](?:tolerance|appetite|profile|level)\s*"
     r"(?:is|:|=|of|-|would\s+be|as)?\s*"
-    r"(?:(?:a|an|pretty|fairly|quite|very|really|rather|somewhat|on\s+the)\s+)*"
+    r"(?:(?:a|an|pretty|fairly|quite|very|really|rather|somewhat|on\s+the|probably|"
+    r"definitely|maybe)\s+)*"
     r"(?P<lvl>low|medium|moderate(?:ly\s+(?:conservative|aggressive))?|high|"
-    r"conservative|aggressive|balanced)\b",
+    r"conservative|aggressive|balanced|cautious)\b",
     re.IGNORECASE,
 )
 _RISK_ADJ = re.compile(
@@ -70,7 +71,9 @@ _RISK_SEEKING_PHRASES = re.compile(
     r"|willing\s+to\s+take|don't\s+mind|doesn't\s+mind|do\s+not\s+mind|"
     r"does\s+not\s+mind)\s+(?:a\s+lot\s+of|lots\s+of|plenty\s+of|high"
     r"|significant|big|more|considerable)\s+(?:risk|volatility|swings|ups\s+and\s+downs)"
-    r"|\b(?:happy|willing|glad|keen)\s+to\s+take\s+(?:on\s+)?(?:some\s+|more\s+)?risks?\b",
+    r"|\b(?:happy|willing|glad|keen)\s+to\s+take\s+(?:on\s+)?(?:some\s+|more\s+)?risks?\b"
+    r"|\b(?:i'm|i\s+am|he's|she's|he\s+is|she\s+is|you're|you\s+are|we're|we\s+are)\s+"
+    r"(?:a\s+)?(?:real\s+|big\s+)?risk[- ]takers?\b",
     re.IGNORECASE,
 )
 _RISK_LEVELS = {
