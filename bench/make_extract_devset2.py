@@ -24,7 +24,7 @@ from market.instruments import DEFAULT_INSTRUMENTS
 
 _PRICES = {i["symbol"]: float(i["reference_price"]) for i in DEFAULT_INSTRUMENTS}
 SEED = 2602
-COUNT = 360
+COUNT = 520
 
 CLIENTS = [
     Person("Gareth Pryce", "he"),
@@ -992,6 +992,236 @@ def n_ask(m: Maker, d: Dialogue):
         ),
         wrap=False,
     )
+
+
+# ---------------------------------------------------- more ways of saying it (B)
+
+
+@template("holdings", weight=3)
+def hb_own(m: Maker, d: Dialogue):
+    symbol, name = m.item()
+    q = m.qty()
+    code, account = m.account()
+    with_account = m.rng.random() < 0.4
+    where = f" in {{my}} {account}" if with_account else ""
+    speak(
+        m,
+        d,
+        m.pick(
+            f"{{I'm}} holding {m.say(q)} {name}{where}.",
+            f"{{I've}} got {m.say(q)} {name} tucked away{where}.",
+            f"{{I}} kept {m.say(q)} {name}{where}.",
+            f"{{I}} still [have|has] {m.say(q)} {name}{where}.",
+            f"{{I}} [own|owns] {m.say(q)} shares in {name}{where}.",
+            f"{{my}} position in {name} is {m.say(q)} shares{where}.",
+            f"{{I've}} owned {m.say(q)} {name} for a while now{where}.",
+            f"currently {{I}} [hold|holds] {m.say(q)} {name}{where}.",
+        ),
+    )
+    fields = {"instrument": symbol, "quantity": q}
+    if with_account:
+        fields["account"] = code
+    d.note("holding", **fields)
+
+
+@template("holdings", weight=2)
+def hb_buy(m: Maker, d: Dialogue):
+    symbol, name = m.item()
+    q = m.qty()
+    speak(
+        m,
+        d,
+        m.pick(
+            f"{{I}} loaded up on {m.say(q)} {name} last week.",
+            f"{{I}} just bought {m.say(q)} {name}.",
+            f"{{I}} purchased {m.say(q)} {name} in March.",
+            f"{{I}} acquired {m.say(q)} {name} recently.",
+            f"{{I}} bought {m.say(q)} shares of {name} yesterday.",
+            f"{{I}} invested in {m.say(q)} {name}.",
+        ),
+    )
+    d.note("holding", instrument=symbol, quantity=q)
+
+
+@template("holdings", weight=2)
+def hb_exit(m: Maker, d: Dialogue):
+    symbol, name = m.item()
+    speak(m, d, f"{{I}} [own|owns] {m.say(m.qty())} {name}.", wrap=False)
+    speak(
+        m,
+        d,
+        m.pick(
+            f"{{I}} got out of {name} last month.",
+            f"{{I}} cashed in {{my}} {name}.",
+            f"{{I}} sold {name} entirely.",
+            f"{{I'm}} completely out of {name} now.",
+            f"{{I}} dumped the {name}.",
+            f"{{I}} sold every share of {name}.",
+            f"{{I}} got rid of the {name} on Friday.",
+        ),
+    )
+
+
+@template("holdings", weight=2)
+def hb_change(m: Maker, d: Dialogue):
+    symbol, name = m.item()
+    q = m.rng.choice([200, 400, 600, 1000])
+    n = m.rng.choice([40, 50, 100])
+    sell = m.rng.random() < 0.5
+    speak(m, d, f"{{I}} [have|has] {m.say(q)} {name}.", wrap=False)
+    if sell:
+        speak(
+            m,
+            d,
+            m.pick(
+                f"{{I}} trimmed {m.say(n)} of the {name}.",
+                f"{{I}} sold {m.say(n)} {name} this week.",
+                f"{{I}} sold {m.say(n)} shares.",
+                f"{{I}} reduced the {name} position by {m.say(n)}.",
+            ),
+        )
+        d.note("holding", instrument=symbol, quantity=q - n)
+    else:
+        speak(
+            m,
+            d,
+            m.pick(
+                f"{{I}} added {m.say(n)} to the {name} position.",
+                f"{{I}} bought {m.say(n)} more {name}.",
+                f"{{I}} added another {m.say(n)} shares.",
+                f"{{I}} doubled down with {m.say(n)} more {name}.",
+            ),
+        )
+        d.note("holding", instrument=symbol, quantity=q + n)
+
+
+@template("views", weight=3)
+def vb_more(m: Maker, d: Dialogue):
+    symbol, name = m.stock()
+    stance, text = m.rng.choice(
+        [
+            ("bearish", f"{{I}} [think|thinks] {name} is too pricey."),
+            ("bearish", f"{name} looks frothy to {{me}}."),
+            ("bearish", f"{{I}} [think|thinks] {name} is going to crash."),
+            ("bearish", f"{{I'm}} bearish on {name} for the next year."),
+            ("bearish", f"{{I}} [think|thinks] {name} has a lot of downside."),
+            ("bullish", f"{{I}} [think|thinks] {name} has plenty of upside."),
+            ("bullish", f"{{I}} [think|thinks] {name} is a screaming buy."),
+            ("bullish", f"{name} looks dirt cheap to {{me}}."),
+            ("bullish", f"{{I'm}} long-term bullish on {name}."),
+            ("bullish", f"{{I}} [think|thinks] {name} will rally."),
+        ]
+    )
+    speak(m, d, text)
+    d.note("view", instrument=symbol, stance=stance)
+
+
+@template("preferences", weight=3)
+def prb_more(m: Maker, d: Dialogue):
+    like = m.rng.random() < 0.5
+    table = LIKE if like else AVOID
+    sector = m.rng.choice(list(table))
+    name = m.rng.choice(table[sector])
+    if like:
+        text = m.pick(
+            f"{{I'm}} passionate about {name}.",
+            f"{{I}} [prefer|prefers] {name}.",
+            f"{{I'm}} really into {name}.",
+            f"{{I}} [favour|favours] {name}.",
+            f"{{I'd}} love more {name}.",
+        )
+    else:
+        text = m.pick(
+            f"{{I'm}} not into {name}.",
+            f"{name} is off limits for {{me}}.",
+            f"{{I}} [refuse|refuses] to own {name}.",
+            f"avoid {name}, please.",
+            f"{{I}} [won't|won't] touch {name}.",
+            f"{{I}} [don't|doesn't] like {name}.",
+            f"{{I}} [want|wants] to stay away from {name}.",
+        )
+    speak(m, d, text)
+    d.note("preference", polarity="likes" if like else "avoids", sectors=[sector])
+
+
+@template("profile", weight=2)
+def pb_risk(m: Maker, d: Dialogue):
+    level, text = m.rng.choice(
+        [
+            ("conservative", "{I'm} risk averse."),
+            ("conservative", "{I} can't afford to lose much."),
+            ("conservative", "{I'm} a conservative sort."),
+            ("aggressive", "{I'm} willing to take big risks."),
+            ("aggressive", "{I} [want|wants] an aggressive portfolio."),
+            ("moderate", "{I'm} a moderate risk investor."),
+            ("moderate", "{I} [prefer|prefers] moderate risk."),
+        ]
+    )
+    speak(m, d, text)
+    d.note("profile", risk_tolerance=level)
+
+
+@template("profile", weight=2)
+def pb_age_horizon(m: Maker, d: Dialogue):
+    if m.rng.random() < 0.5:
+        age = m.rng.randint(30, 80)
+        speak(
+            m,
+            d,
+            m.pick(
+                f"{{I'm}} {m.say(age)} years old.",
+                f"{{I}} [am|is] aged {m.say(age)}.",
+                f"{{I}} just turned {m.say(age)}.",
+            ),
+        )
+        d.note("profile", kyc__age=age)
+        return
+    years = m.rng.choice([5, 10, 15, 20, 30])
+    speak(
+        m,
+        d,
+        m.pick(
+            f"{{I'm}} in it for the long haul, {m.say(years)} years.",
+            f"{{I}} [need|needs] the money in {m.say(years)} years.",
+            f"it's a {m.say(years)}-year plan.",
+            f"{{my}} time horizon is {m.say(years)} years.",
+        ),
+    )
+    d.note("profile", horizon_years=years)
+
+
+@template("goals", weight=2)
+def gb_retire(m: Maker, d: Dialogue):
+    age = m.rng.choice([55, 58, 60, 62, 65])
+    speak(
+        m,
+        d,
+        m.pick(
+            f"retirement at {m.say(age)} is the plan.",
+            f"{{I'd}} like to retire early, at {m.say(age)}.",
+            f"{{I}} [want|wants] to be done working by {m.say(age)}.",
+            f"{{I'm}} planning to retire at {m.say(age)}.",
+        ),
+    )
+    d.note("goal", goal="retirement", target_age=age)
+
+
+@template("facts", weight=2)
+def fb_event(m: Maker, d: Dialogue):
+    event, category, text = m.rng.choice(
+        [
+            ("new_job", "employment", "{I} got a new job at a bank."),
+            ("job_loss", "employment", "{I} was laid off in May."),
+            ("death", "life_event", "{my} husband passed away last year."),
+            ("birth", "life_event", "{we} just had a baby girl."),
+            ("divorce", "life_event", "{I'm} getting divorced."),
+            ("expecting", "life_event", "{we're} expecting a baby in the autumn."),
+            ("relocation", "life_event", "{we} moved to Austin in August."),
+            ("surgery", "health", "{I'm} having knee surgery next month."),
+        ]
+    )
+    speak(m, d, text.replace("{we're}", "{we}'re"))
+    d.note("fact", category=category, event=event)
 
 
 def build(count: int = COUNT, seed: int = SEED) -> list[dict]:

@@ -69,7 +69,7 @@ _RELATION_WORD = re.compile(rf"(?:{_RELATION})(?:'s|s')?", re.IGNORECASE)
 # Someone reports a view: "my brother thinks", "Cramer says", "I read that".
 _REPORTING = re.compile(
     r"\b(?P<verb>said|says|say|think|thinks|believe|believes|reckon|reckons|claim|"
-    r"claims|recommend|recommends|told|tells|keeps?\s+saying|is\s+saying|"
+    r"claims|recommend|recommends|told|tells|keeps?\s+saying|is\s+saying|sees|"
     r"according\s+to|(?:read|heard|saw)\s+(?:that|somewhere)|"
     r"(?:am|'m|is|'s|are|'re)\s+(?:really\s+|very\s+|a\s+bit\s+)?(?:worried|afraid|"
     r"concerned|convinced|confident|sure))\b",

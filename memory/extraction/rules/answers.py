@@ -108,7 +108,12 @@ def answered(text: str, question: str, resolver: TickerResolver) -> str | None:
     if _AGE_Q.search(question) and (m := _AGE_A.match(text)):
         return f"I'm {m.group('n')}.{text[m.end() :]}"
     if _RISK_Q.search(question) and _RISK_A.match(text):
-        level = text.strip()
+        level = re.sub(
+            r"^\W*(?:i'd\s+say|i\s+guess|i\s+think|i'm)\s+",
+            "",
+            text.strip(),
+            flags=re.I,
+        )
         for pattern, word in _RISK_AS:
             level = pattern.sub(word, level, count=1)
         return f"My risk tolerance is {level}"
@@ -133,7 +138,7 @@ def answered(text: str, question: str, resolver: TickerResolver) -> str | None:
             return _STANCE_ALONE.sub(lambda m: f"{m.group(0)} on {symbol}", text, 1)
         return None
     if re.search(r"\bwhere\b", question, re.I) and re.match(
-        r"^\W*(?:in|at)\s+(?:the|my|our)\s", text, re.I
+        r"^\W*(?:all\s+of\s+(?:it|them)\s+)?(?:in|at)\s+(?:the|my|our)\s", text, re.I
     ):
         count = _QTY_IN_Q.search(question)
         amount = f"{count.group('n')} shares of " if count else ""
@@ -161,7 +166,10 @@ _TRADES = re.compile(
 
 
 # "I picked up sixty more": more of the instrument named just before.
-_MORE = re.compile(r"\b(?P<n>\d[\d,]*)\s+(?P<more>more|extra|additional)\b(?!\s+\w)")
+_MORE = re.compile(
+    r"\b(?:another\s+)?\d[\d,]*(?:\s+(?:more|extra|additional))?(?P<shares>\s+shares)?"
+    r"(?<=more|xtra|onal|ares)\b(?!\s+of\b)(?!\s+[A-Z])"
+)
 
 
 def needs_referent(text: str) -> bool:
@@ -182,7 +190,9 @@ def with_referent(text: str, symbol: str | None) -> str:
         more = _MORE.search(text)
         if more is None:
             return text
-        return text[: more.end()] + f" {symbol}" + text[more.end() :]
+        # "shares of F" names even a symbol that is also a word.
+        name = f" of {symbol}" if more.group("shares") else f" shares of {symbol}"
+        return text[: more.end()] + name + text[more.end() :]
     said = match.group(0).lower()
     name = f"of {symbol}" if said.startswith("of ") else symbol
     return text[: match.start()] + name + text[match.end() :]

@@ -325,7 +325,14 @@ def read_facts(s: Sentence) -> None:
         ok, relation = _whose(s, m.start(), end=m.end())
         if not ok:
             continue
-        if category == "employment" and relation and relation not in _HOUSEHOLD:
+        if (
+            category == "employment"
+            and relation
+            and (
+                relation not in _HOUSEHOLD
+                or re.search(r"\bbusiness\s+partner", text, re.I)
+            )
+        ):
             continue  # an uncle's promotion is his, not the household's
         details = {}
         key = f"fact:{category}:{event}"

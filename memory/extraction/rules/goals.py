@@ -7,8 +7,8 @@ from .numbers import INT, format_money, money_in, parse_int
 from .sentence import Sentence
 
 _RETIRE_AGE = re.compile(
-    r"\b(?:retir(?:e|ing|ement)|be\s+retired|stop\s+working|quit\s+work(?:ing)?|"
-    r"stopping\s+work)\s+"
+    r"\b(?:retir(?:e|ing|ement)(?:\s+early\s*,?)?|be\s+retired|stop\s+working|"
+    r"quit\s+work(?:ing)?|stopping\s+work|(?:be\s+)?done\s+working)\s+"
     r"(?:at|by|when\s+I'm|when\s+I\s+turn|at\s+age|by\s+age)"
     r"\s+(?:age\s+|the\s+age\s+of\s+)?(?P<age>\d{2})\b(?!\s*(?:years|yrs|months|%))",
     re.IGNORECASE,
@@ -28,7 +28,7 @@ _RETIRE_EARLY = re.compile(r"\bretire\s+early\b|\bearly\s+retirement\b", re.IGNO
 _RETIRE_CUE = re.compile(
     r"\b(?:want|wants|wanna|plan|plans|planning|hope|hoping|hopes|goal|aim|aiming|"
     r"intend|intending|would\s+like|'d\s+like|dream|expect|expecting|looking)\b"
-    r"[^.]*\b(?:retire|stop\s+working|quit\s+work)\b",
+    r"[^.]*\b(?:retire|stop\s+working|quit\s+work|done\s+working)\b",
     re.IGNORECASE,
 )
 _NOT_RETIRE = re.compile(
@@ -158,6 +158,7 @@ MAY_STATE = (
     "retir",
     "stop working",
     "quit work",
+    "done working",
     "tuition",
     "college",
     "universit",
@@ -291,7 +292,9 @@ def read_retirement(s: Sentence) -> None:
     """Read a retirement goal: an age, a year, a number of years, or "early"."""
     text = s.text
     if not re.search(
-        r"\bretir(?:e|ed|ing|ement)\b|\bstop\s+working\b|\bquit\s+work", text, re.I
+        r"\bretir(?:e|ed|ing|ement)\b|\bstop\s+working\b|\bquit\s+work|\bdone\s+working",
+        text,
+        re.I,
     ):
         return
     if _NOT_RETIRE.search(text):

@@ -24,9 +24,14 @@ _VERBS = [
     (
         "exit",
         r"dumped|unloaded|offloaded|liquidated|cashed\s+out(?:\s+of)?|got\s+rid\s+of|"
-        r"got\s+out\s+of|sold\s+out\s+of|exited|ditched|closed\s+(?:out\s+)?(?:of\s+)?",
+        r"got\s+out\s+of|sold\s+out\s+of|exited|ditched|cashed\s+in|"
+        r"closed\s+(?:out\s+)?(?:of\s+)?",
     ),
-    ("add", r"added(?:\s+to)?|bought\s+(?:another|more)|increased|upped"),
+    (
+        "add",
+        r"added(?:\s+to)?|bought\s+(?:another|more)|increased|upped|"
+        r"doubled\s+down(?:\s+with|\s+on)?",
+    ),
     (
         "sell",
         r"sold\s+off|sold|trimmed|reduced|cut|took\s+profits?\s+(?:on|in)|"
@@ -34,13 +39,14 @@ _VERBS = [
     ),
     (
         "buy",
-        r"bought|purchased|picked\s+up|acquired|grabbed|scooped\s+up|"
+        r"bought|purchased|picked\s+up|acquired|grabbed|scooped\s+up|loaded\s+up\s+on|"
         r"went\s+in\s+for|invested\s+in|got",
     ),
     (
         "own",
         r"(?:'ve|have|has|'s)\s+(?:held|owned|had)|own|owns|hold|holds|have|has|"
-        r"carry|carries|'ve\s+got|'s\s+got|has\s+got|have\s+got|"
+        r"carry|carries|kept|'ve\s+got|'s\s+got|has\s+got|have\s+got|"
+        r"(?:am|'m|is|'s|are|'re)\s+(?:still\s+)?holding|"
         r"am\s+long|'m\s+long|are\s+long|'re\s+long|is\s+long|'s\s+long|be\s+long|"
         r"sitting\s+on|owned|held|had",
     ),
@@ -52,7 +58,7 @@ _QTY = rf"(?:{APPROX}\s+)?(?<![$€£\w]){AMOUNT}"
 _GAP_RE = re.compile(
     rf"(?:\s+|,|-|{_QTY}|(?:[$€£]\s?{AMOUNT})|\b(?:some|a|few|little|lot|lots|bunch|of|"
     r"shares?|units?|sh|position|positions|stake|in|into|my|our|your|his|her|their|"
-    r"the|more|"
+    r"the|more|to|every|"
     r"additional|extra|another|all|entire|whole|remaining|rest|any|both|total|half|"
     r"worth|also|just|still|now|only|each|about|around|roughly|approximately|nearly|"
     r"almost|over|under|like|currently|already|even)\b)*",
@@ -106,6 +112,15 @@ _COST_ON = re.compile(
     r"\b(?:my|our|his|her|their|your)\s+(?:cost(?:\s+basis)?|average\s+cost|entry"
     rf"(?:\s+price)?)\s+(?:on|for)\s+(?:the\s+|my\s+|our\s+)?(?P<q>{_QTY})?\s*"
     r"(?:shares\s+of\s+)?$",
+    re.IGNORECASE,
+)
+# "my position in EEM is 130 shares".
+_POSITION_IN = re.compile(
+    r"\b(?:my|our|his|her|their|your)\s+(?:position|stake|holding)\s+in\s+$", re.I
+)
+_IS_QTY = re.compile(
+    rf"^\s*(?:is|was|:)\s*(?:now\s+)?(?P<q>{_QTY})(?!\s*(?:%|k\b))"
+    r"(?:\s*(?:shares|units)\b|(?=\s*(?:[,.;!]|$|in\b)))",
     re.IGNORECASE,
 )
 _COST_IS = re.compile(rf"^\s*(?:is|was|:)\s*(?P<p>[$€£]\s?{DIGITS})(?![\d%])", re.I)
@@ -296,6 +311,10 @@ def read_holdings(s: Sentence) -> None:
         if verb is None and listed and listed.end() <= mention.start:
             if m := _QTY_NEXT.match(post):
                 verb = _own(mention.start, gap=m.group("q"), word="holdings")
+        if verb is None and _POSITION_IN.search(pre) and (m := _IS_QTY.match(post)):
+            verb = _own(
+                lo + _POSITION_IN.search(pre).start(), gap=m.group("q"), word=""
+            )
         if verb is None and (cost := _COST_ON.search(pre)):
             verb = _own(lo + cost.start(), gap=cost.group("q") or "", word="cost")
         if verb is None and _NO_MORE_BEFORE.search(pre):

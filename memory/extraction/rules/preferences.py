@@ -22,7 +22,8 @@ _AVOID_TRIGGER = re.compile(
     r"dislike|dislikes|uncomfortable\s+with|steer\s+clear\s+of|screen\s+out|"
     r"divest\s+from|get\s+(?:me|us|him|her|them)\s+out\s+of|"
     r"(?:can't|cannot|can\s+not)\s+stand|(?:want|wants)\s+(?:zero|none\s+of)|"
-    r"(?:am|'m|is|'s|are|'re)\s+(?:totally\s+|firmly\s+|dead\s+)?against)\b",
+    r"(?:am|'m|is|'s|are|'re)\s+(?:totally\s+|firmly\s+|dead\s+)?against|"
+    r"(?:am|'m|is|'s|are|'re)\s+not\s+(?:really\s+)?into)\b",
     re.IGNORECASE,
 )
 _LIKE_TRIGGER = re.compile(
@@ -164,8 +165,8 @@ def read_preferences(s: Sentence) -> None:
         for item in _items_in(s, 0, match.start()):
             _add_preference(s, item, "likes", confidence=0.8)
     for match in _AVOID_TRIGGER.finditer(text):
-        if re.match(r"no\s+longer\b", text[match.start() :], re.I):
-            continue
+        if re.match(r"no\s+(?:longer|more)\b", text[match.start() :], re.I):
+            continue  # "no more Deere: sold it" is a trade
         # "I have no Prologis" says what is not held, not what is avoided.
         if re.match(r"no\b", text[match.start() :], re.I) and _HELD_BEFORE.search(
             text[: match.start()]

@@ -50,6 +50,13 @@ _RISK_AVERSE_PHRASES = re.compile(
     r"\s+risk",
     re.IGNORECASE,
 )
+# "prefers moderate risk", "wants an aggressive portfolio".
+_RISK_WANTED = re.compile(
+    r"\b(?:prefer|prefers|want|wants|like|likes|need|needs)\s+(?:an?\s+|something\s+)?"
+    r"(?:(?P<lvl>low|moderate|medium|high)[- ]risk\b|(?P<lvl2>conservative|aggressive|"
+    r"moderate|balanced|cautious)\s+(?:portfolio|approach|strategy|mix|investments?)\b)",
+    re.IGNORECASE,
+)
 _RISK_MIDDLE_PHRASES = re.compile(
     r"\b(?:something|a\s+portfolio\s+that's|a\s+portfolio)\s+balanced\b|"
     r"\bmiddle\s+of\s+the\s+road\b|\bsomewhere\s+in\s+the\s+middle\b|"
@@ -64,7 +71,8 @@ _RISK_THATS = re.compile(
     re.IGNORECASE,
 )
 _AGE_THATS = re.compile(
-    r"^\W*(?P<n>\d{2}),[^.;]*\bthat's\s+(?:me|him|her|them)\b", re.IGNORECASE
+    r"^\W*(?:(?:so|right|oh|and|ok|okay|well|honestly|quick\s+one)\W+)*(?P<n>\d{2}),[^.;]*\bthat's\s+(?:me|him|her|them)\b",
+    re.IGNORECASE,
 )
 _RISK_SEEKING_PHRASES = re.compile(
     r"\b(?:can\s+(?:stomach|handle|take|tolerate)|comfortable\s+with|happy\s+to\s+take"
@@ -125,6 +133,12 @@ HORIZON_PATTERNS = [
         re.IGNORECASE,
     ),
     re.compile(
+        rf"\blong\s+haul\W+(?:{APPROX}\s+)?(?P<n>{INT})\s+years|"
+        r"\bneeds?\s+(?:the|this|that)\s+money\s+in\s+"
+        rf"(?:{APPROX}\s+)?(?P<n2>{INT})\s+years",
+        re.IGNORECASE,
+    ),
+    re.compile(
         r"\b(?:plan(?:s|ning)?|intend(?:s|ing)?|want(?:s)?|going)\s+to\s+"
         r"(?:hold|stay\s+invested)\s+for\s+(?:the\s+next\s+|another\s+)?"
         rf"(?:{APPROX}\s+)?(?P<n>{INT})\s+years",
@@ -133,7 +147,7 @@ HORIZON_PATTERNS = [
 ]
 _AGE = re.compile(
     r"\b(?:i'm|i\s+am|you're|you\s+are|he's|she's|he\s+is|she\s+is|"
-    r"(?:i|he|she|you)\s+(?:just\s+)?(?:turned|hit))\s+(?:now\s+)?"
+    r"(?:i|he|she|you)\s+(?:just\s+)?(?:turned|hit))\s+(?:now\s+|aged\s+)?"
     r"(?P<n>\d{2})(?:\s+(?:years?\s+old|years\s+of\s+age|yo|y/o))?"
     r"(?=\s*(?:$|[,.!;]|and\b|but\b|so\b|now\b|this\s+year\b|with\b|"
     r"last\s+(?:month|week|year)\b|in\s+\w+\b))",
@@ -227,6 +241,9 @@ MAY_STATE = (
     "safe",
     "middle",
     "ups and downs",
+    "haul",
+    "money in",
+    "portfolio",
     "0",
     "1",
     "2",
@@ -260,6 +277,9 @@ def read_profile(s: Sentence) -> None:
         level, anchor, confidence = "conservative", m.start(), 0.75
     elif m := _RISK_SEEKING_PHRASES.search(text):
         level, anchor, confidence = "aggressive", m.start(), 0.75
+    elif m := _RISK_WANTED.search(text):
+        word = (m.group("lvl") or m.group("lvl2")).lower()
+        level, anchor, confidence = _RISK_LEVELS[word], m.start(), 0.75
     elif m := _RISK_MIDDLE_PHRASES.search(text):
         level, anchor, confidence = "moderate", m.start(), 0.75
     elif m := _RISK_THATS.search(text):
@@ -275,7 +295,7 @@ def read_profile(s: Sentence) -> None:
         )
     for pattern in HORIZON_PATTERNS:
         if m := pattern.search(text):
-            years = parse_int(m.group("n"))
+            years = parse_int(m.group("n") or m.groupdict().get("n2"))
             if years and s.speaks_for_subject(m.start(), "profile"):
                 add_horizon(s, years)
             break

@@ -30,7 +30,7 @@ _STANCE_ADJ = "|".join(_STANCE_WORDS)
 _MODS = (
     r"very|really|extremely|highly|super|quite|firmly|strongly|incredibly|pretty|"
     r"slightly|somewhat|mildly|a\s+bit|a\s+little|cautiously|moderately|kind\s+of|"
-    r"sort\s+of|still|now|also|way\s+too|way|too|so|clearly|massively|wildly"
+    r"sort\s+of|still|now|also|way\s+too|way|too|so|clearly|massively|wildly|dirt"
 )
 _HIGH_MODS = {"very", "really", "extremely", "highly", "super", "firmly", "strongly"}
 _HIGH_MODS |= {"incredibly", "way", "way too", "massively", "wildly"}
@@ -58,16 +58,18 @@ _VALUATION = {
     "underrated": "bullish",
     "overhyped": "bearish",
     "rich": "bearish",
+    "pricey": "bearish",
+    "frothy": "bearish",
 }
 _VIEW_AFTER = re.compile(
     rf"{_M}(?:'s|’s)?\s+(?:stock\s+|shares\s+)?(?P<link>is|are|looks|seems|feels|"
     r"remains|stays|strikes\s+me\s+as|is\s+still|looks\s+like|seems\s+like|"
     r"is\s+looking|is\s+now|isn't|is\s+not|looks\s+to\s+be|screens|trades|"
-    r"is\s+trading)\s+"
+    r"is\s+trading|might\s+be|could\s+be|may\s+be|would\s+be)\s+"
     r"(?:(?:like\s+)?(?:in\s+)?(?:an?\s+)?)?"
     rf"(?:(?P<mod>{_MODS})\s+)?(?:an?\s+)?(?P<st>{_STANCE_ADJ}|overvalued|"
     r"undervalued|overpriced|underpriced|fairly\s+valued|expensive|cheap|bubble|"
-    r"bargain|steal|overrated|underrated|overhyped|rich|"
+    r"bargain|steal|overrated|underrated|overhyped|rich|pricey|frothy|"
     r"(?:(?:strong|solid|clear|screaming|great|good)\s+)?(?:buy|sell))\b",
     re.IGNORECASE,
 )
@@ -138,7 +140,7 @@ _RATING_STANCE = {
 }
 _TARGET = re.compile(
     rf"(?:price\s+target|target(?:\s+price)?|\bpt\b|fair\s+value|"
-    rf"see(?:ing)?\s+(?:it|them|the\s+stock|{_M})\s+(?:at|hitting|reaching|going\s+to|"
+    rf"sees?(?:ing)?\s+(?:it|them|the\s+stock|{_M})\s+(?:at|hitting|reaching|going\s+to|"
     rf"getting\s+to|trading\s+at)|{_M}\s+(?:gets?\s+to|hits|reaches)|(?:could|will|should|can|to|going\s+to|gonna|might)\s+"
     r"(?:hit|reach|get\s+to|go\s+to|touch|drop\s+to|fall\s+to|rise\s+to|climb\s+to|"
     r"trade\s+at)|head(?:ed|ing)\s+(?:to|for|towards)|worth)"
