@@ -24,7 +24,7 @@ from market.instruments import DEFAULT_INSTRUMENTS
 
 _PRICES = {i["symbol"]: float(i["reference_price"]) for i in DEFAULT_INSTRUMENTS}
 SEED = 2602
-COUNT = 520
+COUNT = 640
 
 CLIENTS = [
     Person("Gareth Pryce", "he"),
@@ -144,7 +144,8 @@ def speak(m: Maker, d: Dialogue, template: str, *, wrap: bool = True) -> None:
     text = m.voice(d)(template)
     if wrap:
         opener = m.rng.choice(OPENERS)
-        if opener and text[:1].isupper() and not text.startswith("I "):
+        first = text.split(" ", 1)[0]
+        if opener and text[:1].isupper() and not first.isupper():
             text = text[0].lower() + text[1:]
         text = opener + text + m.rng.choice(CLOSERS)
     if m.rng.random() < 0.15 and not any(
@@ -1222,6 +1223,108 @@ def fb_event(m: Maker, d: Dialogue):
     )
     speak(m, d, text.replace("{we're}", "{we}'re"))
     d.note("fact", category=category, event=event)
+
+
+# ------------------------------------------------------- and more again (C)
+
+
+@template("views", weight=4)
+def vc_more(m: Maker, d: Dialogue):
+    symbol, name = m.stock()
+    stance, text = m.rng.choice(
+        [
+            ("bullish", f"{{I}} [think|thinks] {name} is a good buy."),
+            ("bullish", f"{name} is a buy in {{my}} view."),
+            ("bullish", f"{{I}} [think|thinks] {name} will outperform."),
+            ("bullish", f"{name} is undervalued, in {{my}} opinion."),
+            ("bullish", f"{{I}} [see|sees] a lot of upside in {name}."),
+            ("bearish", f"{{I'd}} sell {name}."),
+            ("bearish", f"{{I}} [think|thinks] {name} is a sell."),
+            ("bearish", f"{{I}} [think|thinks] {name} will underperform."),
+            ("bearish", f"{{I}} [have|has] serious doubts about {name}."),
+            ("bearish", f"{{I}} [think|thinks] {name}'s valuation is stretched."),
+            ("bearish", f"{{I'm}} not convinced by {name} at all."),
+            ("neutral", f"{{I'm}} neutral on {name}."),
+        ]
+    )
+    speak(m, d, text)
+    d.note("view", instrument=symbol, stance=stance)
+
+
+@template("preferences", weight=4)
+def prc_more(m: Maker, d: Dialogue):
+    like = m.rng.random() < 0.5
+    table = LIKE if like else AVOID
+    sector = m.rng.choice(list(table))
+    name = m.rng.choice(table[sector])
+    if like:
+        text = m.pick(
+            f"{{I}} really [care|cares] about {name}.",
+            f"{name} matter a lot to {{me}}.",
+            f"{{I'm}} interested in {name}.",
+            f"{{I}} [value|values] {name}.",
+            f"{{I'd}} like to focus on {name}.",
+        )
+    else:
+        text = m.pick(
+            f"{{I'd}} rather avoid {name}.",
+            f"please exclude {name}.",
+            f"{{I}} [have|has] ethical concerns about {name}.",
+            f"no {name}, ever.",
+            f"{{I}} [object|objects] to {name}.",
+            f"{name} isn't something {{I'd}} invest in.",
+        )
+    speak(m, d, text)
+    d.note("preference", polarity="likes" if like else "avoids", sectors=[sector])
+
+
+@template("profile", weight=3)
+def pc_more(m: Maker, d: Dialogue):
+    level, text = m.rng.choice(
+        [
+            ("conservative", "{I'm} a cautious person with money."),
+            ("conservative", "{I} [prefer|prefers] low risk investments."),
+            ("conservative", "stability matters most to {me}."),
+            ("aggressive", "{I} [like|likes] taking risks."),
+            ("aggressive", "risk doesn't scare {me}."),
+            ("aggressive", "{I'm} happy to take on a lot of risk."),
+            ("moderate", "{I} [want|wants] moderate risk, nothing crazy."),
+        ]
+    )
+    speak(m, d, text)
+    d.note("profile", risk_tolerance=level)
+
+
+@template("holdings", weight=3)
+def hc_more(m: Maker, d: Dialogue):
+    symbol, name = m.item()
+    q = m.qty()
+    cost = m.rng.choice([44, 72, 118, 205])
+    form = m.rng.random()
+    if form < 0.5:
+        speak(
+            m,
+            d,
+            m.pick(
+                f"{{I}} bought {m.say(q)} {name} for ${cost} a share.",
+                f"{{I}} paid ${cost} each for {m.say(q)} {name}.",
+                f"{{I}} bought {m.say(q)} {name} at around ${cost}.",
+                f"{m.say(q)} {name} at ${cost}, that's what {{I}} bought.",
+            ),
+        )
+        d.note("holding", instrument=symbol, quantity=q, cost_basis=cost)
+        return
+    speak(
+        m,
+        d,
+        m.pick(
+            f"there are {m.say(q)} {name} in {{my}} account.",
+            f"{{I}} [own|owns] a {m.say(q)} share block of {name}.",
+            f"{{I've}} built up {m.say(q)} {name}.",
+            f"{{I}} now [own|owns] {m.say(q)} {name} in total.",
+        ),
+    )
+    d.note("holding", instrument=symbol, quantity=q)
 
 
 def build(count: int = COUNT, seed: int = SEED) -> list[dict]:

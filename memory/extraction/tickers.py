@@ -65,7 +65,10 @@ CASE_SENSITIVE_ALIASES = frozenset(
 
 _SYMBOL_TOKEN = r"[A-Za-z]{1,5}(?:[.\-/][A-Za-z])?"
 _WORDS = re.compile(r"[\w]+")
-_UPPER_TOKEN = re.compile(r"(?<![\w$&.'-])([A-Z]{1,5}(?:[.\-/][A-Z])?)(?![\w&'])")
+# "PLTR's valuation": a possessive after a symbol still names it.
+_UPPER_TOKEN = re.compile(
+    r"(?<![\w$&.'-])([A-Z]{1,5}(?:[.\-/][A-Z])?)(?![\w&])(?!['’](?!s\b))"
+)
 # Symbols that in lower case are words or sounds: "ups and downs", "mmm", "a cop".
 _LOWER_CASE_WORDS = frozenset(
     {"UPS", "MMM", "COP", "UNH", "GILD", "DIA", "UBER", "META"}

@@ -73,7 +73,8 @@ _QTY_IN_Q = re.compile(r"\b(?P<n>\d[\d,]*)\b")
 _YES = re.compile(r"^\W*(?:yes|yeah|yep|yup|sure|correct|right)\b[\s,.!—–-]*", re.I)
 _NO = re.compile(r"^\W*(?:no|nope|nah)\b", re.IGNORECASE)
 _COUNT_A = re.compile(
-    r"^(?P<approx>(?:about|around|roughly|approximately|maybe|like)\s+)?"
+    r"^(?:(?:it's|it\s+is|that's|that\s+is)\s+)?"
+    r"(?P<approx>(?:about|around|roughly|approximately|maybe|like)\s+)?"
     r"(?P<n>\d[\d,]*(?:\.\d+)?)\b(?!\s*(?:%|years|yrs|k\b))(?:\s+shares)?(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )

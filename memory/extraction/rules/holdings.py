@@ -40,12 +40,14 @@ _VERBS = [
     (
         "buy",
         r"bought|purchased|picked\s+up|acquired|grabbed|scooped\s+up|loaded\s+up\s+on|"
+        r"paid\s+[$€£]\s?\d[\d,.]*\s*(?:each|apiece|a\s+share|per\s+share)?\s+for|"
         r"went\s+in\s+for|invested\s+in|got",
     ),
     (
         "own",
         r"(?:'ve|have|has|'s)\s+(?:held|owned|had)|own|owns|hold|holds|have|has|"
-        r"carry|carries|kept|'ve\s+got|'s\s+got|has\s+got|have\s+got|"
+        r"carry|carries|kept|built\s+up|there\s+(?:are|is)|there's|"
+        r"'ve\s+got|'s\s+got|has\s+got|have\s+got|"
         r"(?:am|'m|is|'s|are|'re)\s+(?:still\s+)?holding|"
         r"am\s+long|'m\s+long|are\s+long|'re\s+long|is\s+long|'s\s+long|be\s+long|"
         r"sitting\s+on|owned|held|had",
@@ -58,7 +60,7 @@ _QTY = rf"(?:{APPROX}\s+)?(?<![$€£\w]){AMOUNT}"
 _GAP_RE = re.compile(
     rf"(?:\s+|,|-|{_QTY}|(?:[$€£]\s?{AMOUNT})|\b(?:some|a|few|little|lot|lots|bunch|of|"
     r"shares?|units?|sh|position|positions|stake|in|into|my|our|your|his|her|their|"
-    r"the|more|to|every|"
+    r"the|more|to|every|block|"
     r"additional|extra|another|all|entire|whole|remaining|rest|any|both|total|half|"
     r"worth|also|just|still|now|only|each|about|around|roughly|approximately|nearly|"
     r"almost|over|under|like|currently|already|even)\b)*",
@@ -121,6 +123,10 @@ _POSITION_IN = re.compile(
 _IS_QTY = re.compile(
     rf"^\s*(?:is|was|:)\s*(?:now\s+)?(?P<q>{_QTY})(?!\s*(?:%|k\b))"
     r"(?:\s*(?:shares|units)\b|(?=\s*(?:[,.;!]|$|in\b)))",
+    re.IGNORECASE,
+)
+_PAID = re.compile(
+    rf"paid\s+(?P<p>[$€£]\s?{DIGITS})\s*(?P<per>each|apiece|a\s+share|per\s+share)?",
     re.IGNORECASE,
 )
 _COST_IS = re.compile(rf"^\s*(?:is|was|:)\s*(?P<p>[$€£]\s?{DIGITS})(?![\d%])", re.I)
@@ -387,7 +393,10 @@ _FRAGMENT_REST = re.compile(
     r"if\s+i\s+remember\s+(?:right|correctly)|i\s+(?:honestly\s+)?(?:don't|do\s+not)\s+"
     r"(?:remember|recall|know))?[\s,.;:!?()-]*"
     r"(?:that's\s+(?:my|his|her|our|their)\s+(?:\w+\s+){0,2}(?:position|holding)"
-    r"[\s,.;:!?()-]*)?$",
+    r"[\s,.;:!?()-]*)?$"
+    # "85 Conoco at $205, that's what I bought"
+    r"|^\s*(?:at|@)\s*[$€£]?\s?\d[\d,.]*\s*(?:each|a\s+share)?\s*,?\s*that's\s+what\s+"
+    r"(?:i|we|he|she|they)\s+(?:bought|paid|own|hold|have|got)\W*$",
     re.IGNORECASE,
 )
 
@@ -463,6 +472,12 @@ def _holding(s: Sentence, index, mention, verb, pre, post, window, position) -> 
     cost_basis = None
     if verb["word"] == "cost" and (m := _COST_IS.match(post)):
         cost_basis = parse_amount(m.group("p"))[0]
+    if verb["word"].startswith("paid") and (m := _PAID.match(verb["word"])):
+        paid = parse_amount(m.group("p"))[0]
+        if m.group("per"):
+            cost_basis = paid
+        elif paid and quantities:
+            cost_basis = round(paid / quantities[-1], 4)
     price = None if cost_basis else _PRICE_AFTER.search(post)
     if price and not (price.group("for") and "$" not in price.group("p")):
         amount = parse_amount(price.group("p"))[0]

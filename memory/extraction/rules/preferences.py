@@ -17,13 +17,14 @@ _AVOID_TRIGGER = re.compile(
     r"keep\s+(?:me|us|it|them|him|her|my\s+money|our\s+money|his\s+money|"
     r"her\s+money|their\s+money)\s+out\s+of|exclud(?:e|es|ing)|"
     r"nothing\s+in|(?:not|never)\s+(?:comfortable|interested|okay|ok|fine)\s+"
-    r"(?:with|in|owning|holding|investing\s+in|buying)|(?:won't|will\s+not|would\s+never|never|refuse\s+to)\s+"
+    r"(?:with|in|owning|holding|investing\s+in|buying)|(?:won't|will\s+not|would\s+never|never|refuses?\s+to)\s+"
     r"(?:invest\s+in|own|touch|buy|hold)|hate|hates|(?:don't|do\s+not|doesn't)\s+like|"
     r"dislike|dislikes|uncomfortable\s+with|steer\s+clear\s+of|screen\s+out|"
     r"divest\s+from|get\s+(?:me|us|him|her|them)\s+out\s+of|"
     r"(?:can't|cannot|can\s+not)\s+stand|(?:want|wants)\s+(?:zero|none\s+of)|"
     r"(?:am|'m|is|'s|are|'re)\s+(?:totally\s+|firmly\s+|dead\s+)?against|"
-    r"(?:am|'m|is|'s|are|'re)\s+not\s+(?:really\s+)?into)\b",
+    r"(?:am|'m|is|'s|are|'re)\s+not\s+(?:really\s+)?into|objects?\s+to|"
+    r"ethical\s+(?:concerns|qualms|objections|issues)\s+(?:about|with))\b",
     re.IGNORECASE,
 )
 _LIKE_TRIGGER = re.compile(
@@ -31,6 +32,7 @@ _LIKE_TRIGGER = re.compile(
     r"to\s+(?:own|hold|add|invest\s+in|focus\s+on))|"
     r"(?:'d|would)\s+(?:like|love)\s+(?:more|some\s+more|extra)\b|"
     r"prefer(?:s|red)?|like|likes|love|loves|adore|adores|drawn\s+to|"
+    r"cares?\s+(?:a\s+lot\s+)?about|passionate\s+about|"
     r"want(?:s)?\s+(?:more|exposure\s+to|"
     r"to\s+(?:own|hold|invest\s+in|add|focus\s+on))|(?:am|'m|are|'re|is|'s)\s+(?:really\s+|"
     r"very\s+)?(?:interested\s+in|keen\s+on|a\s+(?:big\s+)?fan\s+of|into)|"
@@ -62,6 +64,9 @@ _AVOID_AFTER = re.compile(
     r"(?:uncomfortable|nervous|uneasy|queasy|anxious)\b|"
     r"\b(?:isn't|aren't|is\s+not|are\s+not)\s+(?:really\s+)?for\s+(?:me|him|her|us|"
     r"them)\b|"
+    r"\b(?:isn't|aren't|is\s+not|are\s+not)\s+something\s+(?:i|we|he|she|they)"
+    r"(?:'d|\s+would)\s+(?:invest\s+in|own|buy|touch)\b|"
+    r"\b(?:is|are)\s+off[- ]limits\b|"
     r"^\W*(?:i|we|he|she|they)\s+(?:really\s+)?(?:hate|hates|dislike|dislikes|"
     r"can't\s+stand)\s+(?:them|it|those)\b",
     re.IGNORECASE,
@@ -69,7 +74,9 @@ _AVOID_AFTER = re.compile(
 # A like said after what it is about: "tech is my thing".
 _LIKE_AFTER = re.compile(
     r"\b(?:is|are|'s|'re)\s+(?:really\s+|very\s+much\s+)?(?:my|his|her|our|their)\s+"
-    r"(?:thing|jam|cup\s+of\s+tea)\b",
+    r"(?:thing|jam|cup\s+of\s+tea)\b|"
+    r"\b(?:matters?|is\s+important|are\s+important)\s+(?:a\s+lot\s+|so\s+much\s+)?"
+    r"to\s+(?:me|him|her|us|them)\b",
     re.IGNORECASE,
 )
 _HELD_BEFORE = re.compile(

@@ -46,6 +46,8 @@ _RISK_AVERSE_PHRASES = re.compile(
     r"(?:losing\s+money|risk|volatility|(?:big\s+|large\s+|wild\s+)?swings)"
     r"|\bsafety\s+(?:is|comes)\s+first"
     r"|\bplay(?:s|ing)?\s+it\s+safe\b"
+    r"|\b(?:stability|safety|capital\s+preservation)\s+(?:matters|comes|is)\s+"
+    r"(?:most|first)\b"
     r"|\b(?:don't|do\s+not|doesn't|does\s+not)\s+want\s+to\s+take\s+(?:much|any|a\s+lot\s+of)"
     r"\s+risk",
     re.IGNORECASE,
@@ -79,7 +81,9 @@ _RISK_SEEKING_PHRASES = re.compile(
     r"|willing\s+to\s+take|don't\s+mind|doesn't\s+mind|do\s+not\s+mind|"
     r"does\s+not\s+mind)\s+(?:a\s+lot\s+of|lots\s+of|plenty\s+of|high"
     r"|significant|big|more|considerable)\s+(?:risk|volatility|swings|ups\s+and\s+downs)"
-    r"|\b(?:happy|willing|glad|keen)\s+to\s+take\s+(?:on\s+)?(?:some\s+|more\s+)?risks?\b"
+    r"|\b(?:happy|willing|glad|keen)\s+to\s+take\s+(?:on\s+)?(?:some\s+|more\s+|"
+    r"a\s+lot\s+of\s+|lots\s+of\s+|big\s+)?risks?\b"
+    r"|\brisk\s+(?:doesn't|does\s+not|don't)\s+(?:scare|worry|bother|frighten)\b"
     r"|\b(?:i'm|i\s+am|he's|she's|he\s+is|she\s+is|you're|you\s+are|we're|we\s+are)\s+"
     r"(?:a\s+)?(?:real\s+|big\s+)?risk[- ]takers?\b",
     re.IGNORECASE,
@@ -110,7 +114,7 @@ _RISK_LABELS = {
 HORIZON_PATTERNS = [
     re.compile(
         rf"(?P<n>{INT})[- ](?:year|yr)s?[- ](?:(?:investment|time|investing)[- ])?"
-        r"(?:horizon|time\s*frame|timeline)",
+        r"(?:horizon|time\s*frame|timeline|plan)",
         re.IGNORECASE,
     ),
     re.compile(
@@ -244,6 +248,8 @@ MAY_STATE = (
     "haul",
     "money in",
     "portfolio",
+    "stability",
+    "plan",
     "0",
     "1",
     "2",

@@ -60,16 +60,17 @@ _VALUATION = {
     "rich": "bearish",
     "pricey": "bearish",
     "frothy": "bearish",
+    "stretched": "bearish",
 }
 _VIEW_AFTER = re.compile(
-    rf"{_M}(?:'s|’s)?\s+(?:stock\s+|shares\s+)?(?P<link>is|are|looks|seems|feels|"
+    rf"{_M}(?:'s|’s)?\s+(?:stock\s+|shares\s+|valuation\s+)?(?P<link>is|are|looks|seems|feels|"
     r"remains|stays|strikes\s+me\s+as|is\s+still|looks\s+like|seems\s+like|"
     r"is\s+looking|is\s+now|isn't|is\s+not|looks\s+to\s+be|screens|trades|"
     r"is\s+trading|might\s+be|could\s+be|may\s+be|would\s+be)\s+"
     r"(?:(?:like\s+)?(?:in\s+)?(?:an?\s+)?)?"
     rf"(?:(?P<mod>{_MODS})\s+)?(?:an?\s+)?(?P<st>{_STANCE_ADJ}|overvalued|"
     r"undervalued|overpriced|underpriced|fairly\s+valued|expensive|cheap|bubble|"
-    r"bargain|steal|overrated|underrated|overhyped|rich|pricey|frothy|"
+    r"bargain|steal|overrated|underrated|overhyped|rich|pricey|frothy|stretched|"
     r"(?:(?:strong|solid|clear|screaming|great|good)\s+)?(?:buy|sell))\b",
     re.IGNORECASE,
 )
@@ -80,7 +81,7 @@ _VIEW_DIRECTION = re.compile(
     r"(?P<dir>down|lower|up|higher)\b|(?:is\s+|'s\s+)?(?:going\s+to|gonna|will|"
     r"could|should|is\s+about\s+to)\s+(?P<fall>crash|collapse|tank|drop|fall|sink|"
     r"plunge|rally|soar|climb|rise|take\s+off|keep\s+(?:rising|climbing|falling|"
-    r"dropping))\b|(?:has|'s\s+got|still\s+has)\s+"
+    r"dropping)|outperform|underperform)\b|(?:has|'s\s+got|still\s+has)\s+"
     r"(?:a\s+lot\s+of\s+|lots\s+of\s+|plenty\s+of\s+|more\s+|real\s+|big\s+)?"
     r"(?P<side>upside|downside)\b)|"
     rf"\bexpects?\s+{_M}\s+to\s+(?:keep\s+)?(?P<exp>climbing|rising|falling|dropping|"
@@ -88,7 +89,7 @@ _VIEW_DIRECTION = re.compile(
     re.IGNORECASE,
 )
 _DOWN = {"down", "lower", "crash", "collapse", "tank", "drop", "fall", "sink", "plunge"}
-_DOWN |= {"downside", "falling", "dropping", "go down", "struggle"}
+_DOWN |= {"downside", "falling", "dropping", "go down", "struggle", "underperform"}
 # "skeptical of Boeing", "not a fan of": a stance said before the instrument.
 # "sees Uber as a bargain", "believes in Lilly long term".
 _VIEW_AS = re.compile(
@@ -96,11 +97,14 @@ _VIEW_AS = re.compile(
     rf"(?:an?\s+)?(?:(?P<mod>{_MODS})\s+)?(?P<st>overvalued|undervalued|overpriced|"
     r"underpriced|expensive|cheap|bubble|bargain|steal|overrated|underrated|"
     r"overhyped|(?:(?:strong|solid|clear|screaming|great|good)\s+)?(?:buy|sell))\b"
-    rf"|\b(?P<believe>believes?|believing)\s+in\s+{_M}",
+    rf"|\b(?P<believe>believes?|believing)\s+in\s+{_M}"
+    r"|\b(?:see|sees|there's|there\s+is)\s+(?:a\s+lot\s+of\s+|lots\s+of\s+|plenty\s+of\s+|"
+    rf"real\s+|big\s+|some\s+)?(?P<side>upside|downside)\s+(?:in|for|to)\s+{_M}",
     re.IGNORECASE,
 )
 _VIEW_DOUBT = re.compile(
-    rf"\b(?:skeptical|sceptical|wary|worried)\s+(?:of|about)\s+(?:the\s+)?{_M}",
+    r"\b(?:(?:skeptical|sceptical|wary|worried)\s+(?:of|about)|not\s+convinced\s+"
+    rf"(?:by|about|of)|(?:serious\s+|real\s+)?doubts\s+about)\s+(?:the\s+)?{_M}",
     re.IGNORECASE,
 )
 # "I'd be a seller here": the speaker's own call, said of what they would do.
@@ -262,6 +266,9 @@ def _stance(window: str):
     if m := _VIEW_AS.search(window):
         if m.group("believe"):
             return "bullish", "medium", False, m.start()
+        if m.group("side"):
+            stance = "bearish" if m.group("side").lower() == "downside" else "bullish"
+            return stance, "medium", False, m.start()
         word = re.sub(r"\s+", " ", m.group("st").lower())
         base = word.split()[-1]
         stance = _VALUATION.get(base) or ("bullish" if base == "buy" else "bearish")
