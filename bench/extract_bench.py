@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 
 from bench.extract_eval import evaluate, evaluate_model_path, public
-from bench.extract_sets import DEVSET, HELDOUT, load_set
+from bench.extract_sets import DEVSET, DEVSET2, HELDOUT, HELDOUT2, load_set
 from bench.import_bench import realistic_turns
 from bench.progress import Progress
 from memory.conversations.imports import transcript_import
@@ -33,7 +33,16 @@ QUICK_STEP = 4
 def run(*, messages: int = MESSAGES, quick: bool = False) -> dict:
     """Measure extraction quality on both sets and both paths, then throughput."""
     figures: dict = {"notes": []}
-    sets = {"dev": load_set(DEVSET), "heldout": load_set(HELDOUT)}
+    sets = {
+        name: load_set(path)
+        for name, path in (
+            ("dev", DEVSET),
+            ("dev2", DEVSET2),
+            ("heldout", HELDOUT),
+            ("heldout2", HELDOUT2),
+        )
+        if path.exists()
+    }
     if quick:
         for data in sets.values():
             data["dialogues"] = data["dialogues"][::QUICK_STEP]
@@ -54,6 +63,8 @@ def run(*, messages: int = MESSAGES, quick: bool = False) -> dict:
             for measure in ("precision", "recall"):
                 figures[f"extract_{name}_{path}_{measure}"] = result[measure]
     figures["extract_heldout_aim"] = {"recall": 0.90, "precision": 0.95}
+    figures["extract_tuned_on"] = ["dev", "dev2"]
+    figures["extract_never_tuned_on"] = ["heldout", "heldout2"]
     figures["extract_quality"] = quality
     figures["notes"].append(
         "extract: the model path's answers are scripted from the sets' "

@@ -38,7 +38,9 @@ import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 
-from bench.extract_sets import DEVSET, HELDOUT, SetNames, load_set
+from bench.extract_sets import DEVSET, DEVSET2, HELDOUT, HELDOUT2, SetNames, load_set
+
+SETS = {"dev": DEVSET, "dev2": DEVSET2, "heldout": HELDOUT, "heldout2": HELDOUT2}
 
 EVAL_TENANT = 8_000_000_000_014
 KINDS = ("profile", "goal", "preference", "holding", "view", "fact")
@@ -399,7 +401,7 @@ def show_misses(figures: dict, out=sys.stderr) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", choices=["dev", "heldout"], default="dev")
+    parser.add_argument("--set", choices=list(SETS), default="dev")
     parser.add_argument("--extractor", choices=["rules", "llm"], default="rules")
     parser.add_argument("--topic", default="")
     parser.add_argument("--show-misses", action="store_true")
@@ -407,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench.run import django_setup
 
     django_setup()
-    dataset = load_set(DEVSET if args.set == "dev" else HELDOUT)
+    dataset = load_set(SETS[args.set])
     if args.topic:
         dataset["dialogues"] = [
             d for d in dataset["dialogues"] if d["topic"] == args.topic

@@ -26,6 +26,8 @@ from pathlib import Path
 HERE = Path(__file__).parent
 DEVSET = HERE / "extract_devset.json"
 HELDOUT = HERE / "extract_heldout.json"
+DEVSET2 = HERE / "extract_devset2.json"
+HELDOUT2 = HERE / "extract_heldout2.json"
 
 _ONES = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen "

@@ -60,7 +60,8 @@ _RELATION = (
     r"grandchild|grandchildren|grandkid|grandkids|grandfather|grandmother|"
     r"son-in-law|daughter-in-law|"
     r"grandparents|in-laws|father-in-law|mother-in-law|sister-in-law|brother-in-law|"
-    r"coworker|co-worker|roommate|fiance|fiancee|girlfriend|boyfriend|twins|"
+    r"coworker|co-worker|roommate|flatmate|housemate|mate|mates|pal|buddy|auntie|"
+    r"grandma|grandpa|granny|stepson|stepdaughter|fiance|fiancee|girlfriend|boyfriend|twins|"
     r"analysts|everyone|people|somebody|someone|street|consensus|market|news|media|"
     r"pundits|cramer"
 )
@@ -68,8 +69,10 @@ _RELATION_WORD = re.compile(rf"(?:{_RELATION})(?:'s|s')?", re.IGNORECASE)
 # Someone reports a view: "my brother thinks", "Cramer says", "I read that".
 _REPORTING = re.compile(
     r"\b(?P<verb>said|says|say|think|thinks|believe|believes|reckon|reckons|claim|"
-    r"claims|recommend|recommends|told|tells|keeps?\s+saying|is\s+saying|"
-    r"according\s+to|(?:read|heard|saw)\s+(?:that|somewhere))\b",
+    r"claims|recommend|recommends|told|tells|keeps?\s+saying|is\s+saying|sees|"
+    r"according\s+to|(?:read|heard|saw)\s+(?:that|somewhere)|"
+    r"(?:am|'m|is|'s|are|'re)\s+(?:really\s+|very\s+|a\s+bit\s+)?(?:worried|afraid|"
+    r"concerned|convinced|confident|sure))\b",
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"[a-z]+(?:[’'-][a-z]+)*")
@@ -87,13 +90,20 @@ _OPINION_SECOND = re.compile(
 )
 
 
+_OF_OWNER = {"mine", "ours", "yours", "his", "hers", "theirs"}
+
+
 def subject_of(text_before: str) -> Person:
     """Return who a clause is about, from the words before its verb.
 
     Scanning back, the nearest pronoun or relation wins: "My brother owns" is
     THIRD, "my wife and I own" is FIRST, "Noted: you hold" is SECOND.
     """
-    for token in reversed(_TOKEN.findall(text_before.lower().replace("’", "'"))):
+    tokens = _TOKEN.findall(text_before.lower().replace("’", "'"))
+    for index in range(len(tokens) - 1, -1, -1):
+        token = tokens[index]
+        if index and tokens[index - 1] == "of" and token in _OF_OWNER:
+            continue  # "a friend of mine owns": the friend owns
         if token in _FIRST:
             return Person.FIRST
         if token in _SECOND:
@@ -103,6 +113,10 @@ def subject_of(text_before: str) -> Person:
         if _RELATION_WORD.fullmatch(token):
             return Person.THIRD
     return Person.NONE
+
+
+# "TXN seems overpriced to her": the opinion of whoever "her" is.
+_OPINION_THIRD = re.compile(r"\bto\s+(?:him|her|them)\b", re.IGNORECASE)
 
 
 def opinion_holder(text: str, stance_at: int | None) -> Person:
@@ -126,6 +140,8 @@ def opinion_holder(text: str, stance_at: int | None) -> Person:
         return Person.FIRST
     if _OPINION_SECOND.search(text):
         return Person.SECOND
+    if _OPINION_THIRD.search(text):
+        return Person.THIRD_PRONOUN
     return Person.NONE
 
 
@@ -137,8 +153,9 @@ def names_as_pronouns(text: str, names: list[str] | tuple[str, ...]) -> str:
     """
     for name in sorted({n for n in names if n and n.strip()}, key=len, reverse=True):
         escaped = re.escape(name.strip()).replace(r"\ ", r"\s+")
-        text = re.sub(rf"\b{escaped}(?:['’]s|['’](?!\w))", "his", text)
-        text = re.sub(rf"\b{escaped}\b(?!['’]?\w)", "he", text)
+        # People type names in lower case in a chat ("wei wants out at 60").
+        text = re.sub(rf"\b{escaped}(?:['’]s|['’](?!\w))", "his", text, flags=re.I)
+        text = re.sub(rf"\b{escaped}\b(?!['’]?\w)", "he", text, flags=re.I)
     return text
 
 

@@ -65,7 +65,15 @@ CASE_SENSITIVE_ALIASES = frozenset(
 
 _SYMBOL_TOKEN = r"[A-Za-z]{1,5}(?:[.\-/][A-Za-z])?"
 _WORDS = re.compile(r"[\w]+")
-_UPPER_TOKEN = re.compile(r"(?<![\w$&.'-])([A-Z]{1,5}(?:[.\-/][A-Z])?)(?![\w&'])")
+# "PLTR's valuation": a possessive after a symbol still names it.
+_UPPER_TOKEN = re.compile(
+    r"(?<![\w$&.'-])([A-Z]{1,5}(?:[.\-/][A-Z])?)(?![\w&])(?!['’](?!s\b))"
+)
+# Symbols that in lower case are words or sounds: "ups and downs", "mmm", "a cop".
+_LOWER_CASE_WORDS = frozenset(
+    {"UPS", "MMM", "COP", "UNH", "GILD", "DIA", "UBER", "META"}
+)
+_LOWER_TOKEN = re.compile(r"(?<![\w$&.'-])([a-z]{3,5})(?![\w&'])")
 _DOLLAR_TOKEN = re.compile(rf"(?<![\w$])\$({_SYMBOL_TOKEN})(?![\w&])")
 # A clear ticker position for a symbol that is also a word: "shares of T",
 # "ticker T", "T stock". A bare number before it is not one: "at 3 PM".
@@ -218,6 +226,21 @@ class TickerResolver:
             found.append(
                 TickerMention(symbol, match.start(), match.end(), match[0], False)
             )
+        if not any(c.isupper() for c in text):
+            # An all lower-case chat types tickers in lower case too ("70 wfc"):
+            # symbols of three letters or more that are no everyday word.
+            for match in _LOWER_TOKEN.finditer(text):
+                symbol = normalise_symbol(match.group(1).upper())
+                if (
+                    symbol in self._instruments
+                    and not self.is_common_word(symbol)
+                    and symbol not in _LOWER_CASE_WORDS
+                ):
+                    found.append(
+                        TickerMention(
+                            symbol, match.start(), match.end(), match[0], False
+                        )
+                    )
         words = set(_WORDS.findall(text.lower()))
         names = self._names if words & self._first_words else ()
         for pattern, table in names:

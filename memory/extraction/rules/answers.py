@@ -16,23 +16,45 @@ import re
 from ..tickers import TickerResolver
 
 _RISK_Q = re.compile(
-    r"\brisk\b.*\b(?:tolerance|appetite|comfortable|much|describe|feel|take)\b|"
-    r"\b(?:tolerance|appetite)\s+for\s+risk\b",
+    r"\brisk\b.*\b(?:tolerance|appetite|comfortable|much|describe|feel|take|suits?)\b|"
+    r"\b(?:tolerance|appetite)\s+for\s+risk\b|\battitude\s+(?:to|towards)\s+risk\b|"
+    r"\b(?:feel|level\s+of|how\s+much|scale)\b.*\brisk\b|"
+    r"\bcautious\b.*\badventurous\b",
     re.IGNORECASE,
 )
 _RISK_A = re.compile(
-    r"^\W*(?:(?:pretty|fairly|very|quite|rather|definitely|probably|somewhat)\s+)?"
-    r"(?:low|medium|moderate|high|conservative|aggressive|balanced|cautious)\b",
+    r"^\W*(?:(?:i'd\s+say|i\s+guess|i\s+think|i'm)\s+)?"
+    r"(?:(?:pretty|fairly|very|quite|rather|definitely|probably|somewhat)\s+)?"
+    r"(?:low|medium|moderate|high|conservative|aggressive|balanced|cautious|"
+    r"adventurous|somewhere\s+in\s+the\s+middle|in\s+the\s+middle|"
+    r"middle\s+of\s+the\s+road)\b",
     re.IGNORECASE,
 )
+# An answer's words for a level, as the profile reads them.
+_RISK_AS = [
+    (re.compile(r"\badventurous\b", re.I), "aggressive"),
+    (
+        re.compile(
+            r"\b(?:somewhere\s+)?in\s+the\s+middle\b|\bmiddle\s+of\s+the\s+road\b", re.I
+        ),
+        "moderate",
+    ),
+]
 _HORIZON_Q = re.compile(
     r"\b(?:time\s+horizon|horizon|how\s+long\s+(?:until|before|till)|"
-    r"need\s+(?:the|this|that)\s+money|draw\s+on)\b",
+    r"need\s+(?:the|this|that)\s+money|draw\s+on|when\s+will\s+you\s+need|"
+    r"stay\s+invested|how\s+long\s+can)\b",
     re.IGNORECASE,
 )
 _YEARS_A = re.compile(r"\b\d+\s*\+?\s*(?:years?|yrs?)\b", re.IGNORECASE)
-_AGE_Q = re.compile(r"\bhow\s+old\b|\byour\s+age\b", re.IGNORECASE)
-_AGE_A = re.compile(r"^\W*(?P<n>\d{2})\b(?!\s*(?:years|yrs|%|k\b))", re.IGNORECASE)
+_AGE_Q = re.compile(
+    r"\bhow\s+old\b|\byour\s+age\b|^\W*(?:and\s+)?(?:your\s+)?age\W*$", re.IGNORECASE
+)
+_AGE_A = re.compile(
+    r"^\W*(?:(?:i'm|i\s+am|just\s+turned|turned)\s+)?(?P<n>\d{2})\b"
+    r"(?!\s*(?:years|yrs|%|k\b))",
+    re.IGNORECASE,
+)
 _RETIRE_Q = re.compile(
     r"\b(?:when|what\s+age|which\s+age|how\s+old)\b.*\bretire|\bretirement\s+age\b",
     re.IGNORECASE,
@@ -42,12 +64,17 @@ _RETIRE_A = re.compile(
     re.IGNORECASE,
 )
 _HOLDING_Q = re.compile(
-    r"\b(?:own|hold|have|still|how\s+many|how\s+much|holding)\b", re.IGNORECASE
+    r"\b(?:own|hold|have|still|how\s+many|how\s+much|holding|position|stake|"
+    r"quantity|got)\b",
+    re.IGNORECASE,
 )
-_YES = re.compile(r"^\W*(?:yes|yeah|yep|yup|sure|correct|right)\b[\s,.!-]*", re.I)
+# "Where do you keep the 350 TLT?" - "In the Roth.": the answer is the account.
+_QTY_IN_Q = re.compile(r"\b(?P<n>\d[\d,]*)\b")
+_YES = re.compile(r"^\W*(?:yes|yeah|yep|yup|sure|correct|right)\b[\s,.!—–-]*", re.I)
 _NO = re.compile(r"^\W*(?:no|nope|nah)\b", re.IGNORECASE)
 _COUNT_A = re.compile(
-    r"^(?P<approx>(?:about|around|roughly|approximately|maybe|like)\s+)?"
+    r"^(?:(?:it's|it\s+is|that's|that\s+is)\s+)?"
+    r"(?P<approx>(?:about|around|roughly|approximately|maybe|like)\s+)?"
     r"(?P<n>\d[\d,]*(?:\.\d+)?)\b(?!\s*(?:%|years|yrs|k\b))(?:\s+shares)?(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
@@ -64,6 +91,7 @@ _IT_SUBJECT = re.compile(
     r"it\s+seems)\b",
     re.IGNORECASE,
 )
+_IT_VERB = {"it'll": " will", "it's": " is"}
 _STANCE_ALONE = re.compile(r"\b(?:bullish|bearish)\b(?!\s+(?:on|about))", re.I)
 
 
@@ -81,9 +109,19 @@ def answered(text: str, question: str, resolver: TickerResolver) -> str | None:
     if _AGE_Q.search(question) and (m := _AGE_A.match(text)):
         return f"I'm {m.group('n')}.{text[m.end() :]}"
     if _RISK_Q.search(question) and _RISK_A.match(text):
-        return f"My risk tolerance is {text.strip()}"
+        level = re.sub(
+            r"^\W*(?:i'd\s+say|i\s+guess|i\s+think|i'm)\s+",
+            "",
+            text.strip(),
+            flags=re.I,
+        )
+        for pattern, word in _RISK_AS:
+            level = pattern.sub(word, level, count=1)
+        return f"My risk tolerance is {level}"
     if _HORIZON_Q.search(question) and _YEARS_A.search(text) and not said:
-        return f"My time horizon is {text.strip()}"
+        return "My time horizon is " + re.sub(
+            r"^\W*in\s+", "", text.strip(), flags=re.I
+        )
     if len({m.symbol for m in asked}) != 1 or said:
         return None
     # Named as the question named it: "Boeing's going down" reads, "BA's" not.
@@ -92,10 +130,20 @@ def answered(text: str, question: str, resolver: TickerResolver) -> str | None:
         if _STANCE_A.match(text):
             return f"{symbol} is {text.strip()}"
         if _IT_SUBJECT.search(text):
-            return _IT_SUBJECT.sub(lambda m: symbol + m.group(0)[2:], text, count=1)
+            return _IT_SUBJECT.sub(
+                lambda m: symbol + _IT_VERB.get(m.group(0).lower(), m.group(0)[2:]),
+                text,
+                count=1,
+            )
         if _STANCE_ALONE.search(text):
             return _STANCE_ALONE.sub(lambda m: f"{m.group(0)} on {symbol}", text, 1)
         return None
+    if re.search(r"\bwhere\b", question, re.I) and re.match(
+        r"^\W*(?:all\s+of\s+(?:it|them)\s+)?(?:in|at)\s+(?:the|my|our)\s", text, re.I
+    ):
+        count = _QTY_IN_Q.search(question)
+        amount = f"{count.group('n')} shares of " if count else ""
+        return f"I own {amount}{symbol} {text.strip()}"
     if _HOLDING_Q.search(question):
         if _NO.match(text):
             return f"I no longer own {symbol}."
@@ -113,14 +161,25 @@ _REFERENT = re.compile(
 )
 _TRADES = re.compile(
     r"\b(?:sold|sell|bought|buy|trimmed|added|dumped|got\s+rid\s+of|unloaded|"
-    r"picked\s+up)\b",
+    r"picked\s+up|grabbed|offloaded)\b",
     re.IGNORECASE,
+)
+
+
+# "I picked up sixty more": more of the instrument named just before.
+_MORE = re.compile(
+    r"\b(?:another\s+)?\d[\d,]*(?:\s+(?:more|extra|additional))?(?P<shares>\s+shares)?"
+    r"(?<=more|xtra|onal|ares)\b(?!\s+of\b)(?!\s+[A-Z])"
 )
 
 
 def needs_referent(text: str) -> bool:
     """Say whether a sentence trades an instrument it names only as "them"."""
-    return bool(text) and bool(_TRADES.search(text)) and bool(_REFERENT.search(text))
+    return (
+        bool(text)
+        and bool(_TRADES.search(text))
+        and bool(_REFERENT.search(text) or _MORE.search(text))
+    )
 
 
 def with_referent(text: str, symbol: str | None) -> str:
@@ -129,7 +188,12 @@ def with_referent(text: str, symbol: str | None) -> str:
         return text
     match = _REFERENT.search(text)
     if match is None:
-        return text
+        more = _MORE.search(text)
+        if more is None:
+            return text
+        # "shares of F" names even a symbol that is also a word.
+        name = f" of {symbol}" if more.group("shares") else f" shares of {symbol}"
+        return text[: more.end()] + name + text[more.end() :]
     said = match.group(0).lower()
     name = f"of {symbol}" if said.startswith("of ") else symbol
     return text[: match.start()] + name + text[match.end() :]

@@ -14,11 +14,13 @@ from .sentence import ASSERT, Sentence
 
 _CORRECTION_MARK = re.compile(
     r"\b(?:actually|correction|sorry|oops|wait|i\s+mean|i\s+meant|my\s+mistake|"
-    r"my\s+bad|scratch\s+that|to\s+be\s+precise|typo)\b",
+    r"my\s+bad|scratch\s+that|to\s+be\s+precise|typo|got\s+(?:that|it)\s+wrong|"
+    r"let\s+me\s+correct|correct(?:ing)?\s+(?:that|myself)|no\s+hang\s+on)\b",
     re.IGNORECASE,
 )
 _FIX_NEW_NOT_OLD = re.compile(
-    rf"(?P<new>(?:[$€£]\s?)?{AMOUNT})\s*(?:shares?|units)?(?:\s+of\s+\S+)?\s*"
+    rf"(?P<new>(?:[$€£]\s?)?{AMOUNT})\s*(?:shares?|units)?"
+    r"(?:\s+(?:of\s+)?[\w&'.-]+){0,3}?\s*"
     r"(?:a\s+share|per\s+share|each)?\s*,?\s*(?:and\s+|but\s+)?not\s+"
     rf"(?P<old>(?:[$€£]\s?)?{AMOUNT})",
     re.IGNORECASE,
@@ -29,7 +31,9 @@ _FIX_NOT_OLD_NEW = re.compile(
     re.IGNORECASE,
 )
 _FIX_MAKE_THAT = re.compile(
-    rf"\bmake\s+(?:that|it)\s+(?P<new>(?:[$€£]\s?)?{AMOUNT})", re.IGNORECASE
+    r"\b(?:make\s+(?:that|it)|should\s+(?:be|have\s+been|read)|it's|it\s+is|"
+    rf"it\s+was|that's|that\s+is)\s+(?P<new>(?:[$€£]\s?)?{AMOUNT})",
+    re.IGNORECASE,
 )
 
 
@@ -49,6 +53,10 @@ MAY_STATE = (
     "typo",
     "make that",
     "make it",
+    "should be",
+    "wrong",
+    "correct",
+    "hang on",
 )
 
 

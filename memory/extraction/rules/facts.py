@@ -89,7 +89,7 @@ _FACT_PATTERNS: list[tuple[str, str, str, re.Pattern]] = [
         "Got promoted",
         re.compile(
             r"\b(?:got|was|been|getting|received|earned)\s+(?:a\s+|the\s+)?"
-            r"promot(?:ed|ion)\b",
+            r"promot(?:ed|ion)\b|\b(?:got|was|been)\s+bumped\s+up\s+to\b",
             re.IGNORECASE,
         ),
     ),
@@ -174,6 +174,8 @@ _FACT_PATTERNS: list[tuple[str, str, str, re.Pattern]] = [
         ),
     ),
 ]
+# Whose job is the household's: a spouse's lay-off changes the client's plan.
+_HOUSEHOLD = {"husband", "wife", "spouse", "partner"}
 _DEATH = re.compile(
     r"\b(?P<rel>father|mother|dad|mom|mum|husband|wife|spouse|partner|brother|sister|"
     r"son|daughter|parents?|father-in-law|mother-in-law|grandmother|grandfather|"
@@ -200,6 +202,11 @@ _FAMILY_COUNT = re.compile(
 
 # Without one of these stems (lower case) a sentence states no life fact.
 MAY_STATE = (
+    "bumped",
+    "house",
+    "home",
+    "condo",
+    "apartment",
     "born",
     "grand",
     "baby",
@@ -318,6 +325,15 @@ def read_facts(s: Sentence) -> None:
         ok, relation = _whose(s, m.start(), end=m.end())
         if not ok:
             continue
+        if (
+            category == "employment"
+            and relation
+            and (
+                relation not in _HOUSEHOLD
+                or re.search(r"\bbusiness\s+partner", text, re.I)
+            )
+        ):
+            continue  # an uncle's promotion is his, not the household's
         details = {}
         key = f"fact:{category}:{event}"
         if event == "marriage" and re.search(r"\bget(?:ting)?\b", m.group(0), re.I):

@@ -7,7 +7,8 @@ from .numbers import INT, format_money, money_in, parse_int
 from .sentence import Sentence
 
 _RETIRE_AGE = re.compile(
-    r"\b(?:retir(?:e|ing|ement)|stop\s+working|quit\s+working|stopping\s+work)\s+"
+    r"\b(?:retir(?:e|ing|ement)(?:\s+early\s*,?)?|be\s+retired|stop\s+working|"
+    r"quit\s+work(?:ing)?|stopping\s+work|(?:be\s+)?done\s+working)\s+"
     r"(?:at|by|when\s+I'm|when\s+I\s+turn|at\s+age|by\s+age)"
     r"\s+(?:age\s+|the\s+age\s+of\s+)?(?P<age>\d{2})\b(?!\s*(?:years|yrs|months|%))",
     re.IGNORECASE,
@@ -16,7 +17,8 @@ _RETIRE_YEARS = re.compile(
     r"\bretir(?:e|ing|ement)\s+(?:in|within)\s+(?:about\s+|around\s+|roughly\s+|"
     rf"another\s+|the\s+next\s+)?(?P<n>{INT})\s+years?"
     rf"|\b(?P<n2>{INT})\s+years?\s+(?:from|until|till|to|away\s+from|before)\s+"
-    r"(?:I\s+|we\s+)?retir(?:e|ement)",
+    r"(?:I\s+|we\s+)?retir(?:e|ement)"
+    rf"|\b(?P<n3>{INT})\s+more\s+years?\s+(?:and|until|till|before)\b[^.;]*?\bretir",
     re.IGNORECASE,
 )
 _RETIRE_YEAR = re.compile(
@@ -26,7 +28,7 @@ _RETIRE_EARLY = re.compile(r"\bretire\s+early\b|\bearly\s+retirement\b", re.IGNO
 _RETIRE_CUE = re.compile(
     r"\b(?:want|wants|wanna|plan|plans|planning|hope|hoping|hopes|goal|aim|aiming|"
     r"intend|intending|would\s+like|'d\s+like|dream|expect|expecting|looking)\b"
-    r"[^.]*\b(?:retire|stop\s+working)\b",
+    r"[^.]*\b(?:retire|stop\s+working|quit\s+work|done\s+working)\b",
     re.IGNORECASE,
 )
 _NOT_RETIRE = re.compile(
@@ -42,7 +44,8 @@ _RETIRE_AS_TIME = re.compile(
 )
 _GOAL_CUE = re.compile(
     r"\b(?:need|needs|save|saving|saved|fund|funding|pay|paying|cover|covering|"
-    r"set\s+aside|put\s+away|goal|want|wants|plan|planning|hope|hoping|like\s+to|"
+    r"set\s+aside|put\s+away|putting\s+(?:away|aside)|setting\s+aside|priority|"
+    r"goal|want|wants|plan|planning|hope|hoping|like\s+to|"
     r"looking\s+to|budget|target|aim|aiming|thinking\s+about|down\s*payment)\b",
     re.IGNORECASE,
 )
@@ -57,6 +60,10 @@ _BENEFICIARY = re.compile(
     r"grandkids|grandchild|granddaughters?|grandsons?|twins)\b",
     re.IGNORECASE,
 )
+_IN_529 = re.compile(
+    r"\b(?:in|into|from|inside)\s+(?:my|our|his|her|their|the|your)\s+529(?:\s+plan)?\b",
+    re.IGNORECASE,
+)
 _TARGET_YEAR = re.compile(
     r"\b(?:by|in|before|until|for|around)\s+(?:the\s+)?(?:fall\s+of\s+|spring\s+of\s+|"
     r"end\s+of\s+|start\s+of\s+|summer\s+of\s+)?(?P<y>20\d\d)\b",
@@ -67,7 +74,8 @@ _IN_YEARS = re.compile(
 )
 _HOME_GOAL = re.compile(
     r"\b(?:buy(?:ing)?|purchas(?:e|ing)|down\s*payment\s+(?:on|for)|save\s+(?:up\s+)?"
-    r"for|saving\s+(?:up\s+)?for|afford)\s+(?:a|an|our|my|the)?\s*(?:new\s+|first\s+|"
+    r"for|saving\s+(?:up\s+)?(?:[$€£]?\d[\d,.]*\s*(?:k|thousand)?\s+)?(?:for|towards?)|"
+    r"afford)\s+(?:a|an|our|my|the)?\s*(?:new\s+|first\s+|"
     r"bigger\s+|second\s+|vacation\s+|beach\s+|retirement\s+|lake\s+)?"
     r"(?P<what>house|home|condo|apartment|flat|cabin|place|property)\b",
     re.IGNORECASE,
@@ -149,7 +157,8 @@ def _years_later(moment: datetime | None, years: int) -> str | None:
 MAY_STATE = (
     "retir",
     "stop working",
-    "quit working",
+    "quit work",
+    "done working",
     "tuition",
     "college",
     "universit",
@@ -189,12 +198,14 @@ def read_goals(s: Sentence) -> None:
     text = s.text
     read_retirement(s)
     edu = _EDUCATION.search(text)
+    if edu and _IN_529.search(text) and not _EDUCATION.search(_IN_529.sub(" ", text)):
+        edu = None  # "200 VOO in my 529 plan" names an account, not a goal
     if (
         edu
         and _GOAL_CUE.search(text)
         and s.speaks_for_subject(edu.start(), "goal", family=True)
     ):
-        amount, currency = money_in(text)
+        amount, currency = money_in(text, bare=True)
         payload = {"goal": "education", "target_date": None, "amount": amount}
         if amount:
             payload["currency"] = currency
@@ -220,7 +231,7 @@ def read_goals(s: Sentence) -> None:
         and (_GOAL_CUE.search(text) or "payment" in home.group(0).lower())
         and s.speaks_for_subject(home.start(), "goal")
     ):
-        amount, currency = money_in(text)
+        amount, currency = money_in(text, bare=True)
         payload = {"goal": "home purchase", "target_date": None, "amount": amount}
         if amount:
             payload["currency"] = currency
@@ -280,7 +291,11 @@ def _goal_date(s: Sentence, payload: dict) -> str:
 def read_retirement(s: Sentence) -> None:
     """Read a retirement goal: an age, a year, a number of years, or "early"."""
     text = s.text
-    if not re.search(r"\bretir(?:e|ing|ement)\b|\bstop\s+working\b", text, re.I):
+    if not re.search(
+        r"\bretir(?:e|ed|ing|ement)\b|\bstop\s+working\b|\bquit\s+work|\bdone\s+working",
+        text,
+        re.I,
+    ):
         return
     if _NOT_RETIRE.search(text):
         return
@@ -305,7 +320,7 @@ def read_retirement(s: Sentence) -> None:
         payload["target_year"] = int(year.group("y"))
         words += f" by {year.group('y')}"
     elif years:
-        n = parse_int(years.group("n") or years.group("n2"))
+        n = parse_int(years.group("n") or years.group("n2") or years.group("n3"))
         if n:
             payload["in_years"] = n
             payload["target_date"] = _years_later(s.occurred_at, n)

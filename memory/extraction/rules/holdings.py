@@ -24,15 +24,32 @@ _VERBS = [
     (
         "exit",
         r"dumped|unloaded|offloaded|liquidated|cashed\s+out(?:\s+of)?|got\s+rid\s+of|"
-        r"got\s+out\s+of|exited|closed\s+(?:out\s+)?(?:of\s+)?",
+        r"got\s+out\s+of|sold\s+out\s+of|exited|ditched|cashed\s+in|"
+        r"closed\s+(?:out\s+)?(?:of\s+)?",
     ),
-    ("add", r"added(?:\s+to)?|bought\s+(?:another|more)"),
-    ("sell", r"sold\s+off|sold|trimmed|reduced|cut|took\s+profits?\s+(?:on|in)"),
-    ("buy", r"bought|purchased|picked\s+up|acquired|grabbed|invested\s+in|got"),
+    (
+        "add",
+        r"added(?:\s+to)?|bought\s+(?:another|more)|increased|upped|"
+        r"doubled\s+down(?:\s+with|\s+on)?",
+    ),
+    (
+        "sell",
+        r"sold\s+off|sold|trimmed|reduced|cut|took\s+profits?\s+(?:on|in)|"
+        r"took",
+    ),
+    (
+        "buy",
+        r"bought|purchased|picked\s+up|acquired|grabbed|scooped\s+up|loaded\s+up\s+on|"
+        r"paid\s+[$€£]\s?\d[\d,.]*\s*(?:each|apiece|a\s+share|per\s+share)?\s+for|"
+        r"went\s+in\s+for|invested\s+in|got",
+    ),
     (
         "own",
-        r"(?:'ve|have|has)\s+(?:held|owned|had)|own|owns|hold|holds|have|has|"
-        r"'ve\s+got|am\s+long|'m\s+long|are\s+long|'re\s+long|is\s+long|be\s+long|"
+        r"(?:'ve|have|has|'s)\s+(?:held|owned|had)|own|owns|hold|holds|have|has|"
+        r"carry|carries|kept|built\s+up|there\s+(?:are|is)|there's|"
+        r"'ve\s+got|'s\s+got|has\s+got|have\s+got|"
+        r"(?:am|'m|is|'s|are|'re)\s+(?:still\s+)?holding|"
+        r"am\s+long|'m\s+long|are\s+long|'re\s+long|is\s+long|'s\s+long|be\s+long|"
         r"sitting\s+on|owned|held|had",
     ),
 ]
@@ -41,9 +58,9 @@ _VERB_RE = re.compile(
 )
 _QTY = rf"(?:{APPROX}\s+)?(?<![$€£\w]){AMOUNT}"
 _GAP_RE = re.compile(
-    rf"(?:\s+|,|{_QTY}|(?:[$€£]\s?{AMOUNT})|\b(?:some|a|few|little|lot|lots|bunch|of|"
+    rf"(?:\s+|,|-|{_QTY}|(?:[$€£]\s?{AMOUNT})|\b(?:some|a|few|little|lot|lots|bunch|of|"
     r"shares?|units?|sh|position|positions|stake|in|into|my|our|your|his|her|their|"
-    r"the|more|"
+    r"the|more|to|every|block|"
     r"additional|extra|another|all|entire|whole|remaining|rest|any|both|total|half|"
     r"worth|also|just|still|now|only|each|about|around|roughly|approximately|nearly|"
     r"almost|over|under|like|currently|already|even)\b)*",
@@ -81,8 +98,49 @@ _OUT_OF = re.compile(
     re.IGNORECASE,
 )
 _POSITION_AFTER = re.compile(
-    rf"^\s*(?:position|stake|holding)\s+(?:is|was|of)\s+(?:now\s+)?(?P<q>{_QTY})\s*"
-    r"(?:shares|units)\b",
+    rf"^\s*(?:position|stake|holding)\s+(?:is|was|of)\s+(?:now\s+)?(?P<q>{_QTY})"
+    r"(?:\s*(?:shares|units)\b|(?=\s*(?:[,.;!]|$|in\b)))",
+    re.IGNORECASE,
+)
+# "Holdings: Comcast 70, Lilly 275": a list of positions, each amount after its name.
+_HOLDINGS_LIST = re.compile(
+    r"^\W*(?:[\w']+,?\s+){0,3}?(?:my\s+|our\s+|his\s+|her\s+|their\s+|your\s+)?"
+    r"(?:holdings|positions)\s*[:—–-]",
+    re.IGNORECASE,
+)
+_QTY_NEXT = re.compile(rf"^\s*(?P<q>{_QTY})(?!\s*(?:%|percent))\b", re.IGNORECASE)
+# "my cost on the 350 ConocoPhillips is $81".
+_COST_ON = re.compile(
+    r"\b(?:my|our|his|her|their|your)\s+(?:cost(?:\s+basis)?|average\s+cost|entry"
+    rf"(?:\s+price)?)\s+(?:on|for)\s+(?:the\s+|my\s+|our\s+)?(?P<q>{_QTY})?\s*"
+    r"(?:shares\s+of\s+)?$",
+    re.IGNORECASE,
+)
+# "my position in EEM is 130 shares".
+_POSITION_IN = re.compile(
+    r"\b(?:my|our|his|her|their|your)\s+(?:position|stake|holding)\s+in\s+$", re.I
+)
+_IS_QTY = re.compile(
+    rf"^\s*(?:is|was|:)\s*(?:now\s+)?(?P<q>{_QTY})(?!\s*(?:%|k\b))"
+    r"(?:\s*(?:shares|units)\b|(?=\s*(?:[,.;!]|$|in\b)))",
+    re.IGNORECASE,
+)
+_PAID = re.compile(
+    rf"paid\s+(?P<p>[$€£]\s?{DIGITS})\s*(?P<per>each|apiece|a\s+share|per\s+share)?",
+    re.IGNORECASE,
+)
+_COST_IS = re.compile(rf"^\s*(?:is|was|:)\s*(?P<p>[$€£]\s?{DIGITS})(?![\d%])", re.I)
+_BY_QTY = re.compile(
+    rf"^\s*(?:position\s+|stake\s+|holding\s+)?by\s+(?P<q>{_QTY})\b", re.IGNORECASE
+)
+# "almost bought Adobe but didn't": no trade at all.
+_UNDONE_AFTER = re.compile(
+    r"^[^.;]*\bbut\s+(?:didn't|did\s+not|never|haven't|hasn't|then\s+didn't)\b",
+    re.IGNORECASE,
+)
+_NO_MORE_BEFORE = re.compile(
+    r"(?:^|[.;:,]\s*|\b(?:and|so)\s+)no\s+more\s+(?:of\s+)?(?:the\s+|my\s+|his\s+|"
+    r"her\s+|their\s+|our\s+)?$",
     re.IGNORECASE,
 )
 _QTY_AFTER = re.compile(
@@ -92,7 +150,8 @@ _QTY_AFTER = re.compile(
 # "added a position in Coke" opens one; "added 50 Coke" adds to one.
 _NEW_POSITION = re.compile(r"\b(?:a|new)\s+(?:position|stake)\s+in\s*$", re.I)
 _PRICE_AFTER = re.compile(
-    rf"\b(?:(?P<at>at|@)|(?P<for>for|paid)|(?P<basis>cost\s+basis|average\s+cost|"
+    r"(?:(?P<at>\bat\b|@|\bwhen\s+(?:it|they)\s+(?:was|were)(?:\s+at)?)|"
+    r"\b(?P<for>for|paid)|\b(?P<basis>cost\s+basis|average\s+cost|"
     r"average\s+price|avg\s+cost|basis))\s*(?:of\s+|is\s+|was\s+|:\s*)?"
     rf"(?:{APPROX}\s+)?(?P<p>(?:[$€£]\s?)?{DIGITS}(?:\s?k)?)(?![\d%])(?!\s*%)"
     r"(?P<per>\s*(?:a|per|each|/)\s*(?:share|sh)\b|\s+each\b|\s+apiece\b)?",
@@ -246,11 +305,32 @@ def read_holdings(s: Sentence) -> None:
     """Read what the subject bought, sold, added to or owns, per instrument."""
     text = s.text
     previous_verb = None
+    listed = _HOLDINGS_LIST.search(text)
     for i, mention in enumerate(s.mentions):
         lo = s.mentions[i - 1].end if i else 0
         hi = s.mentions[i + 1].start if i + 1 < len(s.mentions) else len(text)
         pre, post = text[lo : mention.start], text[mention.end : hi]
+        if _UNDONE_AFTER.match(post):
+            previous_verb = None
+            continue
         verb = _holding_verb(s, pre, lo)
+        if verb is None and listed and listed.end() <= mention.start:
+            if m := _QTY_NEXT.match(post):
+                verb = _own(mention.start, gap=m.group("q"), word="holdings")
+        if verb is None and _POSITION_IN.search(pre) and (m := _IS_QTY.match(post)):
+            verb = _own(
+                lo + _POSITION_IN.search(pre).start(), gap=m.group("q"), word=""
+            )
+        if verb is None and (cost := _COST_ON.search(pre)):
+            verb = _own(lo + cost.start(), gap=cost.group("q") or "", word="cost")
+        if verb is None and _NO_MORE_BEFORE.search(pre):
+            verb = {
+                "kind": "exit",
+                "word": "no more",
+                "gap": "",
+                "negated": False,
+                "at": lo + _NO_MORE_BEFORE.search(pre).start(),
+            }
         if verb is None and previous_verb and _LIST_GAP_RE.fullmatch(pre):
             # "200 AAPL and 100 MSFT": the list shares the verb, not the amounts.
             verb = {**previous_verb, "gap": pre}
@@ -274,6 +354,8 @@ def read_holdings(s: Sentence) -> None:
                 "at": mention.start,
             }
         position = _POSITION_AFTER.match(post)
+        if position and re.search(r"[$€£]", position.group("q")):
+            position = None  # "my Apple position is $20k" is a value, not a count
         if verb is None and position:
             verb = {
                 "kind": "own",
@@ -290,17 +372,31 @@ def read_holdings(s: Sentence) -> None:
         _holding(s, i, mention, verb, pre, post, (lo, hi), position)
 
 
+def _own(at: int, *, gap: str, word: str) -> dict:
+    """Return an "own" verb at ``at`` whose amounts are ``gap``."""
+    return {"kind": "own", "word": word, "gap": gap, "negated": False, "at": at}
+
+
 _HELD_AFTER = re.compile(
     r"^\s*(?:shares\s+)?(?:are|is)\s+(?:sitting|parked|held)\s+in\b", re.IGNORECASE
 )
 _FRAGMENT_PRE = re.compile(
-    rf"^\W*(?:(?:maybe|about|around|roughly|like|probably|approximately)\s+)?"
+    r"^\W*(?:(?:so|right|oh|and|ok|okay|well|honestly|quick\s+one)\W+)*"
+    r"(?:(?:maybe|about|around|roughly|like|probably|approximately|perhaps|possibly|"
+    r"could\s+be)\s+)?"
     rf"{_QTY}\s*(?:shares?\s+(?:of\s+)?)?$",
     re.IGNORECASE,
 )
 _FRAGMENT_REST = re.compile(
     r"^[\s,.;:!?()-]*(?:shares?\b)?[\s,.;:!?()-]*(?:(?:in|at)\s+)?"
-    r"[\s,.;:!?()-]*(?:i'm\s+not\s+sure|not\s+sure|i\s+think)?[\s,.;:!?()-]*$",
+    r"[\s,.;:!?()-]*(?:i'm\s+not\s+sure|not\s+sure|i\s+think|if\s+memory\s+serves|"
+    r"if\s+i\s+remember\s+(?:right|correctly)|i\s+(?:honestly\s+)?(?:don't|do\s+not)\s+"
+    r"(?:remember|recall|know))?[\s,.;:!?()-]*"
+    r"(?:that's\s+(?:my|his|her|our|their)\s+(?:\w+\s+){0,2}(?:position|holding)"
+    r"[\s,.;:!?()-]*)?$"
+    # "85 Conoco at $205, that's what I bought"
+    r"|^\s*(?:at|@)\s*[$€£]?\s?\d[\d,.]*\s*(?:each|a\s+share)?\s*,?\s*that's\s+what\s+"
+    r"(?:i|we|he|she|they)\s+(?:bought|paid|own|hold|have|got)\W*$",
     re.IGNORECASE,
 )
 
@@ -339,6 +435,9 @@ def _holding_verb(s: Sentence, pre: str, offset: int) -> dict | None:
             return None
         if kind == "buy" and word == "got" and not re.search(r"\d|shares", gap):
             continue
+        after = s.text[offset + match.end() :]
+        if word == "took" and not re.search(r"\boff\s+the\s+table\b", after, re.I):
+            continue
         return {
             "kind": kind,
             "word": word,
@@ -362,10 +461,24 @@ def _holding(s: Sentence, index, mention, verb, pre, post, window, position) -> 
     approx = bool(re.search(APPROX, gap, re.I))
     if not quantities and (m := _QTY_AFTER.match(post)):
         quantities = [parse_amount(re.sub(APPROX, "", m.group("q")))[0]]
+    if (
+        not quantities
+        and kind in ("sell", "add", "exit")
+        and (m := _BY_QTY.match(post))
+    ):
+        quantities = [parse_amount(re.sub(APPROX, "", m.group("q")))[0]]
     if position:
         quantities = [parse_amount(re.sub(APPROX, "", position.group("q")))[0]]
     cost_basis = None
-    price = _PRICE_AFTER.search(post)
+    if verb["word"] == "cost" and (m := _COST_IS.match(post)):
+        cost_basis = parse_amount(m.group("p"))[0]
+    if verb["word"].startswith("paid") and (m := _PAID.match(verb["word"])):
+        paid = parse_amount(m.group("p"))[0]
+        if m.group("per"):
+            cost_basis = paid
+        elif paid and quantities:
+            cost_basis = round(paid / quantities[-1], 4)
+    price = None if cost_basis else _PRICE_AFTER.search(post)
     if price and not (price.group("for") and "$" not in price.group("p")):
         amount = parse_amount(price.group("p"))[0]
         if price.group("for") and not price.group("per"):

@@ -131,11 +131,12 @@ def format_number(value: float | int) -> str:
 AMOUNT_RE = re.compile(AMOUNT, re.IGNORECASE)
 
 
-def money_in(text: str) -> tuple[float | int | None, str | None]:
+def money_in(text: str, *, bare: bool = False) -> tuple[float | int | None, str | None]:
     """Return the first sum of money of at least 1,000 in a text, and its currency.
 
     A sum is written as money ("$200k", "2 million"); a bare number or a year
-    ("2032") is not one.
+    ("2032") is not one, unless ``bare`` says that what is saved for a goal is
+    money: "saving 150000 for a home" (a number of 10,000 or more).
     """
     for match in AMOUNT_RE.finditer(text):
         raw = match.group(0)
@@ -143,7 +144,9 @@ def money_in(text: str) -> tuple[float | int | None, str | None]:
         if value is None:
             continue
         written_as_money = currency or re.search(r"[a-z]\s*$", raw.lower())
-        if re.fullmatch(r"20\d\d", raw.strip()) or not written_as_money:
+        if re.fullmatch(r"20\d\d", raw.strip()):
+            continue
+        if not written_as_money and not (bare and value >= 10_000):
             continue
         if value >= 1000:
             return value, currency or "USD"

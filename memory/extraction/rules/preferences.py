@@ -17,18 +17,24 @@ _AVOID_TRIGGER = re.compile(
     r"keep\s+(?:me|us|it|them|him|her|my\s+money|our\s+money|his\s+money|"
     r"her\s+money|their\s+money)\s+out\s+of|exclud(?:e|es|ing)|"
     r"nothing\s+in|(?:not|never)\s+(?:comfortable|interested|okay|ok|fine)\s+"
-    r"(?:with|in|owning|holding|investing\s+in|buying)|(?:won't|will\s+not|would\s+never|never|refuse\s+to)\s+"
+    r"(?:with|in|owning|holding|investing\s+in|buying)|(?:won't|will\s+not|would\s+never|never|refuses?\s+to)\s+"
     r"(?:invest\s+in|own|touch|buy|hold)|hate|hates|(?:don't|do\s+not|doesn't)\s+like|"
     r"dislike|dislikes|uncomfortable\s+with|steer\s+clear\s+of|screen\s+out|"
     r"divest\s+from|get\s+(?:me|us|him|her|them)\s+out\s+of|"
-    r"(?:can't|cannot|can\s+not)\s+stand)\b",
+    r"(?:can't|cannot|can\s+not)\s+stand|(?:want|wants)\s+(?:zero|none\s+of)|"
+    r"(?:am|'m|is|'s|are|'re)\s+(?:totally\s+|firmly\s+|dead\s+)?against|"
+    r"(?:am|'m|is|'s|are|'re)\s+not\s+(?:really\s+)?into|objects?\s+to|"
+    r"ethical\s+(?:concerns|qualms|objections|issues)\s+(?:about|with))\b",
     re.IGNORECASE,
 )
 _LIKE_TRIGGER = re.compile(
     r"\b(?:(?:'d|would)\s+like\s+(?:more\s+|some\s+|extra\s+)?(?:exposure\s+to|"
     r"to\s+(?:own|hold|add|invest\s+in|focus\s+on))|"
-    r"prefer(?:s|red)?|like|likes|love|loves|want(?:s)?\s+(?:more|exposure\s+to|"
-    r"to\s+(?:own|hold|invest\s+in|add|focus\s+on))|(?:am|'m|are|'re|is)\s+(?:really\s+|"
+    r"(?:'d|would)\s+(?:like|love)\s+(?:more|some\s+more|extra)\b|"
+    r"prefer(?:s|red)?|like|likes|love|loves|adore|adores|drawn\s+to|"
+    r"cares?\s+(?:a\s+lot\s+)?about|passionate\s+about|"
+    r"want(?:s)?\s+(?:more|exposure\s+to|"
+    r"to\s+(?:own|hold|invest\s+in|add|focus\s+on))|(?:am|'m|are|'re|is|'s)\s+(?:really\s+|"
     r"very\s+)?(?:interested\s+in|keen\s+on|a\s+(?:big\s+)?fan\s+of|into)|"
     r"favou?rs?|focus\s+on|lean(?:s|ing)?\s+(?:towards?|into)|tilt(?:ed)?\s+towards?|"
     r"(?:more|extra)\s+exposure\s+to)\b",
@@ -58,14 +64,31 @@ _AVOID_AFTER = re.compile(
     r"(?:uncomfortable|nervous|uneasy|queasy|anxious)\b|"
     r"\b(?:isn't|aren't|is\s+not|are\s+not)\s+(?:really\s+)?for\s+(?:me|him|her|us|"
     r"them)\b|"
+    r"\b(?:isn't|aren't|is\s+not|are\s+not)\s+something\s+(?:i|we|he|she|they)"
+    r"(?:'d|\s+would)\s+(?:invest\s+in|own|buy|touch)\b|"
+    r"\b(?:is|are)\s+off[- ]limits\b|"
     r"^\W*(?:i|we|he|she|they)\s+(?:really\s+)?(?:hate|hates|dislike|dislikes|"
     r"can't\s+stand)\s+(?:them|it|those)\b",
     re.IGNORECASE,
 )
+# A like said after what it is about: "tech is my thing".
+_LIKE_AFTER = re.compile(
+    r"\b(?:is|are|'s|'re)\s+(?:really\s+|very\s+much\s+)?(?:my|his|her|our|their)\s+"
+    r"(?:thing|jam|cup\s+of\s+tea)\b|"
+    r"\b(?:matters?|is\s+important|are\s+important)\s+(?:a\s+lot\s+|so\s+much\s+)?"
+    r"to\s+(?:me|him|her|us|them)\b",
+    re.IGNORECASE,
+)
+_HELD_BEFORE = re.compile(
+    r"\b(?:have|has|had|own|owns|hold|holds|'ve\s+got|'s\s+got|have\s+got|"
+    r"has\s+got)\s+$",
+    re.IGNORECASE,
+)
 _LIST_FILLER = re.compile(
-    r"(?:\s+|,|\b(?:any|more|the|in|of|exposure\s+to|anything\s+(?:in|to\s+do\s+with)|"
+    r"(?:\s+|,|\b(?:any|more|the\s+idea\s+of|the|in|of|exposure\s+to|anything\s+(?:in|to\s+do\s+with)|"
     r"companies\s+(?:in|that\s+(?:make|sell|pay))|stocks\s+in|investing\s+in|"
-    r"investments\s+in|owning|holding|buying|some|other|big|high|good|please|"
+    r"investments\s+in|owning|holding|buying|some|other|big|high(?![- ]yield)|good|"
+    r"please|"
     r"at\s+all|whatsoever|either)\b)*",
     re.IGNORECASE,
 )
@@ -143,8 +166,18 @@ def read_preferences(s: Sentence) -> None:
         for item in items:
             if item not in retracted:
                 _add_preference(s, item, "avoids", confidence=0.8)
+    for match in _LIKE_AFTER.finditer(text):
+        if not s.speaks_for_subject(match.start(), "preference"):
+            continue
+        for item in _items_in(s, 0, match.start()):
+            _add_preference(s, item, "likes", confidence=0.8)
     for match in _AVOID_TRIGGER.finditer(text):
-        if re.match(r"no\s+longer\b", text[match.start() :], re.I):
+        if re.match(r"no\s+(?:longer|more)\b", text[match.start() :], re.I):
+            continue  # "no more Deere: sold it" is a trade
+        # "I have no Prologis" says what is not held, not what is avoided.
+        if re.match(r"no\b", text[match.start() :], re.I) and _HELD_BEFORE.search(
+            text[: match.start()]
+        ):
             continue
         if not s.speaks_for_subject(match.start(), "preference"):
             continue

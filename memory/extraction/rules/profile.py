@@ -8,9 +8,10 @@ from .sentence import Sentence
 _RISK_LABEL = re.compile(
     r"\brisk[- ](?:tolerance|appetite|profile|level)\s*"
     r"(?:is|:|=|of|-|would\s+be|as)?\s*"
-    r"(?:(?:a|an|pretty|fairly|quite|very|really|rather|somewhat|on\s+the)\s+)*"
+    r"(?:(?:a|an|pretty|fairly|quite|very|really|rather|somewhat|on\s+the|probably|"
+    r"definitely|maybe)\s+)*"
     r"(?P<lvl>low|medium|moderate(?:ly\s+(?:conservative|aggressive))?|high|"
-    r"conservative|aggressive|balanced)\b",
+    r"conservative|aggressive|balanced|cautious)\b",
     re.IGNORECASE,
 )
 _RISK_ADJ = re.compile(
@@ -43,14 +44,48 @@ _RISK_AVERSE_PHRASES = re.compile(
     r"\s+(?:much|a\s+lot\s+of|big|any|large)?\s*(?:risk|volatility|losses|to\s+lose)"
     r"|\b(?:hate|hates|don't\s+like|do\s+not\s+like|doesn't\s+like)\s+"
     r"(?:losing\s+money|risk|volatility|(?:big\s+|large\s+|wild\s+)?swings)"
-    r"|\bsafety\s+(?:is|comes)\s+first",
+    r"|\bsafety\s+(?:is|comes)\s+first"
+    r"|\bplay(?:s|ing)?\s+it\s+safe\b"
+    r"|\b(?:stability|safety|capital\s+preservation)\s+(?:matters|comes|is)\s+"
+    r"(?:most|first)\b"
+    r"|\b(?:don't|do\s+not|doesn't|does\s+not)\s+want\s+to\s+take\s+(?:much|any|a\s+lot\s+of)"
+    r"\s+risk",
+    re.IGNORECASE,
+)
+# "prefers moderate risk", "wants an aggressive portfolio".
+_RISK_WANTED = re.compile(
+    r"\b(?:prefer|prefers|want|wants|like|likes|need|needs)\s+(?:an?\s+|something\s+)?"
+    r"(?:(?P<lvl>low|moderate|medium|high)[- ]risk\b|(?P<lvl2>conservative|aggressive|"
+    r"moderate|balanced|cautious)\s+(?:portfolio|approach|strategy|mix|investments?)\b)",
+    re.IGNORECASE,
+)
+_RISK_MIDDLE_PHRASES = re.compile(
+    r"\b(?:something|a\s+portfolio\s+that's|a\s+portfolio)\s+balanced\b|"
+    r"\bmiddle\s+of\s+the\s+road\b|\bsomewhere\s+in\s+the\s+middle\b|"
+    r"\b(?:okay|ok|fine|comfortable|happy)\s+with\s+(?:a\s+)?(?:moderate|medium)\s+"
+    r"(?:amount\s+of\s+|level\s+of\s+)?risk\b",
+    re.IGNORECASE,
+)
+# "Fifty-four, cautious investor, that's him": a self-description, said of one.
+_RISK_THATS = re.compile(
+    r"\b(?P<lvl>conservative|aggressive|cautious|moderate|balanced)\s+investor\b"
+    r"[^.;]*\bthat's\s+(?:me|him|her|them|us)\b",
+    re.IGNORECASE,
+)
+_AGE_THATS = re.compile(
+    r"^\W*(?:(?:so|right|oh|and|ok|okay|well|honestly|quick\s+one)\W+)*(?P<n>\d{2}),[^.;]*\bthat's\s+(?:me|him|her|them)\b",
     re.IGNORECASE,
 )
 _RISK_SEEKING_PHRASES = re.compile(
     r"\b(?:can\s+(?:stomach|handle|take|tolerate)|comfortable\s+with|happy\s+to\s+take"
-    r"|willing\s+to\s+take|don't\s+mind)\s+(?:a\s+lot\s+of|lots\s+of|plenty\s+of|high"
-    r"|significant|big|more|considerable)\s+(?:risk|volatility|swings)"
-    r"|\b(?:happy|willing|glad|keen)\s+to\s+take\s+(?:on\s+)?(?:some\s+|more\s+)?risks?\b",
+    r"|willing\s+to\s+take|don't\s+mind|doesn't\s+mind|do\s+not\s+mind|"
+    r"does\s+not\s+mind)\s+(?:a\s+lot\s+of|lots\s+of|plenty\s+of|high"
+    r"|significant|big|more|considerable)\s+(?:risk|volatility|swings|ups\s+and\s+downs)"
+    r"|\b(?:happy|willing|glad|keen)\s+to\s+take\s+(?:on\s+)?(?:some\s+|more\s+|"
+    r"a\s+lot\s+of\s+|lots\s+of\s+|big\s+)?risks?\b"
+    r"|\brisk\s+(?:doesn't|does\s+not|don't)\s+(?:scare|worry|bother|frighten)\b"
+    r"|\b(?:i'm|i\s+am|he's|she's|he\s+is|she\s+is|you're|you\s+are|we're|we\s+are)\s+"
+    r"(?:a\s+)?(?:real\s+|big\s+)?risk[- ]takers?\b",
     re.IGNORECASE,
 )
 _RISK_LEVELS = {
@@ -79,11 +114,11 @@ _RISK_LABELS = {
 HORIZON_PATTERNS = [
     re.compile(
         rf"(?P<n>{INT})[- ](?:year|yr)s?[- ](?:(?:investment|time|investing)[- ])?"
-        r"(?:horizon|time\s*frame|timeline)",
+        r"(?:horizon|time\s*frame|timeline|plan)",
         re.IGNORECASE,
     ),
     re.compile(
-        r"(?:horizon|time\s*frame|timeline)\s*(?:is|of|:|=|-|will\s+be|would\s+be|"
+        r"(?:horizon|time\s*frame|timeline)(?:'s)?\s*(?:is|of|:|=|-|will\s+be|would\s+be|"
         rf"is\s+about|is\s+around)?\s*(?:{APPROX}\s+)?(?:at\s+least\s+)?"
         rf"(?P<n>{INT})\s*\+?\s*(?:years?|yrs?)\b",
         re.IGNORECASE,
@@ -92,7 +127,7 @@ HORIZON_PATTERNS = [
         r"(?:won't|will\s+not|don't|do\s+not|shouldn't|won’t|don’t|doesn't|does\s+not)"
         r"\s+(?:need|touch|need\s+to\s+touch)\s+"
         r"(?:the|this|that|any\s+of\s+(?:the|this|that))?\s*"
-        rf"(?:money|it|funds|cash)\s+for\s+(?:at\s+least\s+|another\s+|{APPROX}\s+)?"
+        rf"(?:(?:money|it|funds|cash)\s+)?for\s+(?:at\s+least\s+|another\s+|{APPROX}\s+)?"
         rf"(?P<n>{INT})\s+years",
         re.IGNORECASE,
     ),
@@ -101,12 +136,25 @@ HORIZON_PATTERNS = [
         rf"(?P<n>{INT})\s+years",
         re.IGNORECASE,
     ),
+    re.compile(
+        rf"\blong\s+haul\W+(?:{APPROX}\s+)?(?P<n>{INT})\s+years|"
+        r"\bneeds?\s+(?:the|this|that)\s+money\s+in\s+"
+        rf"(?:{APPROX}\s+)?(?P<n2>{INT})\s+years",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:plan(?:s|ning)?|intend(?:s|ing)?|want(?:s)?|going)\s+to\s+"
+        r"(?:hold|stay\s+invested)\s+for\s+(?:the\s+next\s+|another\s+)?"
+        rf"(?:{APPROX}\s+)?(?P<n>{INT})\s+years",
+        re.IGNORECASE,
+    ),
 ]
 _AGE = re.compile(
     r"\b(?:i'm|i\s+am|you're|you\s+are|he's|she's|he\s+is|she\s+is|"
-    r"(?:i|he|she|you)\s+(?:just\s+)?turned)\s+(?:now\s+)?"
-    r"(?P<n>\d{2})(?:\s+(?:years?\s+old|yo|y/o))?"
-    r"(?=\s*(?:$|[,.!;]|and\b|but\b|so\b|now\b|this\s+year\b|with\b))",
+    r"(?:i|he|she|you)\s+(?:just\s+)?(?:turned|hit))\s+(?:now\s+|aged\s+)?"
+    r"(?P<n>\d{2})(?:\s+(?:years?\s+old|years\s+of\s+age|yo|y/o))?"
+    r"(?=\s*(?:$|[,.!;]|and\b|but\b|so\b|now\b|this\s+year\b|with\b|"
+    r"last\s+(?:month|week|year)\b|in\s+\w+\b))",
     re.IGNORECASE,
 )
 _MARITAL = re.compile(
@@ -194,6 +242,14 @@ MAY_STATE = (
     "moderate",
     "cautious",
     "balanced",
+    "safe",
+    "middle",
+    "ups and downs",
+    "haul",
+    "money in",
+    "portfolio",
+    "stability",
+    "plan",
     "0",
     "1",
     "2",
@@ -227,6 +283,13 @@ def read_profile(s: Sentence) -> None:
         level, anchor, confidence = "conservative", m.start(), 0.75
     elif m := _RISK_SEEKING_PHRASES.search(text):
         level, anchor, confidence = "aggressive", m.start(), 0.75
+    elif m := _RISK_WANTED.search(text):
+        word = (m.group("lvl") or m.group("lvl2")).lower()
+        level, anchor, confidence = _RISK_LEVELS[word], m.start(), 0.75
+    elif m := _RISK_MIDDLE_PHRASES.search(text):
+        level, anchor, confidence = "moderate", m.start(), 0.75
+    elif m := _RISK_THATS.search(text):
+        level, anchor = _RISK_LEVELS[m.group("lvl").lower()], m.end()
     if level and s.speaks_for_subject(anchor, "profile"):
         s.add(
             "profile",
@@ -238,7 +301,7 @@ def read_profile(s: Sentence) -> None:
         )
     for pattern in HORIZON_PATTERNS:
         if m := pattern.search(text):
-            years = parse_int(m.group("n"))
+            years = parse_int(m.group("n") or m.groupdict().get("n2"))
             if years and s.speaks_for_subject(m.start(), "profile"):
                 add_horizon(s, years)
             break
@@ -272,6 +335,19 @@ def read_kyc(s: Sentence) -> None:
                 {"kyc": kyc},
                 importance=0.6,
             )
+    if (
+        not _AGE.search(text)
+        and (m := _AGE_THATS.search(text))
+        and 18 <= int(m.group("n")) <= 110
+        and ok(m.end(), "profile")
+    ):
+        s.add(
+            "profile",
+            "profile:kyc:age",
+            f"Age {m.group('n')}",
+            {"kyc": {"age": int(m.group("n"))}},
+            importance=0.6,
+        )
     if (m := _MARITAL.search(text)) and ok(m.start("s"), "profile"):
         status = m.group("s").lower()
         s.add(

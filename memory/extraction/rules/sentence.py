@@ -94,7 +94,11 @@ _HEDGE = re.compile(
     r"\b(?:maybe|perhaps|probably|possibly|might|may\s+be|i\s+guess|not\s+sure|"
     r"i'm\s+not\s+sure|i\s+suppose|unsure|not\s+certain|i'm\s+not\s+certain|"
     r"could\s+be|i'd\s+have\s+to\s+check|have\s+to\s+check|i\s+need\s+to\s+check|"
-    r"if\s+i\s+remember\s+(?:right|correctly)|i\s+forget)\b",
+    r"if\s+i\s+remember\s+(?:right|correctly)|i\s+forget|if\s+memory\s+serves|"
+    r"(?:don't|do\s+not|can't|cannot)\s+(?:quite\s+)?(?:remember|recall)|"
+    r"(?:i\s+)?(?:don't|do\s+not)\s+know|dunno|double[- ]check|"
+    r"not\s+(?:totally|entirely|completely|quite|100%|a\s+hundred\s+percent|"
+    r"one\s+hundred\s+percent)(?:\s+(?:sure|certain))?)\b",
     re.IGNORECASE,
 )
 # "I think" hedges a fact ("I think I have 200") but is how people give a view.

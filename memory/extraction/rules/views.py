@@ -30,7 +30,7 @@ _STANCE_ADJ = "|".join(_STANCE_WORDS)
 _MODS = (
     r"very|really|extremely|highly|super|quite|firmly|strongly|incredibly|pretty|"
     r"slightly|somewhat|mildly|a\s+bit|a\s+little|cautiously|moderately|kind\s+of|"
-    r"sort\s+of|still|now|also|way\s+too|way|too|so|clearly|massively|wildly"
+    r"sort\s+of|still|now|also|way\s+too|way|too|so|clearly|massively|wildly|dirt"
 )
 _HIGH_MODS = {"very", "really", "extremely", "highly", "super", "firmly", "strongly"}
 _HIGH_MODS |= {"incredibly", "way", "way too", "massively", "wildly"}
@@ -56,16 +56,21 @@ _VALUATION = {
     "steal": "bullish",
     "overrated": "bearish",
     "underrated": "bullish",
+    "overhyped": "bearish",
+    "rich": "bearish",
+    "pricey": "bearish",
+    "frothy": "bearish",
+    "stretched": "bearish",
 }
 _VIEW_AFTER = re.compile(
-    rf"{_M}(?:'s|’s)?\s+(?:stock\s+|shares\s+)?(?P<link>is|are|looks|seems|feels|"
+    rf"{_M}(?:'s|’s)?\s+(?:stock\s+|shares\s+|valuation\s+)?(?P<link>is|are|looks|seems|feels|"
     r"remains|stays|strikes\s+me\s+as|is\s+still|looks\s+like|seems\s+like|"
     r"is\s+looking|is\s+now|isn't|is\s+not|looks\s+to\s+be|screens|trades|"
-    r"is\s+trading)\s+"
-    r"(?:(?:like\s+)?(?:an?\s+)?)?"
+    r"is\s+trading|might\s+be|could\s+be|may\s+be|would\s+be)\s+"
+    r"(?:(?:like\s+)?(?:in\s+)?(?:an?\s+)?)?"
     rf"(?:(?P<mod>{_MODS})\s+)?(?:an?\s+)?(?P<st>{_STANCE_ADJ}|overvalued|"
     r"undervalued|overpriced|underpriced|fairly\s+valued|expensive|cheap|bubble|"
-    r"bargain|steal|overrated|underrated|"
+    r"bargain|steal|overrated|underrated|overhyped|rich|pricey|frothy|stretched|"
     r"(?:(?:strong|solid|clear|screaming|great|good)\s+)?(?:buy|sell))\b",
     re.IGNORECASE,
 )
@@ -75,7 +80,8 @@ _VIEW_DIRECTION = re.compile(
     rf"{_M}(?:'s|’s|\s+is)?\s+(?:(?P<how>going|goes|will\s+go|headed|heading)\s+"
     r"(?P<dir>down|lower|up|higher)\b|(?:is\s+|'s\s+)?(?:going\s+to|gonna|will|"
     r"could|should|is\s+about\s+to)\s+(?P<fall>crash|collapse|tank|drop|fall|sink|"
-    r"plunge|rally|soar|climb|rise|take\s+off)\b|(?:has|'s\s+got|still\s+has)\s+"
+    r"plunge|rally|soar|climb|rise|take\s+off|keep\s+(?:rising|climbing|falling|"
+    r"dropping)|outperform|underperform)\b|(?:has|'s\s+got|still\s+has)\s+"
     r"(?:a\s+lot\s+of\s+|lots\s+of\s+|plenty\s+of\s+|more\s+|real\s+|big\s+)?"
     r"(?P<side>upside|downside)\b)|"
     rf"\bexpects?\s+{_M}\s+to\s+(?:keep\s+)?(?P<exp>climbing|rising|falling|dropping|"
@@ -83,10 +89,22 @@ _VIEW_DIRECTION = re.compile(
     re.IGNORECASE,
 )
 _DOWN = {"down", "lower", "crash", "collapse", "tank", "drop", "fall", "sink", "plunge"}
-_DOWN |= {"downside", "falling", "dropping", "go down", "struggle"}
+_DOWN |= {"downside", "falling", "dropping", "go down", "struggle", "underperform"}
 # "skeptical of Boeing", "not a fan of": a stance said before the instrument.
+# "sees Uber as a bargain", "believes in Lilly long term".
+_VIEW_AS = re.compile(
+    rf"\b(?:see|sees|view|views|regard|regards|consider|considers)\s+{_M}\s+as\s+"
+    rf"(?:an?\s+)?(?:(?P<mod>{_MODS})\s+)?(?P<st>overvalued|undervalued|overpriced|"
+    r"underpriced|expensive|cheap|bubble|bargain|steal|overrated|underrated|"
+    r"overhyped|(?:(?:strong|solid|clear|screaming|great|good)\s+)?(?:buy|sell))\b"
+    rf"|\b(?P<believe>believes?|believing)\s+in\s+{_M}"
+    r"|\b(?:see|sees|there's|there\s+is)\s+(?:a\s+lot\s+of\s+|lots\s+of\s+|plenty\s+of\s+|"
+    rf"real\s+|big\s+|some\s+)?(?P<side>upside|downside)\s+(?:in|for|to)\s+{_M}",
+    re.IGNORECASE,
+)
 _VIEW_DOUBT = re.compile(
-    rf"\b(?:skeptical|sceptical|wary|worried)\s+(?:of|about)\s+(?:the\s+)?{_M}",
+    r"\b(?:(?:skeptical|sceptical|wary|worried)\s+(?:of|about)|not\s+convinced\s+"
+    rf"(?:by|about|of)|(?:serious\s+|real\s+)?doubts\s+about)\s+(?:the\s+)?{_M}",
     re.IGNORECASE,
 )
 # "I'd be a seller here": the speaker's own call, said of what they would do.
@@ -99,6 +117,13 @@ _VIEW_RATING = re.compile(
     rf"(?:of|on))?|mov\w*)\s+{_M}\s+(?:to|at|as|with)?\s*(?:an?\s+)?"
     r"(?P<st>strong\s+buy|buy|strong\s+sell|sell|hold|outperform|underperform|"
     r"overweight|underweight|neutral|equal[- ]weight|market[- ]perform)\b",
+    re.IGNORECASE,
+)
+# "NextEra: underperform, PT 130": an analyst's shorthand.
+_VIEW_RATING_SHORT = re.compile(
+    rf"^\W*{_M}\s*[:—–-]\s*(?:an?\s+)?(?P<st>strong\s+buy|buy|strong\s+sell|sell|"
+    r"hold|outperform|underperform|overweight|underweight|neutral|equal[- ]weight|"
+    r"market[- ]perform)\b",
     re.IGNORECASE,
 )
 _RATING_STANCE = {
@@ -119,8 +144,8 @@ _RATING_STANCE = {
 }
 _TARGET = re.compile(
     rf"(?:price\s+target|target(?:\s+price)?|\bpt\b|fair\s+value|"
-    rf"see(?:ing)?\s+(?:it|them|the\s+stock|{_M})\s+(?:at|hitting|reaching|going\s+to|"
-    r"getting\s+to|trading\s+at)|(?:could|will|should|can|to|going\s+to|gonna|might)\s+"
+    rf"sees?(?:ing)?\s+(?:it|them|the\s+stock|{_M})\s+(?:at|hitting|reaching|going\s+to|"
+    rf"getting\s+to|trading\s+at)|{_M}\s+(?:gets?\s+to|hits|reaches)|(?:could|will|should|can|to|going\s+to|gonna|might)\s+"
     r"(?:hit|reach|get\s+to|go\s+to|touch|drop\s+to|fall\s+to|rise\s+to|climb\s+to|"
     r"trade\s+at)|head(?:ed|ing)\s+(?:to|for|towards)|worth)"
     rf"(?:\s+for\s+{_M})?\s*(?:of|is|at|:|=|around|about|near|~|\s)*"
@@ -238,14 +263,25 @@ def _stance(window: str):
         negated = m.group("link").lower() in ("isn't", "is not")
         conviction = _conviction(m.group("mod"), word)
         return stance, conviction, negated, None
-    if m := _VIEW_RATING.search(window):
+    if m := _VIEW_AS.search(window):
+        if m.group("believe"):
+            return "bullish", "medium", False, m.start()
+        if m.group("side"):
+            stance = "bearish" if m.group("side").lower() == "downside" else "bullish"
+            return stance, "medium", False, m.start()
+        word = re.sub(r"\s+", " ", m.group("st").lower())
+        base = word.split()[-1]
+        stance = _VALUATION.get(base) or ("bullish" if base == "buy" else "bearish")
+        return stance, _conviction(m.group("mod"), word), False, m.start()
+    if m := _VIEW_RATING.search(window) or _VIEW_RATING_SHORT.search(window):
         rating = re.sub(r"\s+", " ", m.group("st").lower())
         stance, conviction = _RATING_STANCE[rating]
         return stance, conviction or "medium", False, m.start()
     if m := _VIEW_DIRECTION.search(window):
         word = next(g for g in ("dir", "fall", "side", "exp") if m.group(g))
         said = re.sub(r"\s+", " ", m.group(word).lower())
-        stance = "bearish" if said in _DOWN else "bullish"
+        down = said in _DOWN or said.split()[-1] in _DOWN
+        stance = "bearish" if down else "bullish"
         # "He expects NVDA to climb": the expecting is whose view it is.
         return stance, "medium", False, m.start() if word == "exp" else None
     if m := _VIEW_DOUBT.search(window):
@@ -268,7 +304,9 @@ def _stance_from_target(s: Sentence, symbol: str, window: str):
     """
     target = _TARGET.search(window) or _TARGET_FIRST.search(window)
     seen = _SEES.search(window)
-    if not (speaks_own_opinion(s.role, s.text) or seen):
+    # The advisor's "she thinks Lilly gets to $240" is the client's opinion.
+    reported = s.role == "advisor" and whose_view(s.role, s.text, None) == "yes"
+    if not (speaks_own_opinion(s.role, s.text) or seen or reported):
         return None
     reference = (s.resolver.instrument(symbol) or {}).get("reference_price")
     if not target or not reference:

@@ -121,9 +121,10 @@ def dollars_as_symbol(text: str) -> str:
 
 _AMOUNT = r"[$€£]?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|million|billion|thousand))?"
 _REPAIR = re.compile(
-    rf"(?P<a>{_AMOUNT})(?P<mid>(?:\s+[\w&'.-]+){{0,3}}?)\s*[,;]?\s*"
-    r"(?:sorry|no\s+wait|wait|i\s+mean|i\s+meant|or\s+rather|make\s+that)[,:;]?\s+"
-    rf"(?P<b>{_AMOUNT})(?!\s*(?:%|percent))",
+    rf"(?P<a>{_AMOUNT})(?P<mid>(?:\s+[\w&'.-]+){{0,3}}?)\s*[,;—–-]?\s*"
+    r"\b(?:sorry|no\s+wait|wait|i\s+mean|i\s+meant|or\s+rather|make\s+that|er|erm|"
+    r"um|uh)\b[,:;—–-]?\s+"
+    rf"(?P<b>{_AMOUNT})(?!\s*(?:%|percent))(?P<tail>\s*(?:[—–]|-(?=\s))\s*)?",
     re.IGNORECASE,
 )
 
@@ -134,10 +135,12 @@ def self_repairs(text: str) -> str:
         match = _REPAIR.search(text)
         if match is None or re.search(r"\bnot\b", match.group("mid"), re.I):
             break
+        # "240 — sorry, 250 — NextEra": the dashes around the repair go too.
         text = (
             text[: match.start()]
             + match.group("b")
             + match.group("mid")
+            + (" " if match.group("tail") else "")
             + text[match.end() :]
         )
     return text
