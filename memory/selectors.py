@@ -251,3 +251,13 @@ def memory_source_messages(*, memory_ids: Iterable[int]) -> dict[int, list[Messa
     for row in rows.order_by("message__occurred_at", "message_id"):
         found.setdefault(row.memory_id, []).append(row.message)
     return found
+
+
+def memories_by_ids(*, tenant_id: int, memory_ids: Iterable[int]) -> dict[int, Memory]:
+    """Return a tenant's memories by id, in any status (what a chat cites or a
+    rollback names); callers have checked who may see the conversation."""
+    return (
+        Memory.objects.filter(tenant_id=tenant_id, pk__in=list(memory_ids))
+        .select_related("market_reference")
+        .in_bulk()
+    )
