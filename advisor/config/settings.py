@@ -242,6 +242,9 @@ AXES_RESET_ON_SUCCESS = True
 # Behind the proxy, the client's address is the one it forwards.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_VERBOSE = False
+# Its admin lists every firm's sign-in attempts (usernames, addresses) to any
+# staff user: not per firm, so not in the admin; `axes_reset` lifts lockouts.
+AXES_ENABLE_ADMIN = False
 
 # --- REST API ---------------------------------------------------------------------
 
