@@ -16,14 +16,18 @@
     var empty = transcript.querySelector(".empty");
     if (empty) empty.remove();
     transcript.appendChild(item);
-    item.scrollIntoView({ block: "nearest" });
+    transcript.scrollTop = transcript.scrollHeight;
   });
 
-  document.addEventListener("htmx:afterSwap", function (event) {
-    if (!event.detail.target || event.detail.target.id !== "chat") return;
-    var last = document.querySelector("#transcript > li:last-child");
-    if (last && event.detail.requestConfig && event.detail.requestConfig.verb === "post") {
-      last.scrollIntoView({ block: "nearest" });
-    }
+  // The transcript scrolls within its box (on wide screens): open it at the
+  // latest turn, and go back there when a turn or a rollback redraws the chat.
+  function toLatest() {
+    var transcript = document.getElementById("transcript");
+    if (transcript) transcript.scrollTop = transcript.scrollHeight;
+  }
+  document.addEventListener("DOMContentLoaded", toLatest);
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "chat") toLatest();
   });
 })();
