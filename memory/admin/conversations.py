@@ -49,9 +49,10 @@ def _event_rows(events) -> str:
     if not rows:
         return format_html("<p>{}</p>", "None.")
     return format_html(
+        '<div class="table-scroll" tabindex="0">'
         '<table class="memory-timeline"><thead><tr><th>event</th><th>#</th>'
         "<th>action</th><th>memory</th><th>cause</th><th>change</th></tr></thead>"
-        "<tbody>{}</tbody></table>",
+        "<tbody>{}</tbody></table></div>",
         format_html_join(
             "",
             '<tr><td><a href="{}">#{}</a></td><td>{}</td><td>{}</td>'
@@ -102,7 +103,7 @@ class ConversationAdmin(ComplianceAdmin):
                 branch.leaf,
                 "active" if branch.active else "rolled back",
                 branch.length,
-                f"left after message #{branch.forked_from}"
+                f"forked from the active branch after message #{branch.forked_from}"
                 if branch.forked_from
                 else "",
                 branch.last_at.strftime("%Y-%m-%d %H:%M:%S"),
@@ -115,7 +116,7 @@ class ConversationAdmin(ComplianceAdmin):
             "<ul>{}</ul>",
             format_html_join(
                 "",
-                "<li>ends at message #{} — <strong>{}</strong>, {} messages {} "
+                "<li>ends at message #{} — <strong>{}</strong>, {} messages, {} "
                 "(last {})</li>",
                 rows,
             ),
@@ -157,9 +158,10 @@ class ConversationAdmin(ComplianceAdmin):
         if not rows:
             return "—"
         return format_html(
+            '<div class="table-scroll" tabindex="0">'
             '<table class="memory-timeline"><thead><tr><th>#</th><th>status</th>'
             "<th>when</th><th>speaker</th><th>text</th><th>cites</th></tr></thead>"
-            "<tbody>{}</tbody></table>",
+            "<tbody>{}</tbody></table></div>",
             format_html_join(
                 "",
                 '<tr><td>{0}</td><td class="status-{2}">{1}</td><td>{3}</td>'
