@@ -21,7 +21,7 @@ from memory.errors import MemoryEngineError
 
 from .models import AnalystProfile, ApiToken, Client, Firm, Team, User
 from .services import client_erase
-from .webhooks.models import WebhookSubscription
+from .webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 
 class FirmScopedAdmin(admin.ModelAdmin):
@@ -272,6 +272,82 @@ class FirmLoginRecordsAdmin(FirmScopedAdmin):
         return admin.ModelAdmin.get_queryset(self, request).filter(
             username__in=usernames
         )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- Webhook deliveries: the log of what was sent where, read-only ---------------
+
+
+class WebhookAttemptInline(admin.TabularInline):
+    model = WebhookAttempt
+    fields = [
+        "attempted_at",
+        "duration_ms",
+        "status_code",
+        "succeeded",
+        "error",
+        "response_excerpt",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return (
+            request.user.is_staff
+            and request.user.role
+            in {
+                User.Role.COMPLIANCE,
+                User.Role.ADMIN,
+            }
+            or super().has_view_permission(request, obj)
+        )
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(FirmScopedAdmin):
+    """Each delivery to a firm's subscriptions, with its attempts: read-only."""
+
+    firm_path = "subscription__firm"
+    list_display = [
+        "message_id",
+        "event_type",
+        "subscription",
+        "status",
+        "attempts",
+        "last_status_code",
+        "created_at",
+        "delivered_at",
+    ]
+    list_filter = ["status", "event_type"]
+    search_fields = ["message_id"]
+    list_select_related = ["subscription"]
+    fields = [
+        "subscription",
+        "message_id",
+        "event_type",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_status_code",
+        "last_error",
+        "created_at",
+        "delivered_at",
+        "payload",
+    ]
+    readonly_fields = fields
+    inlines = [WebhookAttemptInline]
 
     def has_add_permission(self, request):
         return False

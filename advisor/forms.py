@@ -145,3 +145,38 @@ def add_engine_errors(form: forms.Form, error: InvalidMemory, *, default: str) -
                 form.add_error(field, f"{name}: {message}" if "." in name else message)
             else:
                 form.add_error(default, f"{name}: {message}")
+
+
+MAX_CHAT_MESSAGE = 10_000
+
+
+class ChatMessageForm(forms.Form):
+    """What the advisor (or the analyst) says to the twin."""
+
+    text = forms.CharField(
+        label="Message",
+        max_length=MAX_CHAT_MESSAGE,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Type a message for the twin."},
+    )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        if "\x00" in text:
+            raise forms.ValidationError("The message holds a NUL character.")
+        return text
+
+
+class ConversationStartForm(forms.Form):
+    title = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Optional, such as “Before the annual review”.",
+    )
+
+    def clean_title(self):
+        title = self.cleaned_data["title"]
+        if "\x00" in title:
+            raise forms.ValidationError("The title holds a NUL character.")
+        return title

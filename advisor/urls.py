@@ -1,10 +1,65 @@
 from django.urls import path
 
-from . import views, views_analyst, views_imports, views_memory
+from . import (
+    views,
+    views_analyst,
+    views_chat,
+    views_imports,
+    views_memory,
+    views_rollback,
+)
+
+# The chat's pages, for a client (under clients/<id>/) and for the analyst's own
+# memory (under analyst/chat/): the same views, the same names after the prefix.
+CHAT_ROUTES = [
+    ("", views_chat.conversations_view, "conversations"),
+    ("<int:conversation_id>/", views_chat.conversation_view, "conversation"),
+    ("<int:conversation_id>/messages/", views_chat.turn_view, "turn"),
+    (
+        "<int:conversation_id>/messages/<int:message_id>/retry/",
+        views_chat.retry_view,
+        "retry",
+    ),
+    (
+        "<int:conversation_id>/messages/<int:message_id>/rollback/",
+        views_rollback.rollback_view,
+        "rollback",
+    ),
+    (
+        "<int:conversation_id>/messages/<int:message_id>/citations/<int:memory_id>/",
+        views_rollback.citation_view,
+        "citation",
+    ),
+    (
+        "<int:conversation_id>/branches/<int:leaf_id>/",
+        views_rollback.branch_view,
+        "branch",
+    ),
+]
+
+
+def chat_urls(prefix: str, name: str) -> list:
+    return [
+        path(f"{prefix}{route}", view, name=f"{name}-{label}")
+        for route, view, label in CHAT_ROUTES
+    ]
+
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("clients/<int:client_id>/", views.client_detail, name="client-detail"),
+    path("clients/<int:client_id>/", views_chat.client_view, name="client-detail"),
+    *chat_urls("clients/<int:client_id>/conversations/", "client"),
+    path(
+        "clients/<int:client_id>/memory/",
+        views_chat.client_view,
+        name="client-memory-panel",
+    ),
+    *chat_urls("analyst/chat/", "analyst"),
+    path(
+        "analyst/memory/",
+        views_chat.analyst_panel_view,
+        name="analyst-memory-panel",
+    ),
     path(
         "clients/<int:client_id>/memories/<int:memory_id>/edit/",
         views_memory.memory_edit,

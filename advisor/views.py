@@ -2,8 +2,10 @@
 
 Each view renders its whole page or, for htmx, just the fragment that changed
 (``template#partial``); every link keeps its ``href`` so pages work without
-JavaScript. The memory panel's forms are in ``views_memory``, transcript
-imports in ``views_imports``, the analyst's dashboard in ``views_analyst``.
+JavaScript. A client's page (the chat beside the memory panel) is in
+``views_chat``, rollback in ``views_rollback``, the memory panel's forms in
+``views_memory``, transcript imports in ``views_imports``, the analyst's
+dashboard in ``views_analyst``.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -11,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 
-from memory.governance.access import subject_access_record
 from memory.selectors import proposal_counts
 
 from .memory_panel import memory_panel
@@ -61,19 +62,3 @@ def client_to_change_or_404(request, client_id: int):
 
 def panel_context(client, **extra) -> dict:
     return {"client": client, "panel": memory_panel(subject=client.subject), **extra}
-
-
-@login_required
-def client_detail(request, client_id: int):
-    """A client's page: facts, the place of the chat, and the memory panel.
-
-    For htmx, only the memory panel (how the panel's forms come back to it).
-    """
-    client = client_or_404(request, client_id)
-    subject_access_record(
-        subject=client.subject, user_id=request.user.pk, surface=WEB_SURFACE
-    )
-    context = panel_context(client)
-    if request.htmx:
-        return render(request, "advisor/client_detail.html#memory-panel", context)
-    return render(request, "advisor/client_detail.html", context)

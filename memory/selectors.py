@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.db.models import Count, QuerySet
 
 from .models import (
+    CauseType,
     Conversation,
     ImportJob,
     Memory,
@@ -251,3 +252,53 @@ def memory_source_messages(*, memory_ids: Iterable[int]) -> dict[int, list[Messa
     for row in rows.order_by("message__occurred_at", "message_id"):
         found.setdefault(row.memory_id, []).append(row.message)
     return found
+
+
+def memories_by_ids(*, tenant_id: int, memory_ids: Iterable[int]) -> dict[int, Memory]:
+    """Return a tenant's memories by id, in any status (what a chat cites or a
+    rollback names); callers have checked who may see the conversation."""
+    return (
+        Memory.objects.filter(tenant_id=tenant_id, pk__in=list(memory_ids))
+        .select_related("market_reference")
+        .in_bulk()
+    )
+
+
+def conversation_list_for_tenant(*, tenant_id: int) -> QuerySet[Conversation]:
+    """Return a tenant's conversations, with their subjects."""
+    return (
+        Conversation.objects.filter(subject__tenant_id=tenant_id)
+        .select_related("subject")
+        .annotate(message_count=Count("messages"))
+    )
+
+
+def conversation_messages(*, conversation: Conversation) -> QuerySet[Message]:
+    """Return every message of a conversation, each branch's, in order."""
+    return Message.objects.filter(conversation_id=conversation.pk).order_by(
+        "occurred_at", "pk"
+    )
+
+
+def conversation_rollback_events(
+    *, conversation: Conversation
+) -> QuerySet[MemoryEvent]:
+    """Return the compensating events of a conversation's rollbacks, in order.
+
+    ``conversation_rollback`` names them by a cause ref of the conversation and
+    the message it went back to (they name no message as their cause).
+    """
+    return MemoryEvent.objects.filter(
+        subject_id=conversation.subject_id,
+        cause_type=CauseType.ROLLBACK,
+        cause_ref__startswith=f"conversation {conversation.pk} to message ",
+    ).order_by("sequence")
+
+
+def message_caused_events(
+    *, subject_id: int, message_ids: Iterable[int]
+) -> QuerySet[MemoryEvent]:
+    """Return the memory events these messages caused, in order."""
+    return MemoryEvent.objects.filter(
+        subject_id=subject_id, cause_message_id__in=list(message_ids)
+    ).order_by("sequence")

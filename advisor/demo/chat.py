@@ -6,7 +6,7 @@ client's — and asks on. The abandoned branch, its reverted memory and the
 compensating ledger events stay there to look at.
 """
 
-from advisor.models import Client
+from advisor.models import Client, User
 from memory.conversations.messages import conversation_start
 from memory.conversations.rollback import conversation_rollback
 from memory.conversations.turns import turn_take
@@ -62,3 +62,37 @@ def demo_chat(firm) -> list[str]:
         f"chat {CHAT_ID}: {len(report.rolled_back_messages)} "
         f"messages rolled back, {len(report.reverted)} memories reverted"
     ]
+
+
+ANALYST_CHAT_ID = "demo-chat-analyst"
+ANALYST_QUESTIONS = [
+    "How is my NVDA view doing against its target?",
+    "What are my open views?",
+]
+
+
+def demo_analyst_chat(firm) -> list[str]:
+    """Leave the analyst one chat with their own twin, once, with cited replies."""
+    analyst = (
+        User.objects.filter(firm=firm, role=User.Role.ANALYST)
+        .select_related("analyst_profile__subject")
+        .order_by("pk")
+        .first()
+    )
+    if analyst is None:
+        return []
+    subject = analyst.analyst_profile.subject
+    if conversation_by_external_id(subject=subject, external_id=ANALYST_CHAT_ID):
+        return []
+    speaker = analyst.get_full_name() or analyst.username
+    conversation = conversation_start(
+        subject=subject,
+        title="Revisiting my views",
+        external_id=ANALYST_CHAT_ID,
+        created_by_id=analyst.pk,
+    )
+    for text in ANALYST_QUESTIONS:
+        turn_take(
+            conversation=conversation, text=text, user_id=analyst.pk, speaker=speaker
+        )
+    return [f"chat {ANALYST_CHAT_ID}: {len(ANALYST_QUESTIONS)} turns"]

@@ -28,7 +28,7 @@ from memory.selectors import (
 from memory.services import view_publish
 
 from . import firm as demo
-from .chat import demo_chat
+from .chat import demo_analyst_chat, demo_chat
 from .transcripts import ANALYST_SESSIONS, CLIENT_SESSIONS
 
 
@@ -83,6 +83,7 @@ def seed_demo() -> SeedReport:
     _publish_house_views(analyst)
     report.created += _market_readings(firm)
     report.created += demo_chat(firm)
+    report.created += demo_analyst_chat(firm)
     return report
 
 

@@ -7,13 +7,23 @@ so leave their own ledger record; every view of a memory or subject is written
 to the access log. Importing this package registers one admin per module.
 """
 
-from . import access, erasures, events, extraction, holds, memories, subjects
+from . import (
+    access,
+    conversations,
+    erasures,
+    events,
+    extraction,
+    holds,
+    memories,
+    subjects,
+)
 from .base import CONFIRM_TEMPLATE, ReasonForm
 
 __all__ = [
     "CONFIRM_TEMPLATE",
     "ReasonForm",
     "access",
+    "conversations",
     "erasures",
     "events",
     "extraction",

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from advisor.models import ApiToken, Firm, User
 from advisor.services import api_token_issue, team_create
+from advisor.webhooks.models import WebhookDelivery
 from advisor.webhooks.services import subscription_create
 from memory.conversations.messages import conversation_start, message_append
 from memory.extraction.failures import extraction_failed
@@ -43,7 +44,7 @@ def firm_of(obj) -> int:
     for attribute in ("firm_id", "tenant_id"):
         if hasattr(obj, attribute):
             return getattr(obj, attribute)
-    for relation in ("subject", "user"):
+    for relation in ("subject", "user", "subscription"):
         related = getattr(obj, relation, None)
         if related is not None:
             return firm_of(related)
@@ -92,7 +93,7 @@ def populate(firm: Firm, tag: str) -> dict:
     )
     AccessLog.objects.create(**login)
     api_token_issue(user=advisor, name=f"{tag} crm")
-    subscription_create(
+    subscription = subscription_create(
         firm=firm, url=f"http://127.0.0.1:9/{tag}", event_types=["memory.changed"]
     )
     conversation = conversation_start(subject=client.subject)
@@ -102,6 +103,13 @@ def populate(firm: Firm, tag: str) -> dict:
         speaker="client",
         text=f"{tag} words",
         extract=False,
+    )
+    # What the outbox makes from committed events (a row for the log to list).
+    WebhookDelivery.objects.create(
+        subscription=subscription,
+        message_id=f"msg_{tag}",
+        event_type="memory.changed",
+        payload={"type": "memory.changed", "data": {"tag": tag}},
     )
     extraction_failed(
         message=said,
@@ -158,7 +166,13 @@ def test_every_registered_admin_shows_only_the_staff_users_firm(client, firms, w
             assert str(obj) not in change.content.decode() or change.status_code != 200
         walked.append(label)
     assert {"auth.Group", "advisor.ApiToken"} & set(walked) == {"advisor.ApiToken"}
-    assert {"memory.SubjectAccess", "advisor.Client", "memory.Memory"} <= set(walked)
+    assert {
+        "memory.SubjectAccess",
+        "advisor.Client",
+        "memory.Memory",
+        "memory.Conversation",
+        "webhooks.WebhookDelivery",
+    } <= set(walked)
 
 
 def test_groups_are_not_in_the_admin_and_tokens_never_show_their_key(client, firms):

@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import call_command
 
-from advisor.demo.chat import CHAT_ID, ROLLED_BACK
-from advisor.models import Client
+from advisor.demo.chat import ANALYST_CHAT_ID, CHAT_ID, ROLLED_BACK
+from advisor.models import Client, User
 from memory.conversations.branches import conversation_branches, message_list
 from memory.ledger.verify import chain_verify
 from memory.models import Memory, MemoryEvent, Message
@@ -35,6 +35,23 @@ def test_the_demo_chat_has_cited_replies_and_a_rolled_back_branch():
     ).exists()
     assert chain_verify(marcus.subject).ok
 
+    messages = Message.objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert Message.objects.count() == messages
+
+
+def test_the_demo_analyst_has_a_chat_with_their_twin_citing_their_views():
+    call_command("seed_demo", verbosity=0)
+    analyst = User.objects.get(username="analyst")
+    subject = analyst.analyst_profile.subject
+    conversation = subject.conversations.get(external_id=ANALYST_CHAT_ID)
+    replies = [
+        m for m in message_list(conversation=conversation) if m.role == "assistant"
+    ]
+    assert len(replies) == 2 and all(r.citations for r in replies)
+    assert "NVDA" in replies[0].text
+    cited = Memory.objects.filter(pk__in=[c["memory"] for c in replies[0].citations])
+    assert all(m.subject_id == subject.pk for m in cited)
     messages = Message.objects.count()
     call_command("seed_demo", verbosity=0)
     assert Message.objects.count() == messages
