@@ -1,9 +1,15 @@
 """Generate ``bench/recall_devset.json``: long, casual advisor-client conversations.
 
-Six clients talk with their advisor over 8-15 sessions spread across one to two
-years; each session has 20-60 turns, mostly chit-chat, with facts scattered through
-it: holdings bought and sold, goals, family events, preferences, views, and later
-corrections of earlier facts. Each question names the turns that hold its evidence.
+Thirty-two clients (six written out, the rest drawn from word pools) talk with
+their advisor over 8-15 sessions spread across one to two years; each session has
+20-60 turns, mostly chit-chat, with facts scattered through it: holdings bought and
+sold, goals, family events, preferences, views, a move, a spouse who joins a call
+and speaks for themselves, and later corrections of earlier facts. Each question
+names the turns that hold its evidence; most questions avoid the words of the
+turn that answers them.
+
+This is the development set: search is tuned on it. ``make_recall_heldout.py`` is
+the held-out set, written apart and never tuned on.
 
 The output is deterministic for a given seed: ``python -m bench.make_recall_devset``.
 """
@@ -66,6 +72,25 @@ PERSONAS = [
 # (company as people say it, ticker, rough price)
 from bench.recall_devset_words import (  # noqa: E402
     ACCOUNTS,
+    AUNTS,
+    CHARITIES,
+    CITIES,
+    CLIENT_PEOPLE,
+    DAUGHTERS,
+    EMPLOYERS,
+    HOBBIES,
+    IN_LAWS,
+    MORE_CARS,
+    MORE_EXCLUSIONS,
+    MORE_GRANDBABY_NAMES,
+    MORE_NEW_EMPLOYERS,
+    MORE_PET_NAMES,
+    MORE_SURGERIES,
+    MORE_VACATION_TOWNS,
+    PET_KINDS,
+    RENTAL_UNITS,
+    SONS,
+    TEAMS,
     ADVISOR_FILLER,
     CARS,
     CLIENT_FILLER,
@@ -84,6 +109,37 @@ from bench.recall_devset_words import (  # noqa: E402
     VACATION_TOWNS,
     WEATHER,
 )
+
+PERSONA_SEED = 4417
+
+
+def generated_personas() -> list[Persona]:
+    """Return the clients drawn from the word pools, the same ones every time."""
+    rng = random.Random(PERSONA_SEED)
+    personas = []
+    for number, (name, she, her, spouse, role) in enumerate(CLIENT_PEOPLE, 7):
+        employer, job = rng.choice(EMPLOYERS)
+        in_law, in_law_role = rng.choice(IN_LAWS)
+        personas.append(
+            Persona(
+                f"c{number}", name, she, her, spouse, role, rng.choice(DAUGHTERS),
+                rng.choice(SONS), rng.choice(CITIES), employer, job, in_law,
+                in_law_role, rng.choice(AUNTS), rng.choice(PET_KINDS),
+                rng.choice(HOBBIES), rng.choice(TEAMS),
+            )
+        )  # fmt: skip
+    return personas
+
+
+PERSONAS += generated_personas()
+
+
+def pick(words: list, more: list, p: Persona):
+    """Return the persona's own word: the written six first, then the pool's."""
+    index = PERSONAS.index(p)
+    if index < len(words):
+        return words[index]
+    return more[(index - len(words)) % len(more)]
 
 
 @dataclass
@@ -238,7 +294,7 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
     )
 
     # Grandchild born.
-    baby = GRANDBABY_NAMES[PERSONAS.index(p)]
+    baby = pick(GRANDBABY_NAMES, MORE_GRANDBABY_NAMES, p)
     s1 = rng.choice(middle)
     story.say(
         "pregnant",
@@ -258,7 +314,7 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
     )
 
     # An exclusion.
-    excluded, reason = EXCLUSIONS[PERSONAS.index(p)]
+    excluded, reason = pick(EXCLUSIONS, MORE_EXCLUSIONS, p)
     s1 = rng.choice(early)
     story.say(
         "exclusion",
@@ -370,7 +426,7 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
     story.ask("single_fact", f"How much did {name} inherit?", f"${amount}k", estate)
 
     # Job change.
-    new_employer = NEW_EMPLOYERS[PERSONAS.index(p)]
+    new_employer = pick(NEW_EMPLOYERS, MORE_NEW_EMPLOYERS, p)
     s1 = rng.choice(early)
     s2 = rng.choice([s for s in middle if s > s1] or middle)
     job1 = story.say(
@@ -397,7 +453,7 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
     )
 
     # Vacation home.
-    town = VACATION_TOWNS[PERSONAS.index(p)]
+    town = pick(VACATION_TOWNS, MORE_VACATION_TOWNS, p)
     s1 = rng.choice(middle)
     story.say(
         "cabin",
@@ -456,7 +512,7 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
     )
 
     # Surgery date.
-    surgery = SURGERIES[PERSONAS.index(p)]
+    surgery = pick(SURGERIES, MORE_SURGERIES, p)
     s1 = rng.choice(middle + late)
     month = rng.choice(MONTHS)
     day = rng.randint(2, 27)
@@ -475,7 +531,7 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
     )
 
     # A pet.
-    pet_name = PET_NAMES[PERSONAS.index(p)]
+    pet_name = pick(PET_NAMES, MORE_PET_NAMES, p)
     s1 = rng.choice(early)
     story.say(
         "pet",
@@ -487,7 +543,7 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
 
     # Multi-hop: the car bought with the bonus.
     bonus = rng.choice([15, 20, 25, 30])
-    car = CARS[PERSONAS.index(p)]
+    car = pick(CARS, MORE_CARS, p)
     s1 = rng.choice(middle)
     s2 = min(n - 1, s1 + 1)
     got_bonus = story.say(
@@ -547,6 +603,111 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
         str(q1 + q2),
         first,
         second,
+    )
+
+    # A move: the old city, then the new one; questions about before and after.
+    new_city = rng.choice([c for c in CITIES if c != p.city])
+    s1 = rng.choice(early)
+    s2 = rng.choice([s for s in middle if s > s1] or middle)
+    old_home = story.say(
+        "home",
+        s1,
+        "client",
+        f"We've been in {p.city} twenty-odd years now, the neighborhood "
+        "has really changed.",
+    )
+    moved = story.say(
+        "move",
+        s2,
+        "client",
+        f"The movers came Thursday. We're officially {new_city} people now, "
+        "boxes everywhere.",
+    )
+    story.ask(
+        "temporal",
+        f"Where was {name} living before the relocation?",
+        p.city,
+        old_home,
+    )
+    story.ask(
+        "knowledge_update", f"Which city does {name} call home now?", new_city, moved
+    )
+
+    # The spouse joins a call and speaks for themselves.
+    tax = rng.choice([6, 9, 12, 14, 18])
+    s1 = rng.choice(middle + late)
+    spouse_says = story.say(
+        "spouse",
+        s1,
+        p.spouse,
+        f"Hi, it's {p.spouse}, I'm jumping on for a minute. I do our taxes "
+        f"and it looks like we'll owe around ${tax},000 this April.",
+    )
+    story.ask(
+        "single_fact",
+        f"What did {name}'s {p.spouse_role} expect the household to pay the IRS?",
+        f"about ${tax},000",
+        spouse_says,
+    )
+    story.ask(
+        "paraphrase",
+        f"Who handles the tax returns in {name}'s family?",
+        p.spouse,
+        spouse_says,
+    )
+
+    # Giving, twice: a multi-session total.
+    charity = rng.choice(CHARITIES)
+    gift1, gift2 = rng.choice([500, 1000, 2500]), rng.choice([1500, 3000, 5000])
+    s1 = rng.choice(early + middle)
+    s2 = rng.choice([s for s in late if s > s1] or [n - 1])
+    give1 = story.say(
+        "gift1",
+        s1,
+        "client",
+        f"We wrote a check to {charity}, ${gift1:,}. It felt good.",
+    )
+    give2 = story.say(
+        "gift2",
+        s2,
+        "client",
+        f"Put me down for another ${gift2:,} to {charity} before December.",
+    )
+    story.ask(
+        "multi_hop",
+        f"Altogether, how much has {name} donated to {charity}?",
+        f"${gift1 + gift2:,}",
+        give1,
+        give2,
+    )
+    story.ask(
+        "single_fact",
+        f"Which cause did {name} support with a donation?",
+        charity,
+        give1,
+    )
+
+    # Rental income, said once, asked about in other words.
+    unit = rng.choice(RENTAL_UNITS)
+    rent = rng.choice([950, 1200, 1400, 1650, 2100])
+    s1 = rng.choice(early + middle)
+    renting = story.say(
+        "rental",
+        s1,
+        "client",
+        f"We finally found a tenant for {unit}, ${rent:,} a month, starting next week.",
+    )
+    story.ask(
+        "paraphrase",
+        f"How much does {name} collect each month from the renter?",
+        f"${rent:,}",
+        renting,
+    )
+    story.ask(
+        "paraphrase",
+        f"What kind of animal did {name} adopt, and what is it called?",
+        f"a {p.pet_kind}",
+        "pet",
     )
 
     # Distractors: companies and family talk that answer nothing.

@@ -37,6 +37,8 @@ from memory.recall.search import (
 logger = logging.getLogger("bench.search")
 
 TENANT_BASE = 9_000_000_000_000
+# Bumped whenever the rows' generator changes, so a stale dataset is never reused.
+DATASET_VERSION = 2
 OTHER_TENANT_SHARE = 10  # the second tenant holds 1/10 as many rows
 BULK_INDEXES = ("memory_embedding_hnsw", "memory_search_vector")
 EXACT_SAMPLE = 100
@@ -114,6 +116,53 @@ CHIT_CHAT = [
     "I read something about {name_long} in the paper, should I worry?",
     "Thanks for walking me through the {account} paperwork.",
 ]
+
+
+FIRST_NAMES = (
+    "Ada Ben Cora Dev Eli Faye Gus Hana Ivan Jo Kai Lena Milo Nia Omar Pia Quinn "
+    "Ravi Sara Theo Uma Vik Wren Xena Yuri Zoe Abel Bea Cyrus Dina Ezra Flor Gita "
+    "Hugo Iris Jules Kemal Lars Mira Nils"
+).split()
+OCCASIONS = (
+    "annual review", "tax planning call", "quick phone check-in", "estate meeting",
+    "portfolio rebalance", "birthday lunch", "year-end meeting", "onboarding call",
+    "email thread", "video call", "office visit", "conference call with the CPA",
+)
+REASONS = (
+    "after a long talk about costs", "because of the new baby", "since the move",
+    "with the spouse in the room", "after the market dip", "to keep things simple",
+    "on the accountant's advice", "given the health scare", "after the promotion",
+    "before the trip abroad", "because fees felt too high", "after reading the news",
+    "to be closer to family", "while the kids are in school", "ahead of the sale",
+    "as a hedge against inflation", "for peace of mind", "to cut taxes",
+)
+
+
+def _detail(rng) -> str:
+    """Return a clause that makes a memory's text its own, not a template's.
+
+    Real notes differ in who, when and why; without this the dataset is a few
+    hundred texts repeated thousands of times, and an approximate index over
+    exact duplicates says little about one over real notes.
+    """
+    parts = [
+        f"noted at the {rng.choice(OCCASIONS)} in {rng.choice(MONTHS)} "
+        f"{rng.randint(2015, 2025)}",
+        rng.choice(REASONS),
+        f"{rng.choice(FIRST_NAMES)} mentioned it",
+        f"about ${rng.randint(1, 900) * 1000:,}",
+        f"in {rng.choice(CITIES)}",
+    ]
+    return ", ".join(rng.sample(parts, rng.randint(1, 3)))
+
+
+def _with_detail(maker):
+    def make(rng):
+        text, payload, key = maker(rng)
+        return f"{text} ({_detail(rng)})", payload, key
+
+    make.__name__ = maker.__name__
+    return make
 
 
 def _holding(rng):
@@ -234,12 +283,12 @@ def _episode(rng):
 
 KIND_MAKERS = [
     (MemoryKind.EPISODE, _episode, 0.60),
-    (MemoryKind.HOLDING, _holding, 0.12),
-    (MemoryKind.GOAL, _goal, 0.06),
-    (MemoryKind.PREFERENCE, _preference, 0.06),
-    (MemoryKind.VIEW, _view, 0.07),
-    (MemoryKind.FACT, _fact, 0.07),
-    (MemoryKind.PROFILE, _profile, 0.02),
+    (MemoryKind.HOLDING, _with_detail(_holding), 0.12),
+    (MemoryKind.GOAL, _with_detail(_goal), 0.06),
+    (MemoryKind.PREFERENCE, _with_detail(_preference), 0.06),
+    (MemoryKind.VIEW, _with_detail(_view), 0.07),
+    (MemoryKind.FACT, _with_detail(_fact), 0.07),
+    (MemoryKind.PROFILE, _with_detail(_profile), 0.02),
 ]
 QUERIES = [
     "what does the client hold in the IRA",
@@ -273,7 +322,7 @@ QUERIES = [
 
 def tenants_for(memories: int, subjects: int) -> tuple[int, int]:
     """Return the (bench, other) tenant ids of a dataset of this size."""
-    tenant = TENANT_BASE + 2 * (memories * 100_000 + subjects)
+    tenant = TENANT_BASE + 2 * (memories * 100_000 + subjects) + DATASET_VERSION * 2
     return tenant, tenant + 1
 
 
