@@ -148,6 +148,10 @@ class Event:
     session: int
     speaker: str
     text: str
+    # What the advisor said just before, when the fact is an answer to it: in
+    # casual talk the topic is often in the question and only the value in the
+    # answer ("How's the job hunt?" / "Signed with Meridian on Friday!").
+    lead: str = ""
 
 
 @dataclass
@@ -155,8 +159,10 @@ class Story:
     events: list[Event] = field(default_factory=list)
     questions: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
 
-    def say(self, key: str, session: int, speaker: str, text: str) -> str:
-        self.events.append(Event(key, session, speaker, text))
+    def say(
+        self, key: str, session: int, speaker: str, text: str, lead: str = ""
+    ) -> str:
+        self.events.append(Event(key, session, speaker, text, lead))
         return key
 
     def ask(self, kind: str, question: str, answer: str, *keys: str) -> None:
@@ -440,7 +446,8 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
         "job2",
         s2,
         "client",
-        f"So I gave notice at {p.employer}. I'm joining {new_employer} next month.",
+        f"I gave notice last week. I'm joining {new_employer} next month.",
+        lead="Anything new on the work front?",
     )
     story.ask(
         "knowledge_update", f"Who is {name}'s current employer?", new_employer, job2
@@ -520,8 +527,9 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
         "surgery",
         s1,
         "client",
-        f"Health update: my {surgery} is scheduled for {month} {day}. "
-        "Recovery is supposed to be six weeks.",
+        f"They finally gave me a date: {month} {day}. Recovery is supposed to "
+        "be six weeks.",
+        lead=f"And the {surgery}, any news from the doctor?",
     )
     story.ask(
         "temporal",
@@ -557,7 +565,8 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
         "car",
         s2,
         "client",
-        f"Remember the bonus? It went straight into {car}. {p.spouse} loves it.",
+        f"It went straight into {car}. {p.spouse} loves it.",
+        lead="So what did you end up doing with that bonus?",
     )
     story.ask(
         "multi_hop",
@@ -622,6 +631,7 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
         "client",
         f"The movers came Thursday. We're officially {new_city} people now, "
         "boxes everywhere.",
+        lead="How's the big move going?",
     )
     story.ask(
         "temporal",
@@ -695,7 +705,8 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
         "rental",
         s1,
         "client",
-        f"We finally found a tenant for {unit}, ${rent:,} a month, starting next week.",
+        f"Finally, yes! ${rent:,} a month, starting next week.",
+        lead=f"Did you ever find someone to rent {unit}?",
     )
     story.ask(
         "paraphrase",
@@ -768,17 +779,22 @@ def build_conversation(p: Persona, rng: random.Random) -> tuple[dict, list[dict]
         length = max(length, len(facts) * 3 + 4)
         slots = sorted(rng.sample(range(2, length - 1), len(facts)))
         month = MONTHS[date.month - 1]
-        turns = []
+        lines = []  # (speaker, text, key of the fact said, or None)
         pending = dict(zip(slots, facts, strict=True))
         for position in range(length):
-            turn_id = f"{session_id}-t{position + 1:02d}"
             event = pending.get(position)
             if event is not None:
-                turn_ids[event.key] = turn_id
-                speaker, text = event.speaker, event.text
+                if event.lead:
+                    lines.append(("advisor", event.lead, None))
+                lines.append((event.speaker, event.text, event.key))
             else:
                 speaker = "advisor" if position % 2 == 0 else "client"
-                text = filler_line(p, speaker, rng, month)
+                lines.append((speaker, filler_line(p, speaker, rng, month), None))
+        turns = []
+        for position, (speaker, text, key) in enumerate(lines):
+            turn_id = f"{session_id}-t{position + 1:02d}"
+            if key is not None:
+                turn_ids[key] = turn_id
             turns.append({"turn_id": turn_id, "speaker": speaker, "text": text})
         sessions.append(
             {"session_id": session_id, "date": date.isoformat(), "turns": turns}

@@ -107,8 +107,12 @@ class Plan:
     said: list[tuple[str, int, str, str]] = field(default_factory=list)
     asked: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
 
-    def line(self, key: str, session: int, speaker: str, text: str) -> str:
-        self.said.append((key, session, speaker, text))
+    def line(
+        self, key: str, session: int, speaker: str, text: str, lead: str = ""
+    ) -> str:
+        """Plan a fact; ``lead`` is the advisor's question it answers, said just
+        before it (the topic in the question, the value in the answer)."""
+        self.said.append((key, session, speaker, text, lead))
         return key
 
     def question(self, kind: str, text: str, answer: str, *keys: str) -> None:
@@ -141,8 +145,8 @@ def plan_client(person: tuple, rng: random.Random, n: int, plan: Plan) -> None:
         "boat-sold",
         s2,
         "client",
-        "The boat's gone, we sold it to a guy from the marina. Turns out we "
-        "used it twice.",
+        "Gone! Sold it to a guy from the marina. Turns out we used it twice.",
+        lead="Are you still out on the water every weekend?",
     )
     plan.question(
         "single_fact",
@@ -203,7 +207,8 @@ def plan_client(person: tuple, rng: random.Random, n: int, plan: Plan) -> None:
         "repaid",
         s2,
         "client",
-        f"Miracle of miracles, {sibling} paid back ${back},000 of it.",
+        f"Miracle of miracles, ${back},000 of it came back.",
+        lead=f"Has {sibling} sent anything your way yet?",
     )
     plan.question(
         "multi_hop",
@@ -232,8 +237,8 @@ def plan_client(person: tuple, rng: random.Random, n: int, plan: Plan) -> None:
         "munis",
         s2,
         "client",
-        "For the sale money, let's go with the tax-free municipal bonds like "
-        "you suggested.",
+        "Let's go with the tax-free municipal bonds like you suggested.",
+        lead="Have you had a chance to think about where the proceeds should go?",
     )
     plan.question(
         "single_fact", f"What price did {first} get for {business}?", f"${price}k", sale
@@ -308,7 +313,8 @@ def plan_client(person: tuple, rng: random.Random, n: int, plan: Plan) -> None:
         "sabbatical-off",
         s2,
         "client",
-        "The time-off idea is dead, work would never survive without me.",
+        "Dead in the water. Work would never survive without me.",
+        lead="What about the long break you were dreaming of?",
     )
     plan.question(
         "temporal",
@@ -430,6 +436,7 @@ def plan_client(person: tuple, rng: random.Random, n: int, plan: Plan) -> None:
         s2,
         "client",
         f"First week in {new_town} and I already miss the old place a little.",
+        lead="So, how are you settling in?",
     )
     plan.question(
         "temporal", f"Which city did {first} live in before moving?", town, home
@@ -500,18 +507,23 @@ def build_conversation(number: int, person: tuple, rng: random.Random):
                 sorted(rng.sample(range(2, length - 1), len(facts))), facts, strict=True
             )
         )
-        turns = []
+        lines = []  # (speaker, text, key of the fact said, or None)
         for position in range(length):
-            turn_id = f"{session_id}-t{position + 1:02d}"
             fact = slots.get(position)
             if fact is not None:
-                key, _, _, text = fact
-                turn_of[key] = turn_id
-                speaker = full
+                key, _, _, text, lead = fact
+                if lead:
+                    lines.append((advisor, lead, None))
+                lines.append((full, text, key))
             elif position % 2 == 0:
-                speaker, text = advisor, rng.choice(SMALL_TALK_ADVISOR)
+                lines.append((advisor, rng.choice(SMALL_TALK_ADVISOR), None))
             else:
-                speaker, text = full, rng.choice(SMALL_TALK_CLIENT)
+                lines.append((full, rng.choice(SMALL_TALK_CLIENT), None))
+        turns = []
+        for position, (speaker, text, key) in enumerate(lines):
+            turn_id = f"{session_id}-t{position + 1:02d}"
+            if key is not None:
+                turn_of[key] = turn_id
             role = "advisor" if speaker == advisor else "client"
             turns.append(
                 {"turn_id": turn_id, "speaker": speaker, "role": role, "text": text}

@@ -124,17 +124,38 @@ FIRST_NAMES = (
     "Hugo Iris Jules Kemal Lars Mira Nils"
 ).split()
 OCCASIONS = (
-    "annual review", "tax planning call", "quick phone check-in", "estate meeting",
-    "portfolio rebalance", "birthday lunch", "year-end meeting", "onboarding call",
-    "email thread", "video call", "office visit", "conference call with the CPA",
+    "annual review",
+    "tax planning call",
+    "quick phone check-in",
+    "estate meeting",
+    "portfolio rebalance",
+    "birthday lunch",
+    "year-end meeting",
+    "onboarding call",
+    "email thread",
+    "video call",
+    "office visit",
+    "conference call with the CPA",
 )
 REASONS = (
-    "after a long talk about costs", "because of the new baby", "since the move",
-    "with the spouse in the room", "after the market dip", "to keep things simple",
-    "on the accountant's advice", "given the health scare", "after the promotion",
-    "before the trip abroad", "because fees felt too high", "after reading the news",
-    "to be closer to family", "while the kids are in school", "ahead of the sale",
-    "as a hedge against inflation", "for peace of mind", "to cut taxes",
+    "after a long talk about costs",
+    "because of the new baby",
+    "since the move",
+    "with the spouse in the room",
+    "after the market dip",
+    "to keep things simple",
+    "on the accountant's advice",
+    "given the health scare",
+    "after the promotion",
+    "before the trip abroad",
+    "because fees felt too high",
+    "after reading the news",
+    "to be closer to family",
+    "while the kids are in school",
+    "ahead of the sale",
+    "as a hedge against inflation",
+    "for peace of mind",
+    "to cut taxes",
 )
 
 
