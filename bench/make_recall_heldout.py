@@ -25,42 +25,164 @@ OUTPUT = Path(__file__).with_name("recall_heldout.json")
 
 # (full name, first name, they, their, partner, child, sibling, parent, town)
 PEOPLE = [
-    ("Priscilla Vance", "Priscilla", "she", "her", "Roland", "Tamsin", "Quentin",
-     "her mother", "Duluth"),
-    ("Obadiah Sterne", "Obadiah", "he", "his", "Magnolia", "Fletcher", "Celeste",
-     "his father", "Bozeman"),
-    ("Lucinda Okoro", "Lucinda", "she", "her", "Emeka", "Adaeze", "Chidi",
-     "her father", "Newark"),
-    ("Bartholomew Nash", "Bart", "he", "his", "Georgina", "Rufus", "Imelda",
-     "his mother", "Wichita"),
-    ("Genevieve Lau", "Genny", "she", "her", "Desmond", "Kit", "Winston",
-     "her mother", "Oakland"),
-    ("Ignatius Pruitt", "Iggy", "he", "his", "Philippa", "Harriet", "Ambrose",
-     "his father", "Chattanooga"),
-    ("Marisela Quintero", "Marisela", "she", "her", "Ulises", "Paloma", "Rodrigo",
-     "her father", "El Paso"),
-    ("Cornelius Abernathy", "Neil", "he", "his", "Octavia", "Beatrix", "Lionel",
-     "his mother", "Providence"),
-    ("Svetlana Horvat", "Lana", "she", "her", "Goran", "Mila", "Dragan",
-     "her mother", "Cleveland"),
-    ("Thaddeus Mbeki", "Thad", "he", "his", "Nomsa", "Sipho", "Zanele",
-     "his father", "Baton Rouge"),
-    ("Rosalind Fairweather", "Roz", "she", "her", "Clement", "Opal", "Barnaby",
-     "her father", "Burlington"),
-]  # fmt: skip
+    (
+        "Priscilla Vance",
+        "Priscilla",
+        "she",
+        "her",
+        "Roland",
+        "Tamsin",
+        "Quentin",
+        "her mother",
+        "Duluth",
+    ),
+    (
+        "Obadiah Sterne",
+        "Obadiah",
+        "he",
+        "his",
+        "Magnolia",
+        "Fletcher",
+        "Celeste",
+        "his father",
+        "Bozeman",
+    ),
+    (
+        "Lucinda Okoro",
+        "Lucinda",
+        "she",
+        "her",
+        "Emeka",
+        "Adaeze",
+        "Chidi",
+        "her father",
+        "Newark",
+    ),
+    (
+        "Bartholomew Nash",
+        "Bart",
+        "he",
+        "his",
+        "Georgina",
+        "Rufus",
+        "Imelda",
+        "his mother",
+        "Wichita",
+    ),
+    (
+        "Genevieve Lau",
+        "Genny",
+        "she",
+        "her",
+        "Desmond",
+        "Kit",
+        "Winston",
+        "her mother",
+        "Oakland",
+    ),
+    (
+        "Ignatius Pruitt",
+        "Iggy",
+        "he",
+        "his",
+        "Philippa",
+        "Harriet",
+        "Ambrose",
+        "his father",
+        "Chattanooga",
+    ),
+    (
+        "Marisela Quintero",
+        "Marisela",
+        "she",
+        "her",
+        "Ulises",
+        "Paloma",
+        "Rodrigo",
+        "her father",
+        "El Paso",
+    ),
+    (
+        "Cornelius Abernathy",
+        "Neil",
+        "he",
+        "his",
+        "Octavia",
+        "Beatrix",
+        "Lionel",
+        "his mother",
+        "Providence",
+    ),
+    (
+        "Svetlana Horvat",
+        "Lana",
+        "she",
+        "her",
+        "Goran",
+        "Mila",
+        "Dragan",
+        "her mother",
+        "Cleveland",
+    ),
+    (
+        "Thaddeus Mbeki",
+        "Thad",
+        "he",
+        "his",
+        "Nomsa",
+        "Sipho",
+        "Zanele",
+        "his father",
+        "Baton Rouge",
+    ),
+    (
+        "Rosalind Fairweather",
+        "Roz",
+        "she",
+        "her",
+        "Clement",
+        "Opal",
+        "Barnaby",
+        "her father",
+        "Burlington",
+    ),
+]
 ADVISORS = ["Jordan Ames", "Casey Whitlock", "Morgan Ferreira", "Riley Castellano"]
 
-EMPLOYERS = ["Tallgrass Seed Co", "Vireo Semiconductors", "Halcyon Dental Group",
-             "Brightwater Shipping", "Quarry Hill Winery", "Lumen Optics"]  # fmt: skip
-BUSINESSES = ["the bakery", "the dental practice", "the landscaping company",
-              "the print shop", "the physical therapy clinic", "the bike store"]  # fmt: skip
+EMPLOYERS = [
+    "Tallgrass Seed Co",
+    "Vireo Semiconductors",
+    "Halcyon Dental Group",
+    "Brightwater Shipping",
+    "Quarry Hill Winery",
+    "Lumen Optics",
+]
+BUSINESSES = [
+    "the bakery",
+    "the dental practice",
+    "the landscaping company",
+    "the print shop",
+    "the physical therapy clinic",
+    "the bike store",
+]
 BOATS = ["a 22-foot pontoon", "a used sailboat", "a bass boat", "a little catamaran"]
-FIRMS_STOCK = [("Costco", 900), ("Eli Lilly", 780), ("Salesforce", 290),
-               ("Adobe", 510), ("Qualcomm", 170), ("Lockheed Martin", 460),
-               ("UnitedHealth", 520), ("Nike", 95), ("Oracle", 125),
-               ("Walmart", 68)]  # fmt: skip
-CARE_PLACES = ["Willow Creek assisted living", "a memory-care home called Bayview",
-               "Sunnyside senior apartments"]  # fmt: skip
+FIRMS_STOCK = [
+    ("Costco", 900),
+    ("Eli Lilly", 780),
+    ("Salesforce", 290),
+    ("Adobe", 510),
+    ("Qualcomm", 170),
+    ("Lockheed Martin", 460),
+    ("UnitedHealth", 520),
+    ("Nike", 95),
+    ("Oracle", 125),
+    ("Walmart", 68),
+]
+CARE_PLACES = [
+    "Willow Creek assisted living",
+    "a memory-care home called Bayview",
+    "Sunnyside senior apartments",
+]
 SMALL_TALK_CLIENT = [
     "Ugh, the furnace guy didn't show up again.",
     "We binged a whole season of that Scandinavian crime thing.",
@@ -478,10 +600,30 @@ def plan_client(person: tuple, rng: random.Random, n: int, plan: Plan) -> None:
     )
 
 
-MALE = {"Quentin", "Chidi", "Winston", "Ambrose", "Rodrigo", "Lionel", "Dragan",
-        "Barnaby"}  # fmt: skip
-MONTHS = ["January", "February", "March", "April", "May", "June", "July",
-          "August", "September", "October", "November", "December"]  # fmt: skip
+MALE = {
+    "Quentin",
+    "Chidi",
+    "Winston",
+    "Ambrose",
+    "Rodrigo",
+    "Lionel",
+    "Dragan",
+    "Barnaby",
+}
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def build_conversation(number: int, person: tuple, rng: random.Random):

@@ -169,35 +169,133 @@ CLIENT_PEOPLE = [
     ("Beverly", "she", "her", "Norman", "husband"),
     ("Calvin", "he", "his", "Denise", "wife"),
 ]
-DAUGHTERS = ["Chloe", "Zara", "Mia", "Hazel", "Ruby", "Ivy", "Leah", "Stella",
-             "Naomi", "Jade", "Tessa", "Alice", "Vera", "Lucy", "Rosa", "Amara"]  # fmt: skip
-SONS = ["Caleb", "Isaac", "Julian", "Miles", "Simon", "Tobias", "Hugo", "Dylan",
-        "Elliot", "Adrian", "Marco", "Kofi", "Ryan", "Wyatt", "Arlo", "Jonah"]  # fmt: skip
-CITIES = ["Omaha", "Boise", "Raleigh", "Tucson", "Madison", "Spokane", "Richmond",
-          "Albuquerque", "Pittsburgh", "Sacramento", "Louisville", "Savannah",
-          "Des Moines", "Knoxville", "Fresno", "Buffalo"]  # fmt: skip
+DAUGHTERS = [
+    "Chloe",
+    "Zara",
+    "Mia",
+    "Hazel",
+    "Ruby",
+    "Ivy",
+    "Leah",
+    "Stella",
+    "Naomi",
+    "Jade",
+    "Tessa",
+    "Alice",
+    "Vera",
+    "Lucy",
+    "Rosa",
+    "Amara",
+]
+SONS = [
+    "Caleb",
+    "Isaac",
+    "Julian",
+    "Miles",
+    "Simon",
+    "Tobias",
+    "Hugo",
+    "Dylan",
+    "Elliot",
+    "Adrian",
+    "Marco",
+    "Kofi",
+    "Ryan",
+    "Wyatt",
+    "Arlo",
+    "Jonah",
+]
+CITIES = [
+    "Omaha",
+    "Boise",
+    "Raleigh",
+    "Tucson",
+    "Madison",
+    "Spokane",
+    "Richmond",
+    "Albuquerque",
+    "Pittsburgh",
+    "Sacramento",
+    "Louisville",
+    "Savannah",
+    "Des Moines",
+    "Knoxville",
+    "Fresno",
+    "Buffalo",
+]
 EMPLOYERS = [
-    ("Harlow Pharmacy", "pharmacist"), ("Keystone Rail", "dispatcher"),
-    ("Bluewater Marine", "boat mechanic"), ("Oakridge Schools", "vice principal"),
-    ("Summit Credit Union", "loan officer"), ("Granite Construction", "site foreman"),
-    ("Pinecrest Hospital", "radiology tech"), ("Ironwood Labs", "lab chemist"),
-    ("Silverline Airlines", "flight attendant"), ("Redfield Insurance", "claims adjuster"),
-    ("Maple Street Bakery", "head baker"), ("Crescent Media", "video editor"),
-    ("Northstar Utilities", "lineworker"), ("Lakeside County", "building inspector"),
-]  # fmt: skip
-IN_LAWS = [("Gary", "brother-in-law"), ("Wendy", "sister-in-law"),
-           ("Boris", "brother-in-law"), ("Lorna", "sister-in-law"),
-           ("Trent", "brother-in-law"), ("Fiona", "sister-in-law")]  # fmt: skip
-AUNTS = ["Aunt Dot", "Aunt Sylvia", "Uncle Herb", "Aunt Pearl", "Uncle Vic",
-         "Aunt Greta", "Great-aunt Clara", "Uncle Lou"]  # fmt: skip
+    ("Harlow Pharmacy", "pharmacist"),
+    ("Keystone Rail", "dispatcher"),
+    ("Bluewater Marine", "boat mechanic"),
+    ("Oakridge Schools", "vice principal"),
+    ("Summit Credit Union", "loan officer"),
+    ("Granite Construction", "site foreman"),
+    ("Pinecrest Hospital", "radiology tech"),
+    ("Ironwood Labs", "lab chemist"),
+    ("Silverline Airlines", "flight attendant"),
+    ("Redfield Insurance", "claims adjuster"),
+    ("Maple Street Bakery", "head baker"),
+    ("Crescent Media", "video editor"),
+    ("Northstar Utilities", "lineworker"),
+    ("Lakeside County", "building inspector"),
+]
+IN_LAWS = [
+    ("Gary", "brother-in-law"),
+    ("Wendy", "sister-in-law"),
+    ("Boris", "brother-in-law"),
+    ("Lorna", "sister-in-law"),
+    ("Trent", "brother-in-law"),
+    ("Fiona", "sister-in-law"),
+]
+AUNTS = [
+    "Aunt Dot",
+    "Aunt Sylvia",
+    "Uncle Herb",
+    "Aunt Pearl",
+    "Uncle Vic",
+    "Aunt Greta",
+    "Great-aunt Clara",
+    "Uncle Lou",
+]
 PET_KINDS = ["dog", "cat", "parrot", "rabbit"]
-HOBBIES = ["woodworking", "quilting", "birdwatching", "pottery", "tennis",
-           "sailing", "choir practice", "chess club", "running", "baking bread"]  # fmt: skip
-TEAMS = ["Royals", "Mariners", "Hornets", "Packers", "Steelers", "Kings",
-         "Bills", "Cardinals", "Sounders", "Predators"]  # fmt: skip
-MORE_VACATION_TOWNS = ["Cape May", "Galena", "Jackson Hole", "Ocracoke", "Taos",
-                       "Mackinac Island", "Big Sur", "Eureka Springs", "Stowe",
-                       "Port Townsend", "Hilton Head", "Duluth"]  # fmt: skip
+HOBBIES = [
+    "woodworking",
+    "quilting",
+    "birdwatching",
+    "pottery",
+    "tennis",
+    "sailing",
+    "choir practice",
+    "chess club",
+    "running",
+    "baking bread",
+]
+TEAMS = [
+    "Royals",
+    "Mariners",
+    "Hornets",
+    "Packers",
+    "Steelers",
+    "Kings",
+    "Bills",
+    "Cardinals",
+    "Sounders",
+    "Predators",
+]
+MORE_VACATION_TOWNS = [
+    "Cape May",
+    "Galena",
+    "Jackson Hole",
+    "Ocracoke",
+    "Taos",
+    "Mackinac Island",
+    "Big Sur",
+    "Eureka Springs",
+    "Stowe",
+    "Port Townsend",
+    "Hilton Head",
+    "Duluth",
+]
 MORE_EXCLUSIONS = [
     ("alcohol companies", "my father struggled with drinking for years"),
     ("defense contractors", "I was raised a Quaker, it's a line for me"),
@@ -206,14 +304,50 @@ MORE_EXCLUSIONS = [
     ("sugary soda makers", "our son is diabetic and I see the damage up close"),
     ("factory farming companies", "I've been vegetarian since college"),
 ]
-MORE_SURGERIES = ["rotator cuff repair", "bunion surgery", "hernia repair",
-                  "carpal tunnel surgery", "heart valve procedure", "ACL repair"]  # fmt: skip
-MORE_PET_NAMES = ["Waffles", "Clementine", "Bruno", "Pickles", "Mochi", "Rocket",
-                  "Tofu", "Goose", "Sprout", "Noodle", "Pumpkin", "Jasper"]  # fmt: skip
-MORE_CARS = ["a Hyundai Ioniq 5", "a used Jeep Wrangler", "a Volvo XC60",
-             "a Toyota Sienna minivan", "a Chevy Bolt", "a Ford Maverick"]  # fmt: skip
-MORE_GRANDBABY_NAMES = ["Iris", "Milo", "June", "Silas", "Wren", "Eli", "Poppy",
-                        "Otto", "Cora", "Rhys", "Mabel", "Ezra"]  # fmt: skip
+MORE_SURGERIES = [
+    "rotator cuff repair",
+    "bunion surgery",
+    "hernia repair",
+    "carpal tunnel surgery",
+    "heart valve procedure",
+    "ACL repair",
+]
+MORE_PET_NAMES = [
+    "Waffles",
+    "Clementine",
+    "Bruno",
+    "Pickles",
+    "Mochi",
+    "Rocket",
+    "Tofu",
+    "Goose",
+    "Sprout",
+    "Noodle",
+    "Pumpkin",
+    "Jasper",
+]
+MORE_CARS = [
+    "a Hyundai Ioniq 5",
+    "a used Jeep Wrangler",
+    "a Volvo XC60",
+    "a Toyota Sienna minivan",
+    "a Chevy Bolt",
+    "a Ford Maverick",
+]
+MORE_GRANDBABY_NAMES = [
+    "Iris",
+    "Milo",
+    "June",
+    "Silas",
+    "Wren",
+    "Eli",
+    "Poppy",
+    "Otto",
+    "Cora",
+    "Rhys",
+    "Mabel",
+    "Ezra",
+]
 MORE_NEW_EMPLOYERS = [
     "a logistics startup named Parcelwise",
     "the county hospital",
@@ -222,8 +356,17 @@ MORE_NEW_EMPLOYERS = [
     "an engineering shop, Kessler Works",
     "the regional airport authority",
 ]
-CHARITIES = ["the animal shelter", "the public library foundation",
-             "the children's hospital", "the food bank", "a scholarship fund at "
-             "the community college", "the volunteer fire department"]  # fmt: skip
-RENTAL_UNITS = ["the basement apartment", "the garage studio", "the duplex next door",
-                "the condo downtown"]  # fmt: skip
+CHARITIES = [
+    "the animal shelter",
+    "the public library foundation",
+    "the children's hospital",
+    "the food bank",
+    "a scholarship fund at the community college",
+    "the volunteer fire department",
+]
+RENTAL_UNITS = [
+    "the basement apartment",
+    "the garage studio",
+    "the duplex next door",
+    "the condo downtown",
+]
