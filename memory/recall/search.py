@@ -34,12 +34,13 @@ DEFAULTS = {
     # context rankings in the fusion beside the plain ones.
     "context_near": 0.5,
     "context_far": 0.25,
-    # The weight of each ranking in the fusion: meaning, words, and the same two
-    # with each turn's context.
-    "weight_dense": 1.0,
+    # The weight of each ranking in the fusion: meaning, words, and words with each
+    # turn's context. The offline embedder's meaning is the noisier signal (a
+    # hashed bag of words), so it counts for half; words in context count double,
+    # since an answer's words are so often in the question just before it.
+    "weight_dense": 0.5,
     "weight_lexical": 1.0,
-    "weight_context_dense": 1.0,
-    "weight_context_lexical": 1.0,
+    "weight_context_lexical": 2.0,
     # Widen the word ranking with the thesaurus of ``expansion``.
     "expand_query": True,
 }
@@ -73,9 +74,11 @@ def _vector_literal(vector: list[float]) -> str:
 # A turn rarely answers a question alone: "I picked up 200 more" means nothing
 # without the turn before it naming the company. So each episode is also scored
 # with its context, the turns around it in the same session (same conversation,
-# same day): its own score plus a decaying share of its neighbours' scores, for
-# meaning and for words alike. Those are two more rankings, fused with the plain
-# two; a semantic memory has no neighbours and keeps its own score.
+# same day): its own word score plus a decaying share of its neighbours' (half of
+# the turns next to it, a quarter of those two away). That is a third ranking,
+# fused with the plain two; a semantic memory has no neighbours and keeps its own
+# score. (Meaning in context was tried too: with the offline embedder it added
+# noise, not recall.)
 SUBJECT_SQL = """
 WITH scope AS MATERIALIZED (
     SELECT id, embedding, search_vector, length(search_vector) AS terms, importance,
@@ -129,10 +132,6 @@ scored AS MATERIALIZED (
 ),
 framed AS (
     SELECT id, conversation, similarity, lexical,
-           coalesce(lag(similarity) OVER session, 0)
-           + coalesce(lead(similarity) OVER session, 0) AS similarity_near,
-           coalesce(lag(similarity, 2) OVER session, 0)
-           + coalesce(lead(similarity, 2) OVER session, 0) AS similarity_far,
            coalesce(lag(lexical) OVER session, 0)
            + coalesce(lead(lexical) OVER session, 0) AS lexical_near,
            coalesce(lag(lexical, 2) OVER session, 0)
@@ -145,9 +144,6 @@ framed AS (
 ),
 context AS (
     SELECT id, similarity, lexical,
-           CASE WHEN conversation IS NULL THEN similarity
-                ELSE similarity + %(near)s * similarity_near + %(far)s * similarity_far
-           END AS similarity_context,
            CASE WHEN conversation IS NULL THEN lexical
                 ELSE coalesce(lexical, 0) + %(near)s * lexical_near
                      + %(far)s * lexical_far
@@ -160,9 +156,6 @@ ranked AS (
                ORDER BY similarity DESC NULLS LAST, id DESC) END AS dense_rank,
            CASE WHEN lexical > 0 THEN row_number() OVER (
                ORDER BY lexical DESC NULLS LAST, id DESC) END AS lexical_rank,
-           CASE WHEN similarity_context IS NOT NULL THEN row_number() OVER (
-               ORDER BY similarity_context DESC NULLS LAST, id DESC)
-           END AS context_dense_rank,
            CASE WHEN lexical_context > 0 THEN row_number() OVER (
                ORDER BY lexical_context DESC NULLS LAST, id DESC)
            END AS context_lexical_rank
@@ -170,7 +163,7 @@ ranked AS (
 )
 SELECT scope.id, ranked.dense_rank, ranked.similarity, ranked.lexical_rank,
        ranked.lexical, scope.importance, scope.moment, md5(lower(memory.text)),
-       ranked.context_dense_rank, ranked.context_lexical_rank,
+       ranked.context_lexical_rank,
        CASE WHEN scope.kind = 'episode' THEN ARRAY[scope.position] ELSE (
            SELECT array_agg(link.message_id) FROM memory_memory_source_messages link
            WHERE link.memory_id = scope.id
@@ -179,7 +172,7 @@ FROM ranked
 JOIN scope ON scope.id = ranked.id
 JOIN memory_memory memory ON memory.id = ranked.id
 WHERE ranked.dense_rank <= %(pool)s OR ranked.lexical_rank <= %(pool)s
-   OR ranked.context_dense_rank <= %(pool)s OR ranked.context_lexical_rank <= %(pool)s
+   OR ranked.context_lexical_rank <= %(pool)s
 """
 
 
@@ -279,11 +272,24 @@ FROM (
     LIMIT %(pool)s
 ) nearest
 """
+# Iterative scans keep walking the graph until the filter yields k rows; the
+# candidates come back in roughly the graph's order and are put in exact order by
+# distance above (relaxed_order: cheaper than strict, and the same rows). The
+# candidate list is ef_search long: a longer one finds more of the exact top k
+# and costs more (``make bench`` prints the trade-off at 1M memories).
+FIRM_EF_SEARCH = 400
 FIRM_SETTINGS = (
-    # Iterative scans keep walking the graph until the filter yields k rows.
-    "SET LOCAL hnsw.iterative_scan = strict_order",
-    "SET LOCAL hnsw.ef_search = 200",
+    "SET LOCAL hnsw.iterative_scan = relaxed_order",
+    f"SET LOCAL hnsw.ef_search = {FIRM_EF_SEARCH}",
 )
+
+
+def firm_settings(ef_search: int = FIRM_EF_SEARCH) -> tuple[str, ...]:
+    """Return the statements that tune the HNSW scan of a firm-wide search."""
+    return (
+        "SET LOCAL hnsw.iterative_scan = relaxed_order",
+        f"SET LOCAL hnsw.ef_search = {int(ef_search)}",
+    )
 
 
 def firm_search_sql(
@@ -352,7 +358,7 @@ def _score(rows, limit: int, tuning: dict) -> list[Hit]:
 
     Each row is ``(id, dense rank, similarity, lexical rank, lexical score,
     importance, moment, text digest)``, and for a subject's search also ``(context
-    dense rank, context lexical rank, source message ids)``. Of rows saying the
+    lexical rank, source message ids)``. Of rows saying the
     very same thing ("Thanks, talk soon" in every session) only the best is kept,
     and a row whose every source turn a better row already stands for (the turn's
     episode below the fact drawn from it) is left out: repeats would otherwise
@@ -365,7 +371,6 @@ def _score(rows, limit: int, tuning: dict) -> list[Hit]:
     weights = (
         tuning["weight_dense"],
         tuning["weight_lexical"],
-        tuning["weight_context_dense"] if has_context else 0.0,
         tuning["weight_context_lexical"] if has_context else 0.0,
     )
     now = timezone.now()
@@ -374,14 +379,12 @@ def _score(rows, limit: int, tuning: dict) -> list[Hit]:
     for row in rows:
         memory_id, dense_rank, similarity, lexical_rank, lexical_score = row[:5]
         importance, moment, digest = row[5], row[6], row[7]
-        context_dense, context_lexical, sources = (
-            row[8:11] if has_context else (None, None, None)
-        )
+        context_lexical, sources = row[8:10] if has_context else (None, None)
         rrf = sum(
             weight / (k + rank)
             for weight, rank in zip(
                 weights,
-                (dense_rank, lexical_rank, context_dense, context_lexical),
+                (dense_rank, lexical_rank, context_lexical),
                 strict=True,
             )
             if rank
@@ -403,7 +406,6 @@ def _score(rows, limit: int, tuning: dict) -> list[Hit]:
             "importance": importance,
         }
         if has_context:
-            breakdown["context_dense_rank"] = context_dense
             breakdown["context_lexical_rank"] = context_lexical
         turns = frozenset(t for t in (sources or ()) if t is not None)
         scored.append((round(score, 6), memory_id, breakdown, digest, turns))
