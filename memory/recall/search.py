@@ -152,8 +152,9 @@ context AS (
 ),
 ranked AS (
     SELECT id, similarity, lexical,
+           -- Ties broken as an exact scan by distance breaks them.
            CASE WHEN similarity IS NOT NULL THEN row_number() OVER (
-               ORDER BY similarity DESC NULLS LAST, id DESC) END AS dense_rank,
+               ORDER BY similarity DESC NULLS LAST, id) END AS dense_rank,
            CASE WHEN lexical > 0 THEN row_number() OVER (
                ORDER BY lexical DESC NULLS LAST, id DESC) END AS lexical_rank,
            CASE WHEN lexical_context > 0 THEN row_number() OVER (
