@@ -1,9 +1,15 @@
 """Generate ``bench/recall_devset.json``: long, casual advisor-client conversations.
 
-Six clients talk with their advisor over 8-15 sessions spread across one to two
-years; each session has 20-60 turns, mostly chit-chat, with facts scattered through
-it: holdings bought and sold, goals, family events, preferences, views, and later
-corrections of earlier facts. Each question names the turns that hold its evidence.
+Thirty-two clients (six written out, the rest drawn from word pools) talk with
+their advisor over 8-15 sessions spread across one to two years; each session has
+20-60 turns, mostly chit-chat, with facts scattered through it: holdings bought and
+sold, goals, family events, preferences, views, a move, a spouse who joins a call
+and speaks for themselves, and later corrections of earlier facts. Each question
+names the turns that hold its evidence; most questions avoid the words of the
+turn that answers them.
+
+This is the development set: search is tuned on it. ``make_recall_heldout.py`` is
+the held-out set, written apart and never tuned on.
 
 The output is deterministic for a given seed: ``python -m bench.make_recall_devset``.
 """
@@ -67,23 +73,73 @@ PERSONAS = [
 from bench.recall_devset_words import (  # noqa: E402
     ACCOUNTS,
     ADVISOR_FILLER,
+    AUNTS,
     CARS,
+    CHARITIES,
+    CITIES,
     CLIENT_FILLER,
+    CLIENT_PEOPLE,
     COMPANIES,
+    DAUGHTERS,
+    EMPLOYERS,
     ERRANDS,
     EXCLUSIONS,
     EXITED,
     FOODS,
     GRANDBABY_NAMES,
+    HOBBIES,
+    IN_LAWS,
     MONTHS,
+    MORE_CARS,
+    MORE_EXCLUSIONS,
+    MORE_GRANDBABY_NAMES,
+    MORE_NEW_EMPLOYERS,
+    MORE_PET_NAMES,
+    MORE_SURGERIES,
+    MORE_VACATION_TOWNS,
     NEW_EMPLOYERS,
+    PET_KINDS,
     PET_NAMES,
+    RENTAL_UNITS,
     SHOWS,
+    SONS,
     SURGERIES,
     SWITCH_INTO,
+    TEAMS,
     VACATION_TOWNS,
     WEATHER,
 )
+
+PERSONA_SEED = 4417
+
+
+def generated_personas() -> list[Persona]:
+    """Return the clients drawn from the word pools, the same ones every time."""
+    rng = random.Random(PERSONA_SEED)
+    personas = []
+    for number, (name, she, her, spouse, role) in enumerate(CLIENT_PEOPLE, 7):
+        employer, job = rng.choice(EMPLOYERS)
+        in_law, in_law_role = rng.choice(IN_LAWS)
+        personas.append(
+            Persona(
+                f"c{number}", name, she, her, spouse, role, rng.choice(DAUGHTERS),
+                rng.choice(SONS), rng.choice(CITIES), employer, job, in_law,
+                in_law_role, rng.choice(AUNTS), rng.choice(PET_KINDS),
+                rng.choice(HOBBIES), rng.choice(TEAMS),
+            )
+        )  # fmt: skip
+    return personas
+
+
+PERSONAS += generated_personas()
+
+
+def pick(words: list, more: list, p: Persona):
+    """Return the persona's own word: the written six first, then the pool's."""
+    index = PERSONAS.index(p)
+    if index < len(words):
+        return words[index]
+    return more[(index - len(words)) % len(more)]
 
 
 @dataclass
@@ -92,6 +148,10 @@ class Event:
     session: int
     speaker: str
     text: str
+    # What the advisor said just before, when the fact is an answer to it: in
+    # casual talk the topic is often in the question and only the value in the
+    # answer ("How's the job hunt?" / "Signed with Meridian on Friday!").
+    lead: str = ""
 
 
 @dataclass
@@ -99,8 +159,10 @@ class Story:
     events: list[Event] = field(default_factory=list)
     questions: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
 
-    def say(self, key: str, session: int, speaker: str, text: str) -> str:
-        self.events.append(Event(key, session, speaker, text))
+    def say(
+        self, key: str, session: int, speaker: str, text: str, lead: str = ""
+    ) -> str:
+        self.events.append(Event(key, session, speaker, text, lead))
         return key
 
     def ask(self, kind: str, question: str, answer: str, *keys: str) -> None:
@@ -238,7 +300,7 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
     )
 
     # Grandchild born.
-    baby = GRANDBABY_NAMES[PERSONAS.index(p)]
+    baby = pick(GRANDBABY_NAMES, MORE_GRANDBABY_NAMES, p)
     s1 = rng.choice(middle)
     story.say(
         "pregnant",
@@ -258,7 +320,7 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
     )
 
     # An exclusion.
-    excluded, reason = EXCLUSIONS[PERSONAS.index(p)]
+    excluded, reason = pick(EXCLUSIONS, MORE_EXCLUSIONS, p)
     s1 = rng.choice(early)
     story.say(
         "exclusion",
@@ -370,7 +432,7 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
     story.ask("single_fact", f"How much did {name} inherit?", f"${amount}k", estate)
 
     # Job change.
-    new_employer = NEW_EMPLOYERS[PERSONAS.index(p)]
+    new_employer = pick(NEW_EMPLOYERS, MORE_NEW_EMPLOYERS, p)
     s1 = rng.choice(early)
     s2 = rng.choice([s for s in middle if s > s1] or middle)
     job1 = story.say(
@@ -384,7 +446,8 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
         "job2",
         s2,
         "client",
-        f"So I gave notice at {p.employer}. I'm joining {new_employer} next month.",
+        f"I gave notice last week. I'm joining {new_employer} next month.",
+        lead="Anything new on the work front?",
     )
     story.ask(
         "knowledge_update", f"Who is {name}'s current employer?", new_employer, job2
@@ -397,7 +460,7 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
     )
 
     # Vacation home.
-    town = VACATION_TOWNS[PERSONAS.index(p)]
+    town = pick(VACATION_TOWNS, MORE_VACATION_TOWNS, p)
     s1 = rng.choice(middle)
     story.say(
         "cabin",
@@ -456,7 +519,7 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
     )
 
     # Surgery date.
-    surgery = SURGERIES[PERSONAS.index(p)]
+    surgery = pick(SURGERIES, MORE_SURGERIES, p)
     s1 = rng.choice(middle + late)
     month = rng.choice(MONTHS)
     day = rng.randint(2, 27)
@@ -464,8 +527,9 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
         "surgery",
         s1,
         "client",
-        f"Health update: my {surgery} is scheduled for {month} {day}. "
-        "Recovery is supposed to be six weeks.",
+        f"They finally gave me a date: {month} {day}. Recovery is supposed to "
+        "be six weeks.",
+        lead=f"And the {surgery}, any news from the doctor?",
     )
     story.ask(
         "temporal",
@@ -475,7 +539,7 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
     )
 
     # A pet.
-    pet_name = PET_NAMES[PERSONAS.index(p)]
+    pet_name = pick(PET_NAMES, MORE_PET_NAMES, p)
     s1 = rng.choice(early)
     story.say(
         "pet",
@@ -487,7 +551,7 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
 
     # Multi-hop: the car bought with the bonus.
     bonus = rng.choice([15, 20, 25, 30])
-    car = CARS[PERSONAS.index(p)]
+    car = pick(CARS, MORE_CARS, p)
     s1 = rng.choice(middle)
     s2 = min(n - 1, s1 + 1)
     got_bonus = story.say(
@@ -501,7 +565,8 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
         "car",
         s2,
         "client",
-        f"Remember the bonus? It went straight into {car}. {p.spouse} loves it.",
+        f"It went straight into {car}. {p.spouse} loves it.",
+        lead="So what did you end up doing with that bonus?",
     )
     story.ask(
         "multi_hop",
@@ -547,6 +612,113 @@ def write_stories(p: Persona, rng: random.Random, n: int, story: Story) -> None:
         str(q1 + q2),
         first,
         second,
+    )
+
+    # A move: the old city, then the new one; questions about before and after.
+    new_city = rng.choice([c for c in CITIES if c != p.city])
+    s1 = rng.choice(early)
+    s2 = rng.choice([s for s in middle if s > s1] or middle)
+    old_home = story.say(
+        "home",
+        s1,
+        "client",
+        f"We've been in {p.city} twenty-odd years now, the neighborhood "
+        "has really changed.",
+    )
+    moved = story.say(
+        "move",
+        s2,
+        "client",
+        f"The movers came Thursday. We're officially {new_city} people now, "
+        "boxes everywhere.",
+        lead="How's the big move going?",
+    )
+    story.ask(
+        "temporal",
+        f"Where was {name} living before the relocation?",
+        p.city,
+        old_home,
+    )
+    story.ask(
+        "knowledge_update", f"Which city does {name} call home now?", new_city, moved
+    )
+
+    # The spouse joins a call and speaks for themselves.
+    tax = rng.choice([6, 9, 12, 14, 18])
+    s1 = rng.choice(middle + late)
+    spouse_says = story.say(
+        "spouse",
+        s1,
+        p.spouse,
+        f"Hi, it's {p.spouse}, I'm jumping on for a minute. I do our taxes "
+        f"and it looks like we'll owe around ${tax},000 this April.",
+    )
+    story.ask(
+        "single_fact",
+        f"What did {name}'s {p.spouse_role} expect the household to pay the IRS?",
+        f"about ${tax},000",
+        spouse_says,
+    )
+    story.ask(
+        "paraphrase",
+        f"Who handles the tax returns in {name}'s family?",
+        p.spouse,
+        spouse_says,
+    )
+
+    # Giving, twice: a multi-session total.
+    charity = rng.choice(CHARITIES)
+    gift1, gift2 = rng.choice([500, 1000, 2500]), rng.choice([1500, 3000, 5000])
+    s1 = rng.choice(early + middle)
+    s2 = rng.choice([s for s in late if s > s1] or [n - 1])
+    give1 = story.say(
+        "gift1",
+        s1,
+        "client",
+        f"We wrote a check to {charity}, ${gift1:,}. It felt good.",
+    )
+    give2 = story.say(
+        "gift2",
+        s2,
+        "client",
+        f"Put me down for another ${gift2:,} to {charity} before December.",
+    )
+    story.ask(
+        "multi_hop",
+        f"Altogether, how much has {name} donated to {charity}?",
+        f"${gift1 + gift2:,}",
+        give1,
+        give2,
+    )
+    story.ask(
+        "single_fact",
+        f"Which cause did {name} support with a donation?",
+        charity,
+        give1,
+    )
+
+    # Rental income, said once, asked about in other words.
+    unit = rng.choice(RENTAL_UNITS)
+    rent = rng.choice([950, 1200, 1400, 1650, 2100])
+    s1 = rng.choice(early + middle)
+    renting = story.say(
+        "rental",
+        s1,
+        "client",
+        f"Finally, yes! ${rent:,} a month, starting next week.",
+        lead=f"Did you ever find someone to rent {unit}?",
+    )
+    story.ask(
+        "paraphrase",
+        f"How much does {name} collect each month from the renter?",
+        f"${rent:,}",
+        renting,
+    )
+    story.ask(
+        "paraphrase",
+        f"What kind of animal did {name} adopt, and what is it called?",
+        f"a {p.pet_kind}",
+        "pet",
     )
 
     # Distractors: companies and family talk that answer nothing.
@@ -607,17 +779,22 @@ def build_conversation(p: Persona, rng: random.Random) -> tuple[dict, list[dict]
         length = max(length, len(facts) * 3 + 4)
         slots = sorted(rng.sample(range(2, length - 1), len(facts)))
         month = MONTHS[date.month - 1]
-        turns = []
+        lines = []  # (speaker, text, key of the fact said, or None)
         pending = dict(zip(slots, facts, strict=True))
         for position in range(length):
-            turn_id = f"{session_id}-t{position + 1:02d}"
             event = pending.get(position)
             if event is not None:
-                turn_ids[event.key] = turn_id
-                speaker, text = event.speaker, event.text
+                if event.lead:
+                    lines.append(("advisor", event.lead, None))
+                lines.append((event.speaker, event.text, event.key))
             else:
                 speaker = "advisor" if position % 2 == 0 else "client"
-                text = filler_line(p, speaker, rng, month)
+                lines.append((speaker, filler_line(p, speaker, rng, month), None))
+        turns = []
+        for position, (speaker, text, key) in enumerate(lines):
+            turn_id = f"{session_id}-t{position + 1:02d}"
+            if key is not None:
+                turn_ids[key] = turn_id
             turns.append({"turn_id": turn_id, "speaker": speaker, "text": text})
         sessions.append(
             {"session_id": session_id, "date": date.isoformat(), "turns": turns}

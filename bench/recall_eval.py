@@ -1,9 +1,12 @@
-"""Measure evidence recall@k on ``bench/recall_devset.json``.
+"""Measure evidence recall@k on the recall sets.
 
-``recall_at_k`` is the metric; ``evaluate`` runs any ranker over the dev set. Run as
-``python -m bench.recall_eval`` to print the two baselines the app's hybrid search is
-compared against: plain BM25 and plain dense cosine over the offline embedder, each
-ranking all the turns of the question's subject.
+``bench/recall_devset.json`` is the development set (search is tuned on it);
+``bench/recall_heldout.json`` is the held-out set, written apart and never tuned
+on. ``recall_at_k`` is the metric; ``evaluate`` runs any ranker over a set. Run as
+``python -m bench.recall_eval [--set heldout]`` to print the baselines the app's
+hybrid search is compared against: plain BM25, BM25 over each turn with its
+neighbouring turns of the same session, and plain dense cosine over the offline
+embedder, each ranking all the turns of the question's subject.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 DEVSET = Path(__file__).with_name("recall_devset.json")
+HELDOUT = Path(__file__).with_name("recall_heldout.json")
+SETS = {"dev": DEVSET, "heldout": HELDOUT}
 KS = (5, 10)
 
 # subject, question -> turn ids, best first
@@ -49,6 +54,22 @@ def turns_by_subject(devset: dict) -> dict[str, list[tuple[str, str]]]:
             for session in conversation["sessions"]
             for turn in session["turns"]
         ]
+    return turns
+
+
+def context_turns_by_subject(
+    devset: dict, width: int = 1
+) -> dict[str, list[tuple[str, str]]]:
+    """Return each subject's turns, each with the ``width`` turns either side of it
+    in its session, as one document: the neighbour-context BM25 baseline."""
+    turns: dict[str, list[tuple[str, str]]] = {}
+    for conversation in devset["conversations"]:
+        documents = turns.setdefault(conversation["subject"], [])
+        for session in conversation["sessions"]:
+            texts = [turn["text"] for turn in session["turns"]]
+            for index, turn in enumerate(session["turns"]):
+                window = texts[max(0, index - width) : index + width + 1]
+                documents.append((turn["turn_id"], " ".join(window)))
     return turns
 
 
@@ -143,11 +164,19 @@ class DenseIndex:
         return [self.ids[i] for i in order]
 
 
-def per_subject_ranker(devset: dict, build: Callable[[list], object]) -> Ranker:
-    """Return a ranker that searches only the turns of the question's subject."""
-    indexes = {
-        subject: build(turns) for subject, turns in turns_by_subject(devset).items()
-    }
+def per_subject_ranker(
+    devset: dict, build: Callable[[list], object], *, context: int = 0
+) -> Ranker:
+    """Return a ranker that searches only the turns of the question's subject.
+
+    With ``context``, each turn is indexed with that many turns either side.
+    """
+    documents = (
+        context_turns_by_subject(devset, context)
+        if context
+        else turns_by_subject(devset)
+    )
+    indexes = {subject: build(turns) for subject, turns in documents.items()}
 
     def rank(subject: str, question: str) -> list[str]:
         return indexes[subject].rank(question)
@@ -170,7 +199,7 @@ def print_report(name: str, results: dict, seconds: float) -> None:
 def main() -> None:
     """Print recall@5 and recall@10 of the BM25 and dense baselines."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--devset", type=Path, default=DEVSET)
+    parser.add_argument("--set", choices=sorted(SETS), default="dev")
     parser.add_argument(
         "--embedder",
         choices=("offline", "minilm"),
@@ -178,13 +207,20 @@ def main() -> None:
         help="embedder of the dense baseline (minilm needs the optional extra)",
     )
     args = parser.parse_args()
-    devset = load_devset(args.devset)
+    devset = load_devset(SETS[args.set])
     turns = sum(len(t) for t in turns_by_subject(devset).values())
     print(f"{len(devset['questions'])} questions over {turns} turns")
 
     started = time.perf_counter()
     bm25 = per_subject_ranker(devset, BM25)
     print_report("BM25", evaluate(devset, bm25), time.perf_counter() - started)
+    started = time.perf_counter()
+    bm25_context = per_subject_ranker(devset, BM25, context=1)
+    print_report(
+        "BM25, each turn with its neighbours",
+        evaluate(devset, bm25_context),
+        time.perf_counter() - started,
+    )
 
     from memory.recall.embedders import OfflineEmbedder
     from memory.recall.minilm import MiniLMEmbedder

@@ -26,9 +26,11 @@ from memory.models import Memory, MemoryKind, MemoryStatus, Subject
 from memory.recall.embedders import get_embedder
 from memory.recall.indexing import embedding_text
 from memory.recall.search import (
+    FIRM_EF_SEARCH,
     FIRM_SETTINGS,
     _vector_literal,
     firm_search_sql,
+    firm_settings,
     memory_search,
     memory_search_firm,
     subject_search_sql,
@@ -37,10 +39,14 @@ from memory.recall.search import (
 logger = logging.getLogger("bench.search")
 
 TENANT_BASE = 9_000_000_000_000
+# Bumped whenever the rows' generator changes, so a stale dataset is never reused.
+DATASET_VERSION = 2
 OTHER_TENANT_SHARE = 10  # the second tenant holds 1/10 as many rows
 BULK_INDEXES = ("memory_embedding_hnsw", "memory_search_vector")
 EXACT_SAMPLE = 100
 FIRM_EXACT_SAMPLE = 20
+# hnsw.ef_search values whose recall and latency the firm search reports.
+FIRM_EF_VALUES = (100, 200, 400, 1000)  # pgvector allows up to 1000
 K = 10
 SEED = 20250601
 
@@ -114,6 +120,74 @@ CHIT_CHAT = [
     "I read something about {name_long} in the paper, should I worry?",
     "Thanks for walking me through the {account} paperwork.",
 ]
+
+
+FIRST_NAMES = (
+    "Ada Ben Cora Dev Eli Faye Gus Hana Ivan Jo Kai Lena Milo Nia Omar Pia Quinn "
+    "Ravi Sara Theo Uma Vik Wren Xena Yuri Zoe Abel Bea Cyrus Dina Ezra Flor Gita "
+    "Hugo Iris Jules Kemal Lars Mira Nils"
+).split()
+OCCASIONS = (
+    "annual review",
+    "tax planning call",
+    "quick phone check-in",
+    "estate meeting",
+    "portfolio rebalance",
+    "birthday lunch",
+    "year-end meeting",
+    "onboarding call",
+    "email thread",
+    "video call",
+    "office visit",
+    "conference call with the CPA",
+)
+REASONS = (
+    "after a long talk about costs",
+    "because of the new baby",
+    "since the move",
+    "with the spouse in the room",
+    "after the market dip",
+    "to keep things simple",
+    "on the accountant's advice",
+    "given the health scare",
+    "after the promotion",
+    "before the trip abroad",
+    "because fees felt too high",
+    "after reading the news",
+    "to be closer to family",
+    "while the kids are in school",
+    "ahead of the sale",
+    "as a hedge against inflation",
+    "for peace of mind",
+    "to cut taxes",
+)
+
+
+def _detail(rng) -> str:
+    """Return a clause that makes a memory's text its own, not a template's.
+
+    Real notes differ in who, when and why; without this the dataset is a few
+    hundred texts repeated thousands of times, and an approximate index over
+    exact duplicates says little about one over real notes.
+    """
+    parts = [
+        f"noted at the {rng.choice(OCCASIONS)} in {rng.choice(MONTHS)} "
+        f"{rng.randint(2015, 2025)}",
+        rng.choice(REASONS),
+        f"{rng.choice(FIRST_NAMES)} mentioned it",
+        f"about ${rng.randint(1, 900) * 1000:,}",
+        f"in {rng.choice(CITIES)}",
+    ]
+    return ", ".join(rng.sample(parts, rng.randint(1, 3)))
+
+
+def _with_detail(maker):
+    def make(rng):
+        text, payload, key = maker(rng)
+        return f"{text} ({_detail(rng)})", payload, key
+
+    make.__name__ = maker.__name__
+    return make
 
 
 def _holding(rng):
@@ -234,12 +308,12 @@ def _episode(rng):
 
 KIND_MAKERS = [
     (MemoryKind.EPISODE, _episode, 0.60),
-    (MemoryKind.HOLDING, _holding, 0.12),
-    (MemoryKind.GOAL, _goal, 0.06),
-    (MemoryKind.PREFERENCE, _preference, 0.06),
-    (MemoryKind.VIEW, _view, 0.07),
-    (MemoryKind.FACT, _fact, 0.07),
-    (MemoryKind.PROFILE, _profile, 0.02),
+    (MemoryKind.HOLDING, _with_detail(_holding), 0.12),
+    (MemoryKind.GOAL, _with_detail(_goal), 0.06),
+    (MemoryKind.PREFERENCE, _with_detail(_preference), 0.06),
+    (MemoryKind.VIEW, _with_detail(_view), 0.07),
+    (MemoryKind.FACT, _with_detail(_fact), 0.07),
+    (MemoryKind.PROFILE, _with_detail(_profile), 0.02),
 ]
 QUERIES = [
     "what does the client hold in the IRA",
@@ -273,7 +347,7 @@ QUERIES = [
 
 def tenants_for(memories: int, subjects: int) -> tuple[int, int]:
     """Return the (bench, other) tenant ids of a dataset of this size."""
-    tenant = TENANT_BASE + 2 * (memories * 100_000 + subjects)
+    tenant = TENANT_BASE + 2 * (memories * 100_000 + subjects) + DATASET_VERSION * 2
     return tenant, tenant + 1
 
 
@@ -545,38 +619,57 @@ def subject_exactness(subject_ids, rng, sample: int) -> dict:
     }
 
 
-def firm_quality(tenant: int, rng, sample: int) -> dict:
-    """Check the firm search plan and its recall@10 against an exact scan."""
+def _firm_exact(tenant: int, vector: str) -> list[tuple[int, float]]:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(
+            "SELECT id, embedding <=> %s::vector AS distance FROM memory_memory "
+            "WHERE tenant_id = %s AND status = 'active' AND kind <> 'episode' "
+            "ORDER BY distance, id LIMIT %s",
+            [vector, tenant, K],
+        )
+        return cursor.fetchall()
+
+
+def firm_quality(tenant: int, rng, sample: int, ef_values=FIRM_EF_VALUES) -> dict:
+    """Check the firm search plan, and its recall@10 against an exact scan and its
+    latency at each ``hnsw.ef_search`` (the product's own setting among them)."""
     embedder = get_embedder()
     sql, params = firm_search_sql(tenant_id=tenant, query=QUERIES[0], limit=K)
     plan = _explain(sql, params, FIRM_SETTINGS)
-    recalls = []
-    progress = Progress("firm recall vs exact", sample)
-    for _ in range(sample):
-        query = rng.choice(QUERIES)
-        vector = _vector_literal(embedder.embed_query(query))
-        sql, params = firm_search_sql(tenant_id=tenant, query=query, limit=K)
-        with transaction.atomic(), connection.cursor() as cursor:
-            for statement in FIRM_SETTINGS:
-                cursor.execute(statement)
-            cursor.execute(sql, params)
-            found = [(row[0], 1 - row[2]) for row in cursor.fetchall() if row[1] <= K]
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_indexscan = off")
-            cursor.execute(
-                "SELECT id, embedding <=> %s::vector AS distance FROM memory_memory "
-                "WHERE tenant_id = %s AND status = 'active' AND kind <> 'episode' "
-                "ORDER BY distance, id LIMIT %s",
-                [vector, tenant, K],
-            )
-            exact = cursor.fetchall()
-        worst = exact[-1][1] + 1e-6  # rows tied with the k-th count as found
-        recalls.append(sum(d <= worst for _, d in found) / len(exact))
+    queries = [rng.choice(QUERIES) + f" {rng.randint(1, 99)}" for _ in range(sample)]
+    progress = Progress("firm exact scans", sample)
+    exact = {}
+    for query in queries:
+        exact[query] = _firm_exact(tenant, _vector_literal(embedder.embed_query(query)))
         progress.advance()
     progress.close()
+    by_ef = {}
+    for ef in sorted(set(ef_values) | {FIRM_EF_SEARCH}):
+        recalls, times = [], []
+        for query in queries:
+            sql, params = firm_search_sql(tenant_id=tenant, query=query, limit=K)
+            started = time.perf_counter()
+            with transaction.atomic(), connection.cursor() as cursor:
+                for statement in firm_settings(ef):
+                    cursor.execute(statement)
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+            times.append((time.perf_counter() - started) * 1000)
+            found = [1 - row[2] for row in rows if row[1] <= K]
+            worst = exact[query][-1][1] + 1e-6  # rows tied with the k-th count
+            recalls.append(sum(d <= worst for d in found) / len(exact[query]))
+        by_ef[str(ef)] = {
+            "recall_at_10": round(sum(recalls) / len(recalls), 4),
+            "p50_ms": round(percentile(times, 0.50), 2),
+            "p95_ms": round(percentile(times, 0.95), 2),
+        }
     return {
         "firm_search_uses_hnsw": "memory_embedding_hnsw" in plan,
-        "firm_search_recall_at_10": round(sum(recalls) / len(recalls), 4),
+        "firm_search_recall_at_10": by_ef[str(FIRM_EF_SEARCH)]["recall_at_10"],
+        "firm_search_ef_search": FIRM_EF_SEARCH,
+        "firm_search_by_ef_search": by_ef,
+        "firm_recall_target": 0.95,
         "firm_recall_sample": sample,
     }
 

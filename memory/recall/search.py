@@ -19,6 +19,7 @@ from memory.models import Memory, MemoryStatus, Subject
 from memory.readings.freshness import attach_freshness
 
 from .embedders import get_embedder
+from .expansion import EXPANSION_WEIGHT, expansion_words, query_words
 
 DEFAULTS = {
     "rrf_k": 60,
@@ -28,6 +29,20 @@ DEFAULTS = {
     "weight_recency": 0.1,
     "weight_importance": 0.1,
     "recency_half_life_days": 365,
+    # Context: the share of a neighbouring turn's score an episode takes on, for
+    # the turns next to it and for those two away, and the weight of the two
+    # context rankings in the fusion beside the plain ones.
+    "context_near": 0.5,
+    "context_far": 0.25,
+    # The weight of each ranking in the fusion: meaning, words, and words with each
+    # turn's context. The offline embedder's meaning is the noisier signal (a
+    # hashed bag of words), so it counts for half; words in context count double,
+    # since an answer's words are so often in the question just before it.
+    "weight_dense": 0.5,
+    "weight_lexical": 1.0,
+    "weight_context_lexical": 2.0,
+    # Widen the word ranking with the thesaurus of ``expansion``.
+    "expand_query": True,
 }
 # What was true at a past moment may since have been superseded or retracted.
 AS_OF_STATUSES = [MemoryStatus.ACTIVE, MemoryStatus.SUPERSEDED, MemoryStatus.RETRACTED]
@@ -55,32 +70,44 @@ def _vector_literal(vector: list[float]) -> str:
 # term weighs by its rarity among the subject's own memories (a word said in every
 # session counts for little, a rare one for much), with OR semantics, so a question
 # matches a turn that shares only some of its words (BM25's usual k1 = 1.2, b = 0.75).
+#
+# A turn rarely answers a question alone: "I picked up 200 more" means nothing
+# without the turn before it naming the company. So each episode is also scored
+# with its context, the turns around it in the same session (same conversation,
+# same day): its own word score plus a decaying share of its neighbours' (half of
+# the turns next to it, a quarter of those two away). That is a third ranking,
+# fused with the plain two; a semantic memory has no neighbours and keeps its own
+# score. (Meaning in context was tried too: with the offline embedder it added
+# noise, not recall.)
 SUBJECT_SQL = """
 WITH scope AS MATERIALIZED (
     SELECT id, embedding, search_vector, length(search_vector) AS terms, importance,
-           coalesce(valid_from, recorded_at) AS moment
+           coalesce(valid_from, recorded_at) AS moment, kind,
+           CASE WHEN kind = 'episode'
+                THEN (payload->>'conversation_id')::bigint END AS conversation,
+           CASE WHEN kind = 'episode'
+                THEN (payload->>'message_id')::bigint END AS position
     FROM memory_memory
     WHERE {where}
-),
-dense AS (
-    SELECT id,
-           row_number() OVER (ORDER BY embedding <=> %(vector)s::vector) AS rank,
-           1 - (embedding <=> %(vector)s::vector) AS similarity
-    FROM scope
-    WHERE embedding IS NOT NULL
-    ORDER BY embedding <=> %(vector)s::vector
-    LIMIT %(pool)s
 ),
 stats AS (
     SELECT count(*) AS n, greatest(avg(terms), 1) AS avg_terms FROM scope
 ),
 words AS (
-    SELECT DISTINCT lexeme
-    FROM unnest(tsvector_to_array(to_tsvector('english', %(text)s))) AS lexeme
+    SELECT lexeme, max(weight) AS weight
+    FROM (
+        SELECT lexeme, 1.0 AS weight
+        FROM unnest(tsvector_to_array(to_tsvector('english', %(text)s))) AS lexeme
+        UNION ALL
+        SELECT lexeme, %(expansion_weight)s
+        FROM unnest(tsvector_to_array(to_tsvector('english', %(expansion)s))) AS lexeme
+    ) AS asked
+    GROUP BY lexeme
 ),
 weights AS (
     SELECT words.lexeme, plainto_tsquery('simple', words.lexeme) AS query,
-           ln(1 + (min(stats.n) - count(*) + 0.5) / (count(*) + 0.5)) AS idf
+           min(words.weight)
+           * ln(1 + (min(stats.n) - count(*) + 0.5) / (count(*) + 0.5)) AS idf
     FROM words CROSS JOIN stats
     JOIN scope ON scope.search_vector @@ plainto_tsquery('simple', words.lexeme)
     GROUP BY words.lexeme
@@ -97,19 +124,56 @@ matches AS (
     CROSS JOIN stats
     GROUP BY scope.id
 ),
-lexical AS (
-    SELECT id, row_number() OVER (ORDER BY score DESC, id DESC) AS rank, score
-    FROM matches
-    ORDER BY score DESC, id DESC
-    LIMIT %(pool)s
+scored AS MATERIALIZED (
+    SELECT scope.id, scope.conversation, scope.position, scope.moment,
+           1 - (scope.embedding <=> %(vector)s::vector) AS similarity,
+           matches.score AS lexical
+    FROM scope LEFT JOIN matches ON matches.id = scope.id
+),
+framed AS (
+    SELECT id, conversation, similarity, lexical,
+           coalesce(lag(lexical) OVER session, 0)
+           + coalesce(lead(lexical) OVER session, 0) AS lexical_near,
+           coalesce(lag(lexical, 2) OVER session, 0)
+           + coalesce(lead(lexical, 2) OVER session, 0) AS lexical_far
+    FROM scored
+    WINDOW session AS (
+        PARTITION BY conversation, (moment AT TIME ZONE 'UTC')::date
+        ORDER BY position
+    )
+),
+context AS (
+    SELECT id, similarity, lexical,
+           CASE WHEN conversation IS NULL THEN lexical
+                ELSE coalesce(lexical, 0) + %(near)s * lexical_near
+                     + %(far)s * lexical_far
+           END AS lexical_context
+    FROM framed
+),
+ranked AS (
+    SELECT id, similarity, lexical,
+           -- Ties broken as an exact scan by distance breaks them.
+           CASE WHEN similarity IS NOT NULL THEN row_number() OVER (
+               ORDER BY similarity DESC NULLS LAST, id) END AS dense_rank,
+           CASE WHEN lexical > 0 THEN row_number() OVER (
+               ORDER BY lexical DESC NULLS LAST, id DESC) END AS lexical_rank,
+           CASE WHEN lexical_context > 0 THEN row_number() OVER (
+               ORDER BY lexical_context DESC NULLS LAST, id DESC)
+           END AS context_lexical_rank
+    FROM context
 )
-SELECT scope.id, dense.rank, dense.similarity, lexical.rank, lexical.score,
-       scope.importance, scope.moment, md5(lower(memory.text))
-FROM (SELECT id FROM dense UNION SELECT id FROM lexical) candidates
-JOIN scope ON scope.id = candidates.id
-JOIN memory_memory memory ON memory.id = candidates.id
-LEFT JOIN dense ON dense.id = candidates.id
-LEFT JOIN lexical ON lexical.id = candidates.id
+SELECT scope.id, ranked.dense_rank, ranked.similarity, ranked.lexical_rank,
+       ranked.lexical, scope.importance, scope.moment, md5(lower(memory.text)),
+       ranked.context_lexical_rank,
+       CASE WHEN scope.kind = 'episode' THEN ARRAY[scope.position] ELSE (
+           SELECT array_agg(link.message_id) FROM memory_memory_source_messages link
+           WHERE link.memory_id = scope.id
+       ) END
+FROM ranked
+JOIN scope ON scope.id = ranked.id
+JOIN memory_memory memory ON memory.id = ranked.id
+WHERE ranked.dense_rank <= %(pool)s OR ranked.lexical_rank <= %(pool)s
+   OR ranked.context_lexical_rank <= %(pool)s
 """
 
 
@@ -209,11 +273,24 @@ FROM (
     LIMIT %(pool)s
 ) nearest
 """
+# Iterative scans keep walking the graph until the filter yields k rows; the
+# candidates come back in roughly the graph's order and are put in exact order by
+# distance above (relaxed_order: cheaper than strict, and the same rows). The
+# candidate list is ef_search long: a longer one finds more of the exact top k
+# and costs more (``make bench`` prints the trade-off at 1M memories).
+FIRM_EF_SEARCH = 400
 FIRM_SETTINGS = (
-    # Iterative scans keep walking the graph until the filter yields k rows.
-    "SET LOCAL hnsw.iterative_scan = strict_order",
-    "SET LOCAL hnsw.ef_search = 200",
+    "SET LOCAL hnsw.iterative_scan = relaxed_order",
+    f"SET LOCAL hnsw.ef_search = {FIRM_EF_SEARCH}",
 )
+
+
+def firm_settings(ef_search: int = FIRM_EF_SEARCH) -> tuple[str, ...]:
+    """Return the statements that tune the HNSW scan of a firm-wide search."""
+    return (
+        "SET LOCAL hnsw.iterative_scan = relaxed_order",
+        f"SET LOCAL hnsw.ef_search = {int(ef_search)}",
+    )
 
 
 def firm_search_sql(
@@ -268,30 +345,50 @@ def _query_params(params: dict, query: str, limit: int) -> dict:
     return {
         **params,
         "vector": _vector_literal(vector),
-        "text": query or "",
+        "text": query_words(query),
+        "expansion": expansion_words(query) if tuning["expand_query"] else "",
+        "expansion_weight": EXPANSION_WEIGHT,
         "pool": max(tuning["pool"], limit),
+        "near": tuning["context_near"],
+        "far": tuning["context_far"],
     }
 
 
 def _score(rows, limit: int, tuning: dict) -> list[Hit]:
-    """Fuse the two rankings, re-score, and load only the memories that make the cut.
+    """Fuse the rankings, re-score, and load only the memories that make the cut.
 
     Each row is ``(id, dense rank, similarity, lexical rank, lexical score,
-    importance, moment, text digest)``. Of rows saying the very same thing ("Thanks,
-    talk soon" in every session) only the best is kept: repeats would otherwise fill
-    the top k with one weak match and push out the rows that answer the query.
+    importance, moment, text digest)``, and for a subject's search also ``(context
+    lexical rank, source message ids)``. Of rows saying the
+    very same thing ("Thanks, talk soon" in every session) only the best is kept,
+    and a row whose every source turn a better row already stands for (the turn's
+    episode below the fact drawn from it) is left out: repeats would otherwise
+    fill the top k and push out the rows that answer the query.
     """
     if not rows:
         return []
     k = tuning["rrf_k"]
+    has_context = len(rows[0]) > 8
+    weights = (
+        tuning["weight_dense"],
+        tuning["weight_lexical"],
+        tuning["weight_context_lexical"] if has_context else 0.0,
+    )
     now = timezone.now()
-    best_rrf = 2 / (k + 1)
+    best_rrf = sum(weights) / (k + 1)
     scored = []
     for row in rows:
         memory_id, dense_rank, similarity, lexical_rank, lexical_score = row[:5]
         importance, moment, digest = row[5], row[6], row[7]
-        rrf = (1 / (k + dense_rank) if dense_rank else 0) + (
-            1 / (k + lexical_rank) if lexical_rank else 0
+        context_lexical, sources = row[8:10] if has_context else (None, None)
+        rrf = sum(
+            weight / (k + rank)
+            for weight, rank in zip(
+                weights,
+                (dense_rank, lexical_rank, context_lexical),
+                strict=True,
+            )
+            if rank
         )
         age_days = max(0.0, (now - moment).total_seconds() / 86400)
         recency = math.pow(0.5, age_days / tuning["recency_half_life_days"])
@@ -309,13 +406,20 @@ def _score(rows, limit: int, tuning: dict) -> list[Hit]:
             "recency": round(recency, 4),
             "importance": importance,
         }
-        scored.append((round(score, 6), memory_id, breakdown, digest))
+        if has_context:
+            breakdown["context_lexical_rank"] = context_lexical
+        turns = frozenset(t for t in (sources or ()) if t is not None)
+        scored.append((round(score, 6), memory_id, breakdown, digest, turns))
     scored.sort(key=lambda item: (-item[0], -item[1]))
-    top, seen = [], set()
-    for score, memory_id, breakdown, digest in scored:
-        if digest not in seen:
-            seen.add(digest)
-            top.append((score, memory_id, breakdown))
+    top, seen, covered = [], set(), set()
+    for score, memory_id, breakdown, digest, turns in scored:
+        if digest in seen or (turns and turns <= covered):
+            continue
+        seen.add(digest)
+        covered |= turns
+        top.append((score, memory_id, breakdown))
+        if len(top) == limit:
+            break
     top = top[:limit]
     # A search never needs the vectors, which are most of a row's bytes.
     memories = (

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 
 from memory.ledger.chain import Cause
@@ -97,6 +98,7 @@ def test_every_hit_carries_its_score_breakdown(client_memory):
         "rrf",
         "recency",
         "importance",
+        "context_lexical_rank",
     }
     assert hit.breakdown["rrf"] > 0 and 0 < hit.breakdown["recency"] <= 1
 
@@ -230,6 +232,10 @@ def test_subject_search_scans_the_subject_exactly_and_never_the_hnsw_index(
                 "statuses": ["active"],
                 "vector": vector,
                 "text": "retire",
+                "expansion": "retirement pension",
+                "expansion_weight": 0.5,
+                "near": 0.5,
+                "far": 0.25,
                 "pool": 60,
             },
         )
@@ -334,3 +340,123 @@ def test_repeated_small_talk_does_not_crowd_out_the_answer():
     assert answer in {h.memory for h in hits}
     texts = [h.memory.text for h in hits]
     assert len(texts) == len(set(texts))  # each repeat collapses into one hit
+
+
+def _session(subject, lines, *, day):
+    """Store a session's turns as a chat would: one message and episode each."""
+    from memory.conversations.messages import conversation_start, message_append
+
+    conversation = conversation_start(subject=subject)
+    episodes = []
+    for minute, (speaker, text) in enumerate(lines):
+        message = message_append(
+            conversation=conversation,
+            role="user" if speaker == "client" else "assistant",
+            speaker=speaker,
+            text=text,
+            occurred_at=day + timedelta(minutes=minute),
+            extract=False,
+        )
+        episodes.append(Memory.objects.get(kind="episode", source_messages=message))
+    return episodes
+
+
+SMALL_TALK = [
+    ("advisor", "Good to hear from you! How have things been?"),
+    ("client", "Oh it's been rainy here all week."),
+    ("advisor", "Let me pull up your accounts while we chat."),
+    ("client", "We tried a new Thai place on Saturday, honestly pretty good."),
+    ("advisor", "Sure. Where were we?"),
+    ("client", "Mostly good! Busy, but good."),
+]
+
+
+def test_an_answer_is_found_through_the_question_said_just_before_it():
+    """The topic is in the advisor's question, only the value in the answer."""
+    subject = subject_create(tenant_id=1, kind="client")
+    day = datetime(2025, 3, 3, 9, tzinfo=UTC)
+    _session(subject, SMALL_TALK, day=day - timedelta(days=30))
+    episodes = _session(
+        subject,
+        SMALL_TALK[:3]
+        + [
+            ("advisor", "Did you ever find someone to rent the garage studio?"),
+            ("client", "Finally, yes! $1,400 a month, starting next week."),
+        ]
+        + SMALL_TALK[3:],
+        day=day,
+    )
+    answer = episodes[4]
+    query = "How much does the garage studio rent bring in?"
+
+    hits = memory_search(subject=subject, query=query, limit=10)
+    ranked = [hit.memory for hit in hits]
+    assert ranked.index(answer) <= 1  # beside the question that names its topic
+    found = hits[ranked.index(answer)]
+    assert found.breakdown["lexical_rank"] is None  # none of its own words match
+    assert found.breakdown["context_lexical_rank"] is not None
+
+    with override_settings(MEMORY_SEARCH={"weight_context_lexical": 0.0}):
+        plain = [h.memory for h in memory_search(subject=subject, query=query)]
+    assert answer not in plain[:2]
+
+
+def test_context_never_crosses_into_another_session():
+    subject = subject_create(tenant_id=1, kind="client")
+    day = datetime(2025, 3, 3, 9, tzinfo=UTC)
+    first = _session(
+        subject, [("advisor", "Any news on the garage studio tenant?")], day=day
+    )
+    second = _session(subject, [("client", "Mostly good! Busy, but good.")], day=day)
+    hits = memory_search(subject=subject, query="garage studio tenant", limit=10)
+    by_memory = {hit.memory: hit for hit in hits}
+    assert by_memory[first[0]].breakdown["context_lexical_rank"] == 1
+    assert second[0] not in by_memory or (
+        by_memory[second[0]].breakdown["context_lexical_rank"] is None
+    )
+
+
+def test_the_thesaurus_reaches_words_the_question_did_not_use():
+    subject = subject_create(tenant_id=1, kind="client")
+    for text in ("Not much new, just the usual chaos.", "Ugh, taxes."):
+        remember(subject, "fact", text, {})
+    answer = remember(
+        subject, "fact", "Aunt Rose's estate finally settled, about $80k.", {}
+    )
+    query = "How much did she inherit?"
+    hits = memory_search(subject=subject, query=query, limit=1)
+    assert [hit.memory for hit in hits] == [answer]
+    assert hits[0].breakdown["lexical_rank"] == 1
+    with override_settings(MEMORY_SEARCH={"expand_query": False}):
+        (plain,) = [
+            hit
+            for hit in memory_search(subject=subject, query=query, limit=3)
+            if hit.memory == answer
+        ]
+    assert plain.breakdown["lexical_rank"] is None
+
+
+def test_a_fact_and_the_turn_it_came_from_take_one_place_in_the_results():
+    subject = subject_create(tenant_id=1, kind="client")
+    (episode,) = _session(
+        subject,
+        [("client", "We adopted a rescue dog named Biscuit!")],
+        day=datetime(2025, 3, 3, 9, tzinfo=UTC),
+    )
+    fact = memory_record(
+        subject=subject,
+        kind="fact",
+        text="Adopted a rescue dog, Biscuit",
+        payload={},
+        cause=WHO,
+        source_messages=list(episode.source_messages.all()),
+    )
+    from memory.recall.indexing import memories_embed
+
+    memories_embed([fact])
+    other = remember(subject, "fact", "Walks the dog every morning", {})
+    hits = memory_search(subject=subject, query="rescue dog Biscuit", limit=10)
+    found = [hit.memory for hit in hits]
+    assert fact in found or episode in found
+    assert not (fact in found and episode in found)  # one turn, one place
+    assert other in found
