@@ -23,9 +23,10 @@ from memory.models import (
     Subject,
 )
 
-from .canonical import content_digest, iso
+from .canonical import iso
 from .chain import GENESIS, event_hash
 from .states import snapshot
+from .verify import event_content_digest
 
 # Versions a memory can be brought back to: what was said, not a market reading,
 # nor a state erasure took away.
@@ -252,8 +253,9 @@ def _event_verifies(event: MemoryEvent, cited_hash: str) -> bool:
     """Tell whether an event is the one cited and still what the chain says."""
     if event.hash != cited_hash or event_hash(event) != event.hash:
         return False
-    if event.redacted_at is None and event.content_digest != content_digest(
-        event.before, event.after
+    # As its chain version reads it: since version 2 the reason is content too.
+    if event.redacted_at is None and event.content_digest != event_content_digest(
+        event
     ):
         return False
     previous = (
