@@ -125,11 +125,11 @@ def _subject_with_memories(memories: int, episodes: int):
     return subject
 
 
-def _turns(conversation, count: int) -> list[float]:
+def _turns(conversation, count: int, cpu: list[float] | None = None) -> list[float]:
     progress = Progress("turns (offline composer)", count)
     timings = []
     for i in range(count):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         turn_take(
             conversation=conversation,
             text=QUESTIONS[i % len(QUESTIONS)],
@@ -137,12 +137,14 @@ def _turns(conversation, count: int) -> list[float]:
             speaker="Bench Advisor",
         )
         timings.append((time.perf_counter() - started) * 1000)
+        if cpu is not None:
+            cpu.append((time.process_time() - cpu_started) * 1000)
         progress.advance()
     progress.close()
     return timings
 
 
-def _rollback_once(subject) -> tuple[float, float, int]:
+def _rollback_once(subject) -> tuple[float, float, int, float]:
     """Take 50 turns, each superseding a holding; time the preview and the rollback."""
     holdings = [
         memory_record(
@@ -182,16 +184,17 @@ def _rollback_once(subject) -> tuple[float, float, int]:
         conversation=conversation, to_message=root.reply, user_id=1, preview=True
     )
     preview_ms = (time.perf_counter() - started) * 1000
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     report = conversation_rollback(
         conversation=conversation, to_message=root.reply, user_id=1
     )
     rollback_ms = (time.perf_counter() - started) * 1000
+    rollback_cpu_ms = (time.process_time() - cpu_started) * 1000
     if report.conflicts or len(report.reverted) != len(preview.reverted):
         raise AssertionError(f"unexpected rollback: {len(report.conflicts)} conflicts")
     if len(report.reverted) != 2 * ROLLBACK_TURNS + ROLLBACK_TURNS * 2:
         raise AssertionError(f"reverted {len(report.reverted)} memories")
-    return rollback_ms, preview_ms, caused
+    return rollback_ms, preview_ms, caused, rollback_cpu_ms
 
 
 def run(*, quick: bool = False) -> dict:
@@ -206,7 +209,8 @@ def run(*, quick: bool = False) -> dict:
         count = Memory.objects.filter(subject_id=subject.pk).count()
         conversation = conversation_start(subject=subject, title="turn bench")
         _turns(conversation, 10)  # warm caches and plans
-        timings = _turns(conversation, 60 if quick else TURNS)
+        cpu: list[float] = []
+        timings = _turns(conversation, 60 if quick else TURNS, cpu)
         messages = list(
             conversation.messages.order_by("pk").values_list("pk", flat=True)
         )
@@ -235,9 +239,14 @@ def run(*, quick: bool = False) -> dict:
         "turn_p50_ms": round(percentile(timings, 0.5), 1),
         "turn_p95_ms": round(percentile(timings, 0.95), 1),
         "turn_p95_ms_target": 50,
+        # The bench process's own CPU per turn (not PostgreSQL's): what a busy
+        # machine inflates least.
+        "turn_process_cpu_p50_ms": round(percentile(cpu, 0.5), 1),
+        "turn_process_cpu_p95_ms": round(percentile(cpu, 0.95), 1),
         "rollback_50_turns_ms": round(rollback_ms, 1),
         "rollback_50_turns_ms_target": 100,
         "rollback_preview_ms": round(statistics.median(r[1] for r in rollbacks), 1),
+        "rollback_process_cpu_ms": round(statistics.median(r[3] for r in rollbacks), 1),
         "rollback_memory_events_caused": rollbacks[0][2],
         "rollback_episodes_retracted": 2 * ROLLBACK_TURNS,
         "as_of_message_p50_ms": round(percentile(as_of, 0.5), 1),

@@ -11,7 +11,7 @@ from advisor.models import AnalystProfile, Client, User
 from advisor.selectors import (
     analyst_get,
     analyst_memory_readable,
-    client_get,
+    client_list,
     client_memory_writable,
     client_record_writable,
 )
@@ -21,7 +21,13 @@ from memory.selectors import memory_get_any
 
 def client_for(request, client_id: int, *, write: bool = False) -> Client:
     """Return a client the user sees; with ``write``, one whose memory they change."""
-    client = client_get(user=request.user, client_id=client_id)
+    # The subject comes with it: nearly every operation on a client reads its memory.
+    client = (
+        client_list(user=request.user)
+        .select_related("subject")
+        .filter(pk=client_id)
+        .first()
+    )
     if client is None:
         raise Http404
     if write and not client_memory_writable(user=request.user, client=client):

@@ -17,7 +17,7 @@ from advisor.api.base import (
     query_input,
 )
 from advisor.api.idempotency import idempotent
-from advisor.api.outputs import MemoryOutputSerializer, with_freshness
+from advisor.api.outputs import MemoryOutputSerializer, memory_output, with_freshness
 from advisor.api.pagination import IdCursorPagination
 from memory.conversations.imports import transcript_import
 from memory.errors import InvalidMemory, NotFound
@@ -248,7 +248,18 @@ class ClientMemorySearchApi(ApiView):
         subject_access_record(
             subject=client.subject, user_id=request.user.pk, surface="api"
         )
-        return Response({"results": HitOutputSerializer(hits, many=True).data})
+        return Response({"results": [hit_output(hit) for hit in hits]})
+
+
+def hit_output(hit) -> dict:
+    """Return what ``HitOutputSerializer(hit).data`` returns (see ``memory_output``)."""
+    return {
+        "memory": memory_output(hit.memory),
+        "score": float(hit.score),
+        "breakdown": hit.breakdown,
+        "provenance": hit.provenance,
+        "freshness": hit.freshness,
+    }
 
 
 class SourceMessageSerializer(serializers.Serializer):

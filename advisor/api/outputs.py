@@ -46,6 +46,45 @@ class MemoryOutputSerializer(serializers.Serializer):
     freshness = FreshnessSerializer(allow_null=True, default=None)
 
 
+# Fields of ``MemoryOutputSerializer`` by how each is written out.
+_TEXT = ("kind", "key", "text", "status", "proposal_action", "source", "author_label")
+_TIMES = ("valid_from", "valid_to", "recorded_at", "updated_at", "published_at")
+_DATETIME = serializers.DateTimeField()
+
+
+def memory_output(memory) -> dict:
+    """Return what ``MemoryOutputSerializer(memory).data`` returns, for hot paths.
+
+    The same fields, order and formats, without building DRF's fields for every
+    memory: a search answers ten at a time, hundreds of times a second.
+    """
+    data = {"id": int(memory.pk)}
+    for name in _TEXT[:3]:
+        value = getattr(memory, name)
+        data[name] = None if value is None else str(value)
+    data["payload"] = memory.payload
+    for name in _TEXT[3:5]:
+        value = getattr(memory, name)
+        data[name] = None if value is None else str(value)
+    for name in ("importance", "confidence"):
+        value = getattr(memory, name)
+        data[name] = None if value is None else float(value)
+    for name in _TIMES[:4]:
+        data[name] = _DATETIME.to_representation(getattr(memory, name))
+    for name in _TEXT[5:]:
+        value = getattr(memory, name)
+        data[name] = None if value is None else str(value)
+    data["version"] = None if memory.version is None else int(memory.version)
+    data["superseded_by"] = memory.superseded_by_id
+    data["published_at"] = _DATETIME.to_representation(memory.published_at)
+    data["reading"] = memory.reading
+    freshness = getattr(memory, "freshness", None)
+    data["freshness"] = (
+        None if freshness is None else FreshnessSerializer(freshness).data
+    )
+    return data
+
+
 class _Hit:
     """What ``attach_freshness`` reads and writes: a memory and its freshness."""
 

@@ -146,6 +146,12 @@ else:
         "default": database_settings(EMBEDDED_POSTGRES_DIR, EMBEDDED_POSTGRES_DB)
     }
     DATABASE_MODE = "embedded"
+# Connections are kept between requests (as with DATABASE_URL): opening one per
+# request costs PostgreSQL a new backend each time. Health checks (below) drop a
+# connection that died, so a restarted database is reconnected by itself.
+DATABASES["default"].setdefault(
+    "CONN_MAX_AGE", env_number("DATABASE_CONN_MAX_AGE", 60, int)
+)
 # Points a process at another database of the same server: the test suite uses it
 # to run a real Celery worker against its test database.
 if env("ADVISOR_DATABASE_NAME"):

@@ -35,10 +35,31 @@ def _citable(subject: Subject, memory_ids: list[int]) -> dict[int, Memory]:
     )
 
 
-def _quotes(memory_ids: list[int]) -> dict[int, dict]:
-    references = MarketReference.objects.filter(
-        memory_id__in=memory_ids, last_price__isnull=False
-    ).select_related("instrument")
+def _loaded_references(memories: list[Memory]) -> dict[int, MarketReference | None]:
+    """Return the references already loaded with these memories, with instruments.
+
+    A reply's memories carry the readings it showed (brought up to date on read):
+    those are the quotes it read them against, with no need to read them again.
+    """
+    loaded = {}
+    cache = Memory.market_reference.related
+    for memory in memories:
+        if not cache.is_cached(memory):
+            continue
+        reference = cache.get_cached_value(memory)
+        if reference is None or MarketReference.instrument.is_cached(reference):
+            loaded[memory.pk] = reference
+    return loaded
+
+
+def _quotes(memory_ids: list[int], loaded: dict | None = None) -> dict[int, dict]:
+    loaded = loaded or {}
+    unread = [pk for pk in memory_ids if pk not in loaded]
+    references = [r for r in loaded.values() if r is not None]
+    if unread:
+        references += MarketReference.objects.filter(
+            memory_id__in=unread
+        ).select_related("instrument")
     return {
         reference.memory_id: {
             "symbol": reference.instrument.symbol,
@@ -49,6 +70,7 @@ def _quotes(memory_ids: list[int]) -> dict[int, dict]:
             "simulated": reference.last_price_source == QuoteSource.SIMULATED,
         }
         for reference in references
+        if reference.last_price is not None
     }
 
 
@@ -80,14 +102,16 @@ def citations_build(
     ordered = list(dict.fromkeys(int(pk) for pk in memory_ids))
     if not ordered:
         return []
+    loaded = {}
     if known is not None and all(pk in known for pk in ordered):
         memories = _citable_known(subject, {pk: known[pk] for pk in ordered})
+        loaded = _loaded_references(list(memories.values()))
     else:
         memories = _citable(subject, ordered)
     ordered = [pk for pk in ordered if pk in memories]
     versions = memory_versions_current(memory_ids=ordered)
     market = [pk for pk in ordered if memories[pk].kind in ("holding", "view")]
-    quotes = _quotes(market) if market else {}
+    quotes = _quotes(market, loaded) if market else {}
     citations = []
     for pk in ordered:
         event = versions.get(pk)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from memory.ledger.replay import message_ancestry
@@ -224,11 +224,15 @@ class Grounding:
                 ],
             )
             .filter(Q(valid_from__gte=moment) | Q(valid_to__gte=moment))
-            .select_related("superseded_by", "market_reference")
-            .defer(
-                *UNREAD_COLUMNS,
-                *(f"superseded_by__{column}" for column in UNREAD_COLUMNS),
+            .select_related("market_reference")
+            # Successors by primary key: joining them made PostgreSQL hash
+            # every memory of the table to find a few.
+            .prefetch_related(
+                Prefetch(
+                    "superseded_by", queryset=Memory.objects.defer(*UNREAD_COLUMNS)
+                )
             )
+            .defer(*UNREAD_COLUMNS)
             .order_by("valid_from", "pk")[:60]
         )
 

@@ -278,6 +278,9 @@ class OfflineComposer:
             if memories:
                 answer.say(f"{label}: " + "; ".join(m.text for m in memories))
                 answer.cite(memories)
+        # Holdings and views are brought up to date together: one pass of
+        # references, policies and quotes rather than one per listing.
+        g.freshness_of(g.of_kind(MemoryKind.HOLDING) + g.of_kind(MemoryKind.VIEW))
         for kind, label in (
             (MemoryKind.HOLDING, "Holdings"),
             (MemoryKind.VIEW, "Views"),

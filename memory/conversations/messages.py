@@ -171,6 +171,7 @@ def message_append(
     subject = subject_lock(conversation.subject_id)
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     return message_append_locked(
+        just_locked=True,
         subject=subject,
         conversation=conversation,
         role=role,
@@ -208,13 +209,19 @@ def message_append_locked(
     author_label: str = "",
     operations: list | None = None,
     failure_reason: str = "",
+    just_locked: bool = False,
 ) -> Message:
     """``message_append`` for a caller that holds the subject's lock (from
     ``subject_lock``) and the conversation's row (``select_for_update``), in its
-    transaction: a turn appends its message and its reply under one lock."""
-    # Read again: a service may have moved the chain's tail since (its own lock
-    # of the same row, in this transaction, waits for nothing).
-    subject = subject_lock(subject.pk)
+    transaction: a turn appends its message and its reply under one lock.
+
+    ``just_locked`` says ``subject`` came from ``subject_lock`` with nothing
+    written since, so its chain's tail need not be read again.
+    """
+    if not just_locked:
+        # Read again: a service may have moved the chain's tail since (its own
+        # lock of the same row, in this transaction, waits for nothing).
+        subject = subject_lock(subject.pk)
     if subject.erased_at is not None:
         raise SubjectErased("This subject's memory was erased.")
     if parent is not None and parent.conversation_id != conversation.pk:

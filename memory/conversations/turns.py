@@ -84,6 +84,7 @@ def turn_take(
     subject = subject_lock(conversation.subject_id)
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     message = message_append_locked(
+        just_locked=True,
         subject=subject,
         conversation=conversation,
         role=MessageRole.USER,

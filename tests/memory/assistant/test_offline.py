@@ -252,3 +252,58 @@ def test_a_goal_said_about_the_client_by_pronoun(
         ask(chat, advisor_user, "She wants to retire at 60.")
     goal = marcus.subject.memories.get(kind="goal")
     assert goal.payload["target_age"] == 60
+
+
+def _reads_of(context, table: str) -> int:
+    return sum(
+        query["sql"].startswith(f'SELECT "{table}".') for query in context.captured
+    )
+
+
+class _Queries:
+    def __init__(self, context):
+        self.captured = context.captured_queries
+
+
+def test_a_meeting_prep_reads_references_policies_and_quotes_once(
+    chat, advisor_user, memories, market
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # The first brief applies the stored quotes on read; the next has none to apply.
+    ask(chat, advisor_user, "Prep me for the meeting with Marcus")
+    with CaptureQueriesContext(connection) as context:
+        reply = ask(chat, advisor_user, "Prep me for the meeting with Marcus").reply
+    assert "Holdings:" in reply.text and "Views:" in reply.text
+    queries = _Queries(context)
+    # Holdings and views in one pass: one read of the firm's policy and of the
+    # references; the citations reuse the references the reply showed.
+    assert _reads_of(queries, "memory_memorypolicy") == 1
+    # The search's own read of its hits' references, the pass, and its reload.
+    assert _reads_of(queries, "memory_marketreference") <= 3
+    quoted = [c for c in reply.citations if c["quote"]]
+    assert {c["memory"] for c in quoted} >= {memories["nvda"].pk, memories["aapl"].pk}
+    assert _reads_of(queries, "market_quote") == 1
+
+
+def test_what_changed_reads_successors_by_key(chat, advisor_user, memories, marcus):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    memory_supersede(
+        memory=memories["aapl"],
+        cause=Cause.system("test"),
+        text="Holds 250 AAPL in the IRA",
+        payload={"instrument": "AAPL", "quantity": 250, "cost_basis": 150},
+    )
+    with CaptureQueriesContext(connection) as context:
+        reply = ask(chat, advisor_user, "What changed since last month?").reply
+    assert "Replaced: Holds 200 AAPL in the IRA → Holds 250 AAPL in the IRA" in (
+        reply.text
+    )
+    changed = [
+        q["sql"] for q in context.captured_queries if '"valid_to" >=' in q["sql"]
+    ]
+    assert len(changed) == 1 and 'superseded_by_id" = T' not in changed[0]
+    assert 'LEFT OUTER JOIN "memory_memory" T' not in changed[0]
