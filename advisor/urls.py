@@ -21,6 +21,11 @@ CHAT_ROUTES = [
         "retry",
     ),
     (
+        "<int:conversation_id>/messages/<int:message_id>/extraction/",
+        views_chat.extraction_view,
+        "extraction",
+    ),
+    (
         "<int:conversation_id>/messages/<int:message_id>/rollback/",
         views_rollback.rollback_view,
         "rollback",

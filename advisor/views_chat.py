@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -30,8 +30,9 @@ from memory.conversations.branches import (
 from memory.conversations.messages import conversation_start
 from memory.conversations.turns import turn_retry, turn_take
 from memory.errors import MemoryEngineError
+from memory.extraction.pipeline import message_extraction_state
 from memory.governance.access import subject_access_record
-from memory.models import Conversation, MessageStatus
+from memory.models import Conversation, MessageRole, MessageStatus
 from memory.selectors import memories_by_ids
 
 from .forms import ChatMessageForm, ConversationStartForm
@@ -44,6 +45,7 @@ CHAT_TEMPLATE = "advisor/_chat.html#chat"
 ANALYST_TEMPLATE = "advisor/analyst_chat.html"
 CLIENT_TEMPLATE = "advisor/client_detail.html"
 MEMORY_CHANGED = "twin-memory-changed"
+EXTRACTION_TEMPLATE = "advisor/_extraction_state.html"
 PREP_TEXT = "Prep me for my next meeting with {name}."
 READ_ONLY = (
     "You may read this conversation, not write to it: only the client's advisor, "
@@ -78,6 +80,9 @@ class Turn:
     citations: list[dict] = field(default_factory=list)
     rollback_url: str = ""
     retry_url: str = ""
+    # While the worker has not extracted the message yet, the page asks every
+    # second and reloads the memory panel once it has.
+    extraction_url: str = ""
 
 
 def chat_owner(request, client_id: int | None = None) -> ChatOwner:
@@ -130,6 +135,8 @@ def _turns(owner, conversation, items, *, reading_active: bool) -> list[Turn]:
     cited_ids = {c.get("memory") for m in items for c in (m.citations or [])}
     cited = memories_by_ids(tenant_id=owner.subject.tenant_id, memory_ids=cited_ids)
     last = items[-1].pk if items else None
+    said = [m.pk for m in items if m.role == MessageRole.USER]
+    last_said = said[-1] if said else None
     turns = []
     for message in items:
         turn = Turn(message)
@@ -153,6 +160,8 @@ def _turns(owner, conversation, items, *, reading_active: bool) -> list[Turn]:
             turn.rollback_url = owner.url("rollback", conversation.pk, message.pk)
             if message.failure_reason and message.pk == last:
                 turn.retry_url = owner.url("retry", conversation.pk, message.pk)
+        if message.pk == last_said and message_extraction_state(message) == "pending":
+            turn.extraction_url = owner.url("extraction", conversation.pk, message.pk)
         turns.append(turn)
     return turns
 
@@ -349,6 +358,28 @@ def _after_turn(request, owner, conversation, result):
     return redirect(
         owner.url("conversation", conversation.pk) + f"#message-{result.reply.pk}"
     )
+
+
+@login_required
+def extraction_view(
+    request, conversation_id: int, message_id: int, client_id: int | None = None
+):
+    """Where a message's extraction stands (what the chat page polls).
+
+    While the worker has not reached it: 204, and the page asks again. Once it
+    has (or parked it): the poller's replacement, saying so, and the event on
+    which the memory panel reloads.
+    """
+    owner = chat_owner(request, client_id)
+    conversation = conversation_or_404(owner, conversation_id)
+    message = message_or_404(owner, conversation, message_id)
+    state = message_extraction_state(message)
+    if state == "pending":
+        return HttpResponse(status=204)
+    response = render(
+        request, EXTRACTION_TEMPLATE, {"state": state, "message": message}
+    )
+    return memory_changed(response) if state == "done" else response
 
 
 @login_required

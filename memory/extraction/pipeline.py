@@ -28,6 +28,7 @@ from memory.bulk import next_ids
 from memory.ledger.chain import subject_lock
 from memory.llm import ModelError
 from memory.models import (
+    ExtractionFailure,
     Memory,
     MemoryKind,
     MemoryStatus,
@@ -102,6 +103,23 @@ def _not_for_extraction(message: Message) -> bool:
         SpeakerRole.ASSISTANT,
         SpeakerRole.SYSTEM,
     )
+
+
+def message_extraction_state(message: Message) -> str:
+    """Say where a message's extraction stands, as a page shows it.
+
+    ``none`` (nothing to extract: a reply, a system line), ``done``, ``parked``
+    (it failed and waits for a person; the reason is in the audit admin) or
+    ``pending`` (the worker has not reached it yet).
+    """
+    if _not_for_extraction(message):
+        return "none"
+    if message.extracted_at is not None:
+        return "done"
+    parked = ExtractionFailure.objects.filter(
+        message_id=message.pk, parked_at__isnull=False, resolved_at__isnull=True
+    ).exists()
+    return "parked" if parked else "pending"
 
 
 # ----------------------------------------------------------------- entry points

@@ -241,6 +241,7 @@ def chat_urls(client, conversation, message, memory_id=1) -> list[tuple[str, str
         ("post", f"{prefix}messages/{message.pk}/retry/"),
         ("get", f"{prefix}messages/{message.pk}/citations/{memory_id}/"),
         ("get", f"{prefix}branches/{message.pk}/"),
+        ("get", f"{prefix}messages/{message.pk}/extraction/"),
     ]
 
 
@@ -328,3 +329,45 @@ def test_no_one_else_reaches_an_analysts_chat(client, analyst, signed_in):
         ).status_code
         == 404
     )
+
+
+def test_the_page_follows_the_workers_extraction_and_reloads_the_panel(
+    signed_in, marcus, chat, advisor_user
+):
+    # The worker has not run (the turn's extraction is queued on commit).
+    said = ask(chat, advisor_user, "Marcus bought 40 shares of Costco at $900 today.")
+    poll = f"{base(marcus, chat)}messages/{said.message.pk}/extraction/"
+    page = signed_in.get(base(marcus, chat)).content.decode()
+    assert f'hx-get="{poll}"' in page and 'hx-trigger="every 1s"' in page
+    waiting = signed_in.get(poll, **HTMX)
+    assert waiting.status_code == 204 and "HX-Trigger-After-Settle" not in waiting
+
+    message_extract(message=said.message)
+    done = signed_in.get(poll, **HTMX)
+    assert done.status_code == 200
+    assert 'data-extraction="done"' in done.content.decode()
+    assert "twin-memory-changed" in done["HX-Trigger-After-Settle"]
+    assert Memory.objects.filter(subject=marcus.subject, key__startswith="holding:COST")
+    # Extracted: the page no longer polls.
+    page = signed_in.get(base(marcus, chat)).content.decode()
+    assert poll not in page
+
+
+def test_a_parked_extraction_stops_the_polling_and_says_so(
+    signed_in, marcus, chat, advisor_user
+):
+    from memory.extraction.failures import extraction_failed
+    from memory.llm import ModelError
+
+    said = ask(chat, advisor_user, "Marcus sold his Costco.")
+    extraction_failed(
+        message=said.message,
+        extractor_label="model:test",
+        error=ModelError("the model server is down"),
+        park=True,
+    )
+    poll = f"{base(marcus, chat)}messages/{said.message.pk}/extraction/"
+    parked = signed_in.get(poll, **HTMX)
+    assert parked.status_code == 200
+    assert 'data-extraction="parked"' in parked.content.decode()
+    assert "HX-Trigger-After-Settle" not in parked
