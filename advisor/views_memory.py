@@ -145,32 +145,41 @@ def memory_edit(request, client_id: int, memory_id: int):
     return _form_response(request, client, memory, form, action="edit", status=422)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def memory_retract_view(request, client_id: int, memory_id: int):
-    """Retract an active memory, saying why; it stays in its history."""
+def _with_reason(request, client_id, memory_id, *, status, action, service, done):
+    """A change that needs a reason (retract, reject): its form, then the change."""
     client = client_to_change_or_404(request, client_id)
-    memory = _memory(client, memory_id, MemoryStatus.ACTIVE)
+    memory = _memory(client, memory_id, status)
     if memory is None:
-        return panel_response(request, client, error=GONE[MemoryStatus.ACTIVE])
+        return panel_response(request, client, error=GONE[status])
     if request.method == "GET":
         return _form_response(
-            request,
-            client,
-            memory,
-            ReasonForm(auto_id=_auto_id(memory)),
-            action="retract",
+            request, client, memory, ReasonForm(auto_id=_auto_id(memory)), action=action
         )
     form = ReasonForm(request.POST, auto_id=_auto_id(memory))
     if form.is_valid():
         try:
-            memory_retract(
+            service(
                 memory=memory, cause=_cause(request), reason=form.cleaned_data["reason"]
             )
         except MemoryEngineError as error:
             return panel_response(request, client, error=error.message)
-        return panel_response(request, client, done="Memory retracted.")
-    return _form_response(request, client, memory, form, action="retract", status=422)
+        return panel_response(request, client, done=done)
+    return _form_response(request, client, memory, form, action=action, status=422)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def memory_retract_view(request, client_id: int, memory_id: int):
+    """Retract an active memory, saying why; it stays in its history."""
+    return _with_reason(
+        request,
+        client_id,
+        memory_id,
+        status=MemoryStatus.ACTIVE,
+        action="retract",
+        service=memory_retract,
+        done="Memory retracted.",
+    )
 
 
 @login_required
@@ -220,28 +229,15 @@ def memory_approve_view(request, client_id: int, memory_id: int):
 @require_http_methods(["GET", "POST"])
 def memory_reject_view(request, client_id: int, memory_id: int):
     """Reject a proposal, saying why."""
-    client = client_to_change_or_404(request, client_id)
-    memory = _memory(client, memory_id, MemoryStatus.PROPOSED)
-    if memory is None:
-        return panel_response(request, client, error=GONE[MemoryStatus.PROPOSED])
-    if request.method == "GET":
-        return _form_response(
-            request,
-            client,
-            memory,
-            ReasonForm(auto_id=_auto_id(memory)),
-            action="reject",
-        )
-    form = ReasonForm(request.POST, auto_id=_auto_id(memory))
-    if form.is_valid():
-        try:
-            memory_reject(
-                memory=memory, cause=_cause(request), reason=form.cleaned_data["reason"]
-            )
-        except MemoryEngineError as error:
-            return panel_response(request, client, error=error.message)
-        return panel_response(request, client, done="Rejected.")
-    return _form_response(request, client, memory, form, action="reject", status=422)
+    return _with_reason(
+        request,
+        client_id,
+        memory_id,
+        status=MemoryStatus.PROPOSED,
+        action="reject",
+        service=memory_reject,
+        done="Rejected.",
+    )
 
 
 @login_required
