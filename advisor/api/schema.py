@@ -26,45 +26,42 @@ def _to(target: str, **parameters: str) -> tuple[str, dict]:
     return target, parameters
 
 
-_CLIENT = "$response.body#/id"
-_MEMORY = "$response.body#/id"
-_CONVERSATION = "$response.body#/id"
+# The id of what the answer created.
+_ID = "$response.body#/id"
 LINKS = {
     ("clients_create", "201"): {
-        "GetClient": _to("clients_retrieve", client_id=_CLIENT),
-        "UpdateClient": _to("clients_partial_update", client_id=_CLIENT),
-        "ListMemories": _to("client_memories_list", client_id=_CLIENT),
-        "RecordMemory": _to("client_memories_create", client_id=_CLIENT),
-        "SearchMemories": _to("client_memories_search", client_id=_CLIENT),
-        "StartConversation": _to("client_conversations_create", client_id=_CLIENT),
-        "ImportTranscript": _to("client_transcripts_import", client_id=_CLIENT),
+        "GetClient": _to("clients_retrieve", client_id=_ID),
+        "UpdateClient": _to("clients_partial_update", client_id=_ID),
+        "ListMemories": _to("client_memories_list", client_id=_ID),
+        "RecordMemory": _to("client_memories_create", client_id=_ID),
+        "SearchMemories": _to("client_memories_search", client_id=_ID),
+        "StartConversation": _to("client_conversations_create", client_id=_ID),
+        "ImportTranscript": _to("client_transcripts_import", client_id=_ID),
     },
     ("clients_upsert", "201"): {
-        "GetClient": _to("clients_retrieve", client_id=_CLIENT),
-        "RecordMemory": _to("client_memories_create", client_id=_CLIENT),
+        "GetClient": _to("clients_retrieve", client_id=_ID),
+        "RecordMemory": _to("client_memories_create", client_id=_ID),
     },
     ("client_memories_create", "201"): {
-        "GetMemory": _to("memories_retrieve", memory_id=_MEMORY),
-        "UpdateMemory": _to("memories_partial_update", memory_id=_MEMORY),
-        "MemoryHistory": _to("memories_history", memory_id=_MEMORY),
-        "ApproveMemory": _to("memories_approve", memory_id=_MEMORY),
-        "RejectMemory": _to("memories_reject", memory_id=_MEMORY),
-        "RetractMemory": _to("memories_retract", memory_id=_MEMORY),
+        "GetMemory": _to("memories_retrieve", memory_id=_ID),
+        "UpdateMemory": _to("memories_partial_update", memory_id=_ID),
+        "MemoryHistory": _to("memories_history", memory_id=_ID),
+        "ApproveMemory": _to("memories_approve", memory_id=_ID),
+        "RejectMemory": _to("memories_reject", memory_id=_ID),
+        "RetractMemory": _to("memories_retract", memory_id=_ID),
     },
     ("analyst_memories_create", "201"): {
-        "GetMemory": _to("memories_retrieve", memory_id=_MEMORY),
-        "MemoryHistory": _to("memories_history", memory_id=_MEMORY),
+        "GetMemory": _to("memories_retrieve", memory_id=_ID),
+        "MemoryHistory": _to("memories_history", memory_id=_ID),
     },
     ("client_conversations_create", "201"): {
-        "GetConversation": _to("conversations_retrieve", conversation_id=_CONVERSATION),
-        "TakeTurn": _to("conversation_messages_create", conversation_id=_CONVERSATION),
-        "ListMessages": _to(
-            "conversation_messages_list", conversation_id=_CONVERSATION
-        ),
+        "GetConversation": _to("conversations_retrieve", conversation_id=_ID),
+        "TakeTurn": _to("conversation_messages_create", conversation_id=_ID),
+        "ListMessages": _to("conversation_messages_list", conversation_id=_ID),
     },
     ("analyst_conversations_create", "201"): {
-        "GetConversation": _to("conversations_retrieve", conversation_id=_CONVERSATION),
-        "TakeTurn": _to("conversation_messages_create", conversation_id=_CONVERSATION),
+        "GetConversation": _to("conversations_retrieve", conversation_id=_ID),
+        "TakeTurn": _to("conversation_messages_create", conversation_id=_ID),
     },
     ("conversation_messages_create", "201"): {
         "ReplyCitations": _to(
@@ -81,19 +78,13 @@ LINKS = {
         ),
     },
     ("client_transcripts_import", "202"): {
-        "ImportProgress": _to("imports_retrieve", job_id="$response.body#/id"),
+        "ImportProgress": _to("imports_retrieve", job_id=_ID),
     },
     ("webhooks_create", "201"): {
-        "GetWebhook": _to("webhooks_retrieve", subscription_id="$response.body#/id"),
-        "UpdateWebhook": _to(
-            "webhooks_partial_update", subscription_id="$response.body#/id"
-        ),
-        "Deliveries": _to(
-            "webhooks_deliveries_list", subscription_id="$response.body#/id"
-        ),
-        "RotateSecret": _to(
-            "webhooks_rotate_secret", subscription_id="$response.body#/id"
-        ),
+        "GetWebhook": _to("webhooks_retrieve", subscription_id=_ID),
+        "UpdateWebhook": _to("webhooks_partial_update", subscription_id=_ID),
+        "Deliveries": _to("webhooks_deliveries_list", subscription_id=_ID),
+        "RotateSecret": _to("webhooks_rotate_secret", subscription_id=_ID),
     },
 }
 
