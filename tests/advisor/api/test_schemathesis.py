@@ -159,11 +159,79 @@ def test_sequences_along_the_links_never_answer_5xx_or_off_the_schema(
             suppress_health_check=list(HealthCheck),
         )
     )
-    # The links were followed: records created along the way were then read
-    # (random ids in a path would only ever find nothing).
-    followed = {
-        label
-        for label, status in answered
-        if status < 300 and ("{memory_id}" in label or "{conversation_id}" in label)
+    # Which links hypothesis follows varies from run to run; that they lead
+    # somewhere real is the next test's, followed by hand.
+    assert answered
+
+
+def _operations():
+    return {
+        operation["operationId"]: (path, method)
+        for path, methods in schema.raw_schema["paths"].items()
+        for method, operation in methods.items()
+        if isinstance(operation, dict) and "operationId" in operation
     }
-    assert followed, "\n".join(map(str, sorted(set(answered))))
+
+
+def _resolve(expression, *, body, path_parameters):
+    if expression.startswith("$request.path."):
+        return path_parameters[expression.removeprefix("$request.path.")]
+    value = body
+    for part in expression.removeprefix("$response.body#/").split("/"):
+        value = value[part]
+    return value
+
+
+def test_the_links_of_a_chat_lead_to_answers(world):
+    """Follow each link of a new conversation and of a turn, as a client would."""
+    from tests.advisor.api.conftest import token_api
+
+    api = token_api(world.advisor)
+    operations = _operations()
+    started = api.post(
+        f"/api/v1/clients/{world.client.pk}/conversations/",
+        {"title": "Links"},
+        HTTP_IDEMPOTENCY_KEY="links-1",
+    )
+    assert started.status_code == 201, started.content
+    turn_path = {"conversation_id": started.json()["id"]}
+    turn = api.post(
+        f"/api/v1/conversations/{turn_path['conversation_id']}/messages/",
+        {"text": "What does Marcus hold?"},
+        HTTP_IDEMPOTENCY_KEY="links-2",
+    )
+    assert turn.status_code == 201, turn.content
+    followed = 0
+    for source, answer, path_parameters in (
+        ("client_conversations_create", started, {"client_id": world.client.pk}),
+        ("conversation_messages_create", turn, turn_path),
+    ):
+        path, method = operations[source]
+        links = schema.raw_schema["paths"][path][method]["responses"]["201"]["links"]
+        # Ours name their operation (schemathesis adds inferred ones by reference).
+        ours = {n: link for n, link in links.items() if "operationId" in link}
+        for name, link in ours.items():
+            target_path, target_method = operations[link["operationId"]]
+            values = {
+                parameter: _resolve(
+                    expression, body=answer.json(), path_parameters=path_parameters
+                )
+                for parameter, expression in link["parameters"].items()
+            }
+            url = target_path.format(**values)
+            if target_method == "get":
+                response = api.get(url)
+            else:
+                response = api.generic(
+                    target_method.upper(),
+                    url,
+                    data=b'{"text": "And now?"}'
+                    if link["operationId"] == "conversation_messages_create"
+                    else b'{"to_message": %d, "preview": true}'
+                    % turn.json()["message"]["id"],
+                    content_type="application/json",
+                    HTTP_IDEMPOTENCY_KEY=f"links-{name}",
+                )
+            assert response.status_code < 300, (name, url, response.content)
+            followed += 1
+    assert followed >= 5
