@@ -22,6 +22,10 @@ Sections (``--only search,recall``):
 - ``concurrency``: twenty concurrent writers on one subject
   (``bench.concurrency_bench``): ``concurrent_writers_events_per_s`` and
   ``chain_valid``.
+- ``minilm``: a subject's search with the local MiniLM embedder at 100,000
+  memories, its query embedding included, checked against an exact scan, beside
+  Mem0's figures; and the recall sets with MiniLM (``bench.minilm_bench``;
+  ``{"skipped": why}`` without the optional ``minilm`` extra).
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ from bench.progress import logger
 
 SECTIONS = ("search", "import", "extract", "recall", "ledger", "refresh")
 # Sections added since, each its own module with a ``run()``.
-SECTIONS += ("turn", "api", "concurrency")
+SECTIONS += ("turn", "api", "concurrency", "minilm")
 QUICK = {"memories": 20_000, "subjects": 200, "queries": 200}
 
 
@@ -107,7 +111,13 @@ def optional_section(module_name: str) -> Callable[[argparse.Namespace], dict]:
 
 
 def section_runners() -> dict[str, Callable[[argparse.Namespace], dict | None]]:
-    from bench import extract_bench, import_bench, recall_bench, search_bench
+    from bench import (
+        extract_bench,
+        import_bench,
+        minilm_bench,
+        recall_bench,
+        search_bench,
+    )
 
     return {
         "search": lambda args: search_bench.run(
@@ -126,6 +136,7 @@ def section_runners() -> dict[str, Callable[[argparse.Namespace], dict | None]]:
         ),
         "api": optional_section("bench.api_bench"),
         "concurrency": optional_section("bench.concurrency_bench"),
+        "minilm": lambda args: minilm_bench.run(rebuild=args.rebuild),
     }
 
 

@@ -21,6 +21,12 @@ MINILM_WEIGHTS_SHA256 = (
     "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 )
 MINILM_WEIGHTS_FILE = "model.safetensors"
+# torch's intra-op threads. A query is one short sequence: a second thread gains
+# little, and on a machine whose cores are busy (PostgreSQL, other workers) waiting
+# for it is what makes a search slow (on 2 shared cores at load 6, a query's p50
+# was 15 ms on one thread and 128 ms on two). ``threads=None`` leaves torch's
+# default (one per core), for a process that only embeds in bulk.
+DEFAULT_THREADS = 1
 
 
 def sha256_of_file(path: Path) -> str:
@@ -60,10 +66,12 @@ class MiniLMEmbedder:
         model_dir: Path | None = None,
         expected_sha256: str = MINILM_WEIGHTS_SHA256,
         batch_size: int = 64,
+        threads: int | None = DEFAULT_THREADS,
     ) -> None:
         self._model_dir = model_dir
         self._expected_sha256 = expected_sha256
         self._batch_size = batch_size
+        self._threads = threads
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -81,11 +89,24 @@ class MiniLMEmbedder:
             convert_to_numpy=True,
             show_progress_bar=False,
         )
-        return [[float(value) for value in row] for row in vectors]
+        return vectors.tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        """Return the unit vector of a search query."""
-        return self.embed_documents([text])[0]
+        """Return the unit vector of a search query.
+
+        The model's own modules on one text, without ``encode``'s per-call work
+        (putting every module in eval mode, sorting and batching, a progress bar),
+        which cost about as much as the forward pass of a short query; the vector is
+        the one ``encode`` returns.
+        """
+        model = self._load()
+        import torch
+
+        with torch.inference_mode():
+            features = model.preprocess([text])
+            embedding = model(features)["sentence_embedding"]
+            embedding = torch.nn.functional.normalize(embedding, p=2, dim=1)
+        return embedding[0].tolist()
 
     def _load(self) -> Any:
         with self._lock:
@@ -112,5 +133,10 @@ class MiniLMEmbedder:
                 "MEMORY_EMBEDDER='minilm' needs sentence-transformers "
                 "(the optional 'minilm' extra)"
             ) from exc
+        if self._threads is not None:
+            import torch
+
+            torch.set_num_threads(self._threads)
         # local_files_only: the weights are on disk; never ask a model hub.
-        return SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+        model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+        return model.eval()

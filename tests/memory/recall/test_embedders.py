@@ -253,3 +253,24 @@ def test_minilm_embeds_related_sentences_closer():
     assert len(near) == 384
     assert math.sqrt(sum(v * v for v in near)) == pytest.approx(1.0, abs=1e-4)
     assert cosine(question, near) > cosine(question, far) + 0.2
+
+
+@pytest.mark.skipif(
+    _minilm_missing_reason() is not None,
+    reason=_minilm_missing_reason() or "",
+)
+def test_minilm_query_vector_is_the_one_encode_makes():
+    import torch
+
+    embedder = MiniLMEmbedder()
+    texts = ["when does the client plan to retire", "", "bond fund " * 200]
+
+    queries = [embedder.embed_query(text) for text in texts]
+    model = embedder._load()
+    encoded = model.encode(
+        texts, normalize_embeddings=True, convert_to_numpy=True, batch_size=1
+    ).tolist()
+
+    # Bit for bit: a query meets the stored vectors of the same text exactly.
+    assert queries == encoded == embedder.embed_documents(texts[:1]) + encoded[1:]
+    assert torch.get_num_threads() == 1
