@@ -7,8 +7,9 @@ the benchmark database, once: a tenant holding exactly that many rows, all with
 MiniLM vectors, is complete and reused. Then a subject's search (``memory_search``,
 k=10) is timed with its query embedding, over a few hundred queries never asked
 twice, and checked against an exact scan of the subject's memories. The recall sets
-run with MiniLM too. The section reports ``{"skipped": why}`` without the optional
-``minilm`` extra, so ``make bench`` and CI work without it.
+run with MiniLM too (by themselves: ``MEMORY_EMBEDDER=minilm HF_HUB_OFFLINE=1 make
+bench BENCH_ARGS="--only recall"``). The section reports ``{"skipped": why}``
+without the optional ``minilm`` extra, so ``make bench`` and CI work without it.
 """
 
 from __future__ import annotations
