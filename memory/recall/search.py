@@ -20,6 +20,8 @@ from memory.readings.freshness import attach_freshness
 
 from .embedders import get_embedder
 from .expansion import EXPANSION_WEIGHT, expansion_words, query_words
+from .keys import MEMORY_KEY_CTES, SESSION_CTES
+from .temporal import TIME_WORDS, asks_when, needs_anchor, subject_now, time_windows
 
 DEFAULTS = {
     "rrf_k": 60,
@@ -41,11 +43,32 @@ DEFAULTS = {
     "weight_dense": 0.5,
     "weight_lexical": 1.0,
     "weight_context_lexical": 2.0,
+    # Turns lifted by what points back to them (``keys``): their session's
+    # document, and the semantic memories drawn from them; and by time
+    # (``temporal``): turns said in the time a question names, and for a "when"
+    # question turns that place something in time. Each lifts only turns that
+    # match the question's words, as a ranking of its own in the fusion.
+    "weight_session": 1.0,
+    # Only the sessions that match a question best lift their turns.
+    "session_keys": 5,
+    "weight_memory_key": 1.0,
+    "weight_time": 1.0,
+    "weight_when": 1.0,
     # Widen the word ranking with the thesaurus of ``expansion``.
     "expand_query": True,
 }
 # What was true at a past moment may since have been superseded or retracted.
 AS_OF_STATUSES = [MemoryStatus.ACTIVE, MemoryStatus.SUPERSEDED, MemoryStatus.RETRACTED]
+
+
+# The rankings that lift turns, after the three plain ones (see ``keys`` and
+# ``temporal``), as a hit's breakdown names them.
+LIFTS = ("session_rank", "memory_key_rank", "time_rank", "when_rank")
+
+
+# Where each ranking is in a candidate row.
+RANK_COLUMNS = (1, 3, 8, 10, 11, 12, 13)
+TURN_ONLY = (10, 11)  # a session's key and the memories drawn from a turn
 
 
 def search_settings() -> dict:
@@ -86,7 +109,15 @@ WITH scope AS MATERIALIZED (
            CASE WHEN kind = 'episode'
                 THEN (payload->>'conversation_id')::bigint END AS conversation,
            CASE WHEN kind = 'episode'
-                THEN (payload->>'message_id')::bigint END AS position
+                THEN (payload->>'message_id')::bigint END AS position,
+           (coalesce(valid_from, recorded_at) AT TIME ZONE 'UTC')::date AS day,
+           CASE WHEN %(asks_when)s THEN text ~* %(time_words)s END AS dated,
+           CASE WHEN cardinality(%(window_starts)s::timestamptz[]) > 0 THEN EXISTS (
+               SELECT FROM unnest(%(window_starts)s::timestamptz[],
+                                  %(window_ends)s::timestamptz[]) AS w(starts, ends)
+               WHERE coalesce(valid_from, recorded_at) >= w.starts
+                 AND coalesce(valid_from, recorded_at) < w.ends
+           ) END AS in_time
     FROM memory_memory
     WHERE {where}
 ),
@@ -106,44 +137,58 @@ words AS (
 ),
 weights AS (
     SELECT words.lexeme, plainto_tsquery('simple', words.lexeme) AS query,
+           min(words.weight) AS weight,
            min(words.weight)
            * ln(1 + (min(stats.n) - count(*) + 0.5) / (count(*) + 0.5)) AS idf
     FROM words CROSS JOIN stats
     JOIN scope ON scope.search_vector @@ plainto_tsquery('simple', words.lexeme)
     GROUP BY words.lexeme
 ),
-matches AS (
-    SELECT scope.id,
-           sum(weights.idf) * (1.2 + 1) / (
-               1 + 1.2 * (
-                   1 - 0.75 + 0.75 * min(scope.terms) / min(stats.avg_terms)
-               )
-           ) AS score
+hits AS MATERIALIZED (
+    SELECT scope.id, scope.conversation, scope.day, scope.terms, weights.lexeme,
+           weights.idf
     FROM scope
     JOIN weights ON scope.search_vector @@ weights.query
-    CROSS JOIN stats
-    GROUP BY scope.id
 ),
+matches AS (
+    SELECT hits.id,
+           sum(hits.idf) * (1.2 + 1) / (
+               1 + 1.2 * (
+                   1 - 0.75 + 0.75 * min(hits.terms) / min(stats.avg_terms)
+               )
+           ) AS score
+    FROM hits CROSS JOIN stats
+    GROUP BY hits.id
+),
+{keys}
 scored AS MATERIALIZED (
-    SELECT scope.id, scope.conversation, scope.position, scope.moment,
+    SELECT scope.id, scope.conversation, scope.position, scope.day,
            1 - (scope.embedding <=> %(vector)s::vector) AS similarity,
-           matches.score AS lexical
-    FROM scope LEFT JOIN matches ON matches.id = scope.id
+           matches.score AS lexical,
+           CASE WHEN sessions.place <= %(sessions)s THEN sessions.score END
+               AS session,
+           memory_keys.score AS memory_key, scope.dated, scope.in_time
+    FROM scope
+    LEFT JOIN matches ON matches.id = scope.id
+    LEFT JOIN sessions ON sessions.conversation = scope.conversation
+         AND sessions.day = scope.day
+    LEFT JOIN memory_keys ON memory_keys.position = scope.position
 ),
 framed AS (
-    SELECT id, conversation, similarity, lexical,
+    SELECT id, conversation, similarity, lexical, session, memory_key, dated,
+           in_time,
            coalesce(lag(lexical) OVER session, 0)
            + coalesce(lead(lexical) OVER session, 0) AS lexical_near,
            coalesce(lag(lexical, 2) OVER session, 0)
            + coalesce(lead(lexical, 2) OVER session, 0) AS lexical_far
     FROM scored
     WINDOW session AS (
-        PARTITION BY conversation, (moment AT TIME ZONE 'UTC')::date
+        PARTITION BY conversation, day
         ORDER BY position
     )
 ),
 context AS (
-    SELECT id, similarity, lexical,
+    SELECT id, similarity, lexical, session, memory_key, dated, in_time,
            CASE WHEN conversation IS NULL THEN lexical
                 ELSE coalesce(lexical, 0) + %(near)s * lexical_near
                      + %(far)s * lexical_far
@@ -159,7 +204,25 @@ ranked AS (
                ORDER BY lexical DESC NULLS LAST, id DESC) END AS lexical_rank,
            CASE WHEN lexical_context > 0 THEN row_number() OVER (
                ORDER BY lexical_context DESC NULLS LAST, id DESC)
-           END AS context_lexical_rank
+           END AS context_lexical_rank,
+           -- The keys below lift only turns that match the words.
+           CASE WHEN lexical > 0 AND session > 0 THEN row_number() OVER (
+               ORDER BY lexical > 0 AND session > 0 DESC NULLS LAST,
+                        session * lexical_context DESC NULLS LAST, id DESC)
+           END AS session_rank,
+           CASE WHEN memory_key > 0 THEN row_number() OVER (
+               ORDER BY memory_key DESC NULLS LAST, id DESC)
+           END AS memory_key_rank,
+           -- Said in the time the question names: the turns that match its
+           -- words first, then the others by meaning.
+           CASE WHEN in_time THEN row_number() OVER (
+               ORDER BY in_time DESC NULLS LAST, lexical_context DESC NULLS LAST,
+                        similarity DESC NULLS LAST, id DESC)
+           END AS time_rank,
+           CASE WHEN lexical_context > 0 AND dated THEN row_number() OVER (
+               ORDER BY lexical_context > 0 AND dated DESC NULLS LAST,
+                        lexical_context DESC, id DESC)
+           END AS when_rank
     FROM context
 )
 SELECT scope.id, ranked.dense_rank, ranked.similarity, ranked.lexical_rank,
@@ -168,12 +231,16 @@ SELECT scope.id, ranked.dense_rank, ranked.similarity, ranked.lexical_rank,
        CASE WHEN scope.kind = 'episode' THEN ARRAY[scope.position] ELSE (
            SELECT array_agg(link.message_id) FROM memory_memory_source_messages link
            WHERE link.memory_id = scope.id
-       ) END
+       ) END,
+       ranked.session_rank, ranked.memory_key_rank, ranked.time_rank,
+       ranked.when_rank, scope.kind = 'episode'
 FROM ranked
 JOIN scope ON scope.id = ranked.id
 JOIN memory_memory memory ON memory.id = ranked.id
 WHERE ranked.dense_rank <= %(pool)s OR ranked.lexical_rank <= %(pool)s
-   OR ranked.context_lexical_rank <= %(pool)s
+   OR ranked.context_lexical_rank <= %(pool)s OR ranked.session_rank <= %(pool)s
+   OR ranked.memory_key_rank <= %(pool)s OR ranked.time_rank <= %(pool)s
+   OR ranked.when_rank <= %(pool)s
 """
 
 
@@ -231,7 +298,20 @@ def subject_search_sql(
         as_of=as_of,
         include_house_views=include_house_views,
     )
-    return SUBJECT_SQL.format(where=where), _query_params(params, query, limit)
+    sql = SUBJECT_SQL.format(where=where, keys=SESSION_CTES + MEMORY_KEY_CTES)
+    params = _query_params(params, query, limit)
+    windows = (
+        time_windows(query, subject_now(subject=subject, as_of=as_of))
+        if needs_anchor(query)
+        else []
+    )
+    params.update(
+        asks_when=asks_when(query),
+        time_words=TIME_WORDS,
+        window_starts=[w.start for w in windows],
+        window_ends=[w.end for w in windows],
+    )
+    return sql, params
 
 
 def memory_search(
@@ -351,6 +431,7 @@ def _query_params(params: dict, query: str, limit: int) -> dict:
         "pool": max(tuning["pool"], limit),
         "near": tuning["context_near"],
         "far": tuning["context_far"],
+        "sessions": tuning["session_keys"],
     }
 
 
@@ -372,20 +453,45 @@ def _score(rows, limit: int, tuning: dict) -> list[Hit]:
     weights = (
         tuning["weight_dense"],
         tuning["weight_lexical"],
-        tuning["weight_context_lexical"] if has_context else 0.0,
+        *(
+            (
+                tuning["weight_context_lexical"],
+                tuning["weight_session"],
+                tuning["weight_memory_key"],
+                tuning["weight_time"],
+                tuning["weight_when"],
+            )
+            if has_context
+            else (0.0,) * 5
+        ),
     )
     now = timezone.now()
-    best_rrf = sum(weights) / (k + 1)
+    # The best fused score there could be, of the rankings this search has: a
+    # question naming no time is not marked down for the time rankings it lacks.
+    # Only turns have a session and memories drawn from them, so a memory is
+    # measured against the best it could have, and one kind of signal cannot
+    # drown another by counting more times.
+    present = [i < len(rows[0]) and any(row[i] for row in rows) for i in RANK_COLUMNS]
+    best_turn = sum(w for w, p in zip(weights, present, strict=True) if p)
+    best_other = best_turn - sum(
+        weights[RANK_COLUMNS.index(column)]
+        for column in TURN_ONLY
+        if present[RANK_COLUMNS.index(column)]
+    )
     scored = []
     for row in rows:
         memory_id, dense_rank, similarity, lexical_rank, lexical_score = row[:5]
         importance, moment, digest = row[5], row[6], row[7]
         context_lexical, sources = row[8:10] if has_context else (None, None)
+        lifts = row[10:14] if has_context else (None,) * 4
+        best_rrf = ((best_turn if has_context and row[14] else best_other) or 1.0) / (
+            k + 1
+        )
         rrf = sum(
             weight / (k + rank)
             for weight, rank in zip(
                 weights,
-                (dense_rank, lexical_rank, context_lexical),
+                (dense_rank, lexical_rank, context_lexical, *lifts),
                 strict=True,
             )
             if rank
@@ -408,6 +514,7 @@ def _score(rows, limit: int, tuning: dict) -> list[Hit]:
         }
         if has_context:
             breakdown["context_lexical_rank"] = context_lexical
+            breakdown.update(zip(LIFTS, lifts, strict=True))
         turns = frozenset(t for t in (sources or ()) if t is not None)
         scored.append((round(score, 6), memory_id, breakdown, digest, turns))
     scored.sort(key=lambda item: (-item[0], -item[1]))
