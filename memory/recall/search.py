@@ -21,10 +21,21 @@ from memory.readings.freshness import attach_freshness
 from .embedders import get_embedder
 from .expansion import EXPANSION_WEIGHT, expansion_words, query_words
 from .keys import MEMORY_KEY_CTES, SESSION_CTES
-from .temporal import TIME_WORDS, asks_when, needs_anchor, subject_now, time_windows
+from .speakers import SPEAKER_CTES
+from .temporal import (
+    TIME_WORDS,
+    asks_when,
+    needs_anchor,
+    subject_now,
+    time_direction,
+    time_windows,
+)
 
 DEFAULTS = {
-    "rrf_k": 60,
+    # Small, so that a ranking's first places stand out from its tenth: with the
+    # usual 60 a lift (a session, a time) moved its turns hardly at all, and one
+    # signal's many middling ranks outweighed another's first.
+    "rrf_k": 10,
     # Candidates taken from each ranking before fusion; repeats collapse after it.
     "pool": 100,
     "weight_rrf": 1.0,
@@ -54,6 +65,16 @@ DEFAULTS = {
     "weight_memory_key": 1.0,
     "weight_time": 1.0,
     "weight_when": 1.0,
+    "weight_speaker": 1.0,
+    # A question asking what was true before (or is true now) favours the
+    # earliest (latest) of the turns whose words score at least this share of
+    # the best.
+    "weight_order": 2.0,
+    "relevant": 0.5,
+    # At most this many turns of one session in the results, so that an answer's
+    # neighbours do not fill them and a question whose answer is in several
+    # sessions finds each.
+    "per_session": 100,
     # Widen the word ranking with the thesaurus of ``expansion``.
     "expand_query": True,
 }
@@ -63,12 +84,20 @@ AS_OF_STATUSES = [MemoryStatus.ACTIVE, MemoryStatus.SUPERSEDED, MemoryStatus.RET
 
 # The rankings that lift turns, after the three plain ones (see ``keys`` and
 # ``temporal``), as a hit's breakdown names them.
-LIFTS = ("session_rank", "memory_key_rank", "time_rank", "when_rank")
+LIFTS = (
+    "session_rank",
+    "memory_key_rank",
+    "time_rank",
+    "when_rank",
+    "speaker_rank",
+    "order_rank",
+)
 
 
 # Where each ranking is in a candidate row.
-RANK_COLUMNS = (1, 3, 8, 10, 11, 12, 13)
-TURN_ONLY = (10, 11)  # a session's key and the memories drawn from a turn
+RANK_COLUMNS = (1, 3, 8, 10, 11, 12, 13, 14, 15)
+# A session's key, the memories drawn from a turn, the speaker.
+TURN_ONLY = (10, 11, 14)
 
 
 def search_settings() -> dict:
@@ -110,6 +139,7 @@ WITH scope AS MATERIALIZED (
                 THEN (payload->>'conversation_id')::bigint END AS conversation,
            CASE WHEN kind = 'episode'
                 THEN (payload->>'message_id')::bigint END AS position,
+           CASE WHEN kind = 'episode' THEN payload->>'speaker' END AS speaker,
            (coalesce(valid_from, recorded_at) AT TIME ZONE 'UTC')::date AS day,
            CASE WHEN %(asks_when)s THEN text ~* %(time_words)s END AS dated,
            CASE WHEN cardinality(%(window_starts)s::timestamptz[]) > 0 THEN EXISTS (
@@ -135,6 +165,7 @@ words AS (
     ) AS asked
     GROUP BY lexeme
 ),
+{speakers}
 weights AS (
     SELECT words.lexeme, plainto_tsquery('simple', words.lexeme) AS query,
            min(words.weight) AS weight,
@@ -142,6 +173,7 @@ weights AS (
            * ln(1 + (min(stats.n) - count(*) + 0.5) / (count(*) + 0.5)) AS idf
     FROM words CROSS JOIN stats
     JOIN scope ON scope.search_vector @@ plainto_tsquery('simple', words.lexeme)
+    WHERE words.lexeme NOT IN (SELECT lexeme FROM named)
     GROUP BY words.lexeme
 ),
 hits AS MATERIALIZED (
@@ -162,12 +194,13 @@ matches AS (
 ),
 {keys}
 scored AS MATERIALIZED (
-    SELECT scope.id, scope.conversation, scope.position, scope.day,
+    SELECT scope.id, scope.conversation, scope.position, scope.day, scope.moment,
            1 - (scope.embedding <=> %(vector)s::vector) AS similarity,
            matches.score AS lexical,
            CASE WHEN sessions.place <= %(sessions)s THEN sessions.score END
                AS session,
-           memory_keys.score AS memory_key, scope.dated, scope.in_time
+           memory_keys.score AS memory_key, scope.dated, scope.in_time,
+           scope.speaker IN (SELECT speaker FROM named) AS by_named
     FROM scope
     LEFT JOIN matches ON matches.id = scope.id
     LEFT JOIN sessions ON sessions.conversation = scope.conversation
@@ -176,7 +209,7 @@ scored AS MATERIALIZED (
 ),
 framed AS (
     SELECT id, conversation, similarity, lexical, session, memory_key, dated,
-           in_time,
+           in_time, by_named, moment,
            coalesce(lag(lexical) OVER session, 0)
            + coalesce(lead(lexical) OVER session, 0) AS lexical_near,
            coalesce(lag(lexical, 2) OVER session, 0)
@@ -188,30 +221,38 @@ framed AS (
     )
 ),
 context AS (
-    SELECT id, similarity, lexical, session, memory_key, dated, in_time,
+    SELECT id, similarity, lexical, session, memory_key, dated, in_time, by_named,
+           moment,
            CASE WHEN conversation IS NULL THEN lexical
                 ELSE coalesce(lexical, 0) + %(near)s * lexical_near
                      + %(far)s * lexical_far
            END AS lexical_context
     FROM framed
 ),
+relevant AS (
+    SELECT *, lexical_context >= %(relevant)s * max(lexical_context) OVER ()
+              AS relevant
+    FROM context
+),
 ranked AS (
     SELECT id, similarity, lexical,
            -- Ties broken as an exact scan by distance breaks them.
            CASE WHEN similarity IS NOT NULL THEN row_number() OVER (
                ORDER BY similarity DESC NULLS LAST, id) END AS dense_rank,
-           CASE WHEN lexical > 0 THEN row_number() OVER (
-               ORDER BY lexical DESC NULLS LAST, id DESC) END AS lexical_rank,
-           CASE WHEN lexical_context > 0 THEN row_number() OVER (
-               ORDER BY lexical_context DESC NULLS LAST, id DESC)
+           -- Equal word scores share a place, so that no ranking's ties lean
+           -- one way (the newest) and add up across the rankings.
+           CASE WHEN lexical > 0 THEN rank() OVER (
+               ORDER BY lexical DESC NULLS LAST) END AS lexical_rank,
+           CASE WHEN lexical_context > 0 THEN rank() OVER (
+               ORDER BY lexical_context DESC NULLS LAST)
            END AS context_lexical_rank,
            -- The keys below lift only turns that match the words.
-           CASE WHEN lexical > 0 AND session > 0 THEN row_number() OVER (
+           CASE WHEN lexical > 0 AND session > 0 THEN rank() OVER (
                ORDER BY lexical > 0 AND session > 0 DESC NULLS LAST,
-                        session * lexical_context DESC NULLS LAST, id DESC)
+                        session * lexical_context DESC NULLS LAST)
            END AS session_rank,
-           CASE WHEN memory_key > 0 THEN row_number() OVER (
-               ORDER BY memory_key DESC NULLS LAST, id DESC)
+           CASE WHEN memory_key > 0 THEN rank() OVER (
+               ORDER BY memory_key DESC NULLS LAST)
            END AS memory_key_rank,
            -- Said in the time the question names: the turns that match its
            -- words first, then the others by meaning.
@@ -219,11 +260,21 @@ ranked AS (
                ORDER BY in_time DESC NULLS LAST, lexical_context DESC NULLS LAST,
                         similarity DESC NULLS LAST, id DESC)
            END AS time_rank,
-           CASE WHEN lexical_context > 0 AND dated THEN row_number() OVER (
+           CASE WHEN lexical_context > 0 AND dated THEN rank() OVER (
                ORDER BY lexical_context > 0 AND dated DESC NULLS LAST,
-                        lexical_context DESC, id DESC)
-           END AS when_rank
-    FROM context
+                        lexical_context DESC)
+           END AS when_rank,
+           CASE WHEN lexical_context > 0 AND by_named THEN rank() OVER (
+               ORDER BY lexical_context > 0 AND by_named DESC NULLS LAST,
+                        lexical_context DESC)
+           END AS speaker_rank,
+           -- "Before", "originally": the earliest of the turns that match well;
+           -- "now", "currently": the latest.
+           CASE WHEN %(direction)s <> 0 AND relevant THEN row_number() OVER (
+               ORDER BY %(direction)s <> 0 AND relevant DESC NULLS LAST,
+                        %(direction)s * extract(epoch FROM moment) DESC, id DESC)
+           END AS order_rank
+    FROM relevant
 )
 SELECT scope.id, ranked.dense_rank, ranked.similarity, ranked.lexical_rank,
        ranked.lexical, scope.importance, scope.moment, md5(lower(memory.text)),
@@ -233,14 +284,17 @@ SELECT scope.id, ranked.dense_rank, ranked.similarity, ranked.lexical_rank,
            WHERE link.memory_id = scope.id
        ) END,
        ranked.session_rank, ranked.memory_key_rank, ranked.time_rank,
-       ranked.when_rank, scope.kind = 'episode'
+       ranked.when_rank, ranked.speaker_rank, ranked.order_rank,
+       scope.kind = 'episode',
+       scope.conversation, scope.day
 FROM ranked
 JOIN scope ON scope.id = ranked.id
 JOIN memory_memory memory ON memory.id = ranked.id
 WHERE ranked.dense_rank <= %(pool)s OR ranked.lexical_rank <= %(pool)s
    OR ranked.context_lexical_rank <= %(pool)s OR ranked.session_rank <= %(pool)s
    OR ranked.memory_key_rank <= %(pool)s OR ranked.time_rank <= %(pool)s
-   OR ranked.when_rank <= %(pool)s
+   OR ranked.when_rank <= %(pool)s OR ranked.speaker_rank <= %(pool)s
+   OR ranked.order_rank <= %(pool)s
 """
 
 
@@ -298,7 +352,9 @@ def subject_search_sql(
         as_of=as_of,
         include_house_views=include_house_views,
     )
-    sql = SUBJECT_SQL.format(where=where, keys=SESSION_CTES + MEMORY_KEY_CTES)
+    sql = SUBJECT_SQL.format(
+        where=where, speakers=SPEAKER_CTES, keys=SESSION_CTES + MEMORY_KEY_CTES
+    )
     params = _query_params(params, query, limit)
     windows = (
         time_windows(query, subject_now(subject=subject, as_of=as_of))
@@ -307,6 +363,8 @@ def subject_search_sql(
     )
     params.update(
         asks_when=asks_when(query),
+        direction=time_direction(query),
+        relevant=search_settings()["relevant"],
         time_words=TIME_WORDS,
         window_starts=[w.start for w in windows],
         window_ends=[w.end for w in windows],
@@ -460,9 +518,11 @@ def _score(rows, limit: int, tuning: dict) -> list[Hit]:
                 tuning["weight_memory_key"],
                 tuning["weight_time"],
                 tuning["weight_when"],
+                tuning["weight_speaker"],
+                tuning["weight_order"],
             )
             if has_context
-            else (0.0,) * 5
+            else (0.0,) * 7
         ),
     )
     now = timezone.now()
@@ -483,8 +543,8 @@ def _score(rows, limit: int, tuning: dict) -> list[Hit]:
         memory_id, dense_rank, similarity, lexical_rank, lexical_score = row[:5]
         importance, moment, digest = row[5], row[6], row[7]
         context_lexical, sources = row[8:10] if has_context else (None, None)
-        lifts = row[10:14] if has_context else (None,) * 4
-        best_rrf = ((best_turn if has_context and row[14] else best_other) or 1.0) / (
+        lifts = row[10:16] if has_context else (None,) * 6
+        best_rrf = ((best_turn if has_context and row[16] else best_other) or 1.0) / (
             k + 1
         )
         rrf = sum(
@@ -516,14 +576,20 @@ def _score(rows, limit: int, tuning: dict) -> list[Hit]:
             breakdown["context_lexical_rank"] = context_lexical
             breakdown.update(zip(LIFTS, lifts, strict=True))
         turns = frozenset(t for t in (sources or ()) if t is not None)
-        scored.append((round(score, 6), memory_id, breakdown, digest, turns))
+        session = (row[17], row[18]) if has_context and row[17] else None
+        scored.append((round(score, 6), memory_id, breakdown, digest, turns, session))
     scored.sort(key=lambda item: (-item[0], -item[1]))
-    top, seen, covered = [], set(), set()
-    for score, memory_id, breakdown, digest, turns in scored:
+    top, seen, covered, per_session = [], set(), set(), {}
+    cap = tuning["per_session"]
+    for score, memory_id, breakdown, digest, turns, session in scored:
         if digest in seen or (turns and turns <= covered):
+            continue
+        if session and per_session.get(session, 0) >= cap:
             continue
         seen.add(digest)
         covered |= turns
+        if session:
+            per_session[session] = per_session.get(session, 0) + 1
         top.append((score, memory_id, breakdown))
         if len(top) == limit:
             break

@@ -83,6 +83,16 @@ TIME_WORDS = (
     r"anniversary|holiday|holidays|(19|20)[0-9][0-9]|[0-9]{1,2}(st|nd|rd|th))\M"
 )
 
+# Words of a question about what was true before a change, or what is true now.
+_EARLIER = re.compile(
+    r"\b(before|previously|previous|originally|original|initially|initial|"
+    r"at first|first|used to|prior|formerly|former|earlier|old)\b"
+)
+_LATER = re.compile(
+    r"\b(now|currently|current|latest|today|nowadays|these days|still|"
+    r"most recent|anymore|any more|new|after|since)\b"
+)
+
 
 @dataclass(frozen=True)
 class Window:
@@ -95,6 +105,14 @@ class Window:
 def asks_when(query: str) -> bool:
     """Whether the question asks for a time ("When did...", "what year...")."""
     return bool(_ASKS_WHEN.search((query or "").lower()))
+
+
+def time_direction(query: str) -> int:
+    """Return -1 for a question about what was true before, 1 for what is true
+    now, 0 for neither (or both: "what did she hold before, and now?")."""
+    text = (query or "").lower()
+    earlier, later = bool(_EARLIER.search(text)), bool(_LATER.search(text))
+    return later - earlier
 
 
 def needs_anchor(query: str) -> bool:

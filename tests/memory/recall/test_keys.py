@@ -163,3 +163,37 @@ def test_a_retracted_turn_no_longer_counts_in_its_sessions_key():
     memory_retract(memory=norway[0], cause=WHO, reason="said by mistake")
     # What is left of the session says "trip" once; the school trip's twice.
     assert answer().breakdown["session_rank"] is None
+
+
+def test_a_question_naming_a_speaker_prefers_what_that_speaker_said():
+    from memory.conversations.messages import conversation_start, message_append
+
+    subject = subject_create(tenant_id=1, kind="client")
+    conversation = conversation_start(subject=subject)
+    said = {}
+    for minute, (speaker, text) in enumerate(
+        [
+            ("Felix", "I finally started a pottery course on Tuesdays."),
+            ("Noor", "Nice! Work has been hectic."),
+            ("Felix", "Noor, you should join the pottery course."),
+            ("Noor", "Maybe. I did start a pottery course once, years ago."),
+        ]
+    ):
+        message = message_append(
+            conversation=conversation,
+            role="user" if speaker == "Noor" else "assistant",
+            speaker=speaker,
+            text=text,
+            occurred_at=DAY + timedelta(minutes=minute),
+            extract=False,
+        )
+        said[text] = Memory.objects.get(kind="episode", source_messages=message)
+    hits = memory_search(subject=subject, query="What course did Noor start?")
+    noors = said["Maybe. I did start a pottery course once, years ago."]
+    assert hits[0].memory == noors
+    assert hits[0].breakdown["speaker_rank"] == 1
+    # Her name is a choice of speaker, not a word to match in what Felix said.
+    addressed = next(h for h in hits if h.memory.text.startswith("Noor, you"))
+    assert addressed.breakdown["speaker_rank"] is None
+    felix = next(h for h in hits if h.memory.text.startswith("I finally started"))
+    assert felix.breakdown["speaker_rank"] is None

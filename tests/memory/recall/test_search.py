@@ -103,6 +103,8 @@ def test_every_hit_carries_its_score_breakdown(client_memory):
         "memory_key_rank",
         "time_rank",
         "when_rank",
+        "speaker_rank",
+        "order_rank",
     }
     assert hit.breakdown["rrf"] > 0 and 0 < hit.breakdown["recency"] <= 1
 

@@ -148,3 +148,38 @@ def test_a_when_question_prefers_the_turn_that_places_it_in_time():
     assert [hit.memory for hit in hits] == [dated, undated]
     assert hits[0].breakdown["when_rank"] == 1
     assert hits[1].breakdown["when_rank"] is None
+
+
+def test_time_direction_of_a_question():
+    from memory.recall.temporal import time_direction
+
+    assert time_direction("Where did she live before the move?") == -1
+    assert time_direction("What was his original retirement age?") == -1
+    assert time_direction("What does she think of Ford now?") == 1
+    assert time_direction("What is her current employer?") == 1
+    assert time_direction("What did she hold before, and what now?") == 0
+    assert time_direction("What did she cook?") == 0
+
+
+def test_before_and_now_questions_favour_the_earliest_and_latest_answer():
+    subject = subject_create(tenant_id=1, kind="client")
+    (first,) = _session(
+        subject,
+        [("client", "Our home is in Portland, near the river.")],
+        day=_at(2023, 2, 1),
+    )
+    _session(subject, FILLER, day=_at(2023, 6, 1))
+    (later,) = _session(
+        subject,
+        [("client", "Our home is in Denver now, near the park.")],
+        day=_at(2024, 2, 1),
+    )
+    before = memory_search(subject=subject, query="Where was their home before?")
+    assert before[0].memory == first
+    assert before[0].breakdown["order_rank"] == 1
+    now = memory_search(subject=subject, query="Where is their home now?")
+    assert now[0].memory == later
+    assert now[0].breakdown["order_rank"] == 1
+    with override_settings(MEMORY_SEARCH={"weight_order": 0.0}):
+        unaware = memory_search(subject=subject, query="Where was their home before?")
+    assert unaware[0].memory == later  # the more recent, all else equal
