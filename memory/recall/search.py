@@ -230,9 +230,7 @@ context AS (
     FROM framed
 ),
 relevant AS (
-    SELECT *, lexical_context >= %(relevant)s * max(lexical_context) OVER ()
-              AS relevant
-    FROM context
+    SELECT *, {relevant} AS relevant FROM context
 ),
 ranked AS (
     SELECT id, similarity, lexical,
@@ -254,26 +252,13 @@ ranked AS (
            CASE WHEN memory_key > 0 THEN rank() OVER (
                ORDER BY memory_key DESC NULLS LAST)
            END AS memory_key_rank,
-           -- Said in the time the question names: the turns that match its
-           -- words first, then the others by meaning.
-           CASE WHEN in_time THEN row_number() OVER (
-               ORDER BY in_time DESC NULLS LAST, lexical_context DESC NULLS LAST,
-                        similarity DESC NULLS LAST, id DESC)
-           END AS time_rank,
-           CASE WHEN lexical_context > 0 AND dated THEN rank() OVER (
-               ORDER BY lexical_context > 0 AND dated DESC NULLS LAST,
-                        lexical_context DESC)
-           END AS when_rank,
+           {time_rank} AS time_rank,
+           {when_rank} AS when_rank,
            CASE WHEN lexical_context > 0 AND by_named THEN rank() OVER (
                ORDER BY lexical_context > 0 AND by_named DESC NULLS LAST,
                         lexical_context DESC)
            END AS speaker_rank,
-           -- "Before", "originally": the earliest of the turns that match well;
-           -- "now", "currently": the latest.
-           CASE WHEN %(direction)s <> 0 AND relevant THEN row_number() OVER (
-               ORDER BY %(direction)s <> 0 AND relevant DESC NULLS LAST,
-                        %(direction)s * extract(epoch FROM moment) DESC, id DESC)
-           END AS order_rank
+           {order_rank} AS order_rank
     FROM relevant
 )
 SELECT scope.id, ranked.dense_rank, ranked.similarity, ranked.lexical_rank,
@@ -296,6 +281,23 @@ WHERE ranked.dense_rank <= %(pool)s OR ranked.lexical_rank <= %(pool)s
    OR ranked.when_rank <= %(pool)s OR ranked.speaker_rank <= %(pool)s
    OR ranked.order_rank <= %(pool)s
 """
+
+
+# Said in the time the question names: the turns that match its words first,
+# then the others by meaning.
+TIME_RANK = """CASE WHEN in_time THEN row_number() OVER (
+               ORDER BY in_time DESC NULLS LAST, lexical_context DESC NULLS LAST,
+                        similarity DESC NULLS LAST, id DESC) END"""
+WHEN_RANK = """CASE WHEN lexical_context > 0 AND dated THEN rank() OVER (
+               ORDER BY lexical_context > 0 AND dated DESC NULLS LAST,
+                        lexical_context DESC) END"""
+# "Before", "originally": the earliest of the turns that match well; "now",
+# "currently": the latest.
+RELEVANT = "lexical_context >= %(relevant)s * max(lexical_context) OVER ()"
+EARLIEST_RANK = """CASE WHEN relevant THEN row_number() OVER (
+               ORDER BY relevant DESC NULLS LAST, moment, id) END"""
+LATEST_RANK = """CASE WHEN relevant THEN row_number() OVER (
+               ORDER BY relevant DESC NULLS LAST, moment DESC, id DESC) END"""
 
 
 def _subject_where(
@@ -352,22 +354,33 @@ def subject_search_sql(
         as_of=as_of,
         include_house_views=include_house_views,
     )
-    sql = SUBJECT_SQL.format(
-        where=where, speakers=SPEAKER_CTES, keys=SESSION_CTES + MEMORY_KEY_CTES
-    )
     params = _query_params(params, query, limit)
     windows = (
         time_windows(query, subject_now(subject=subject, as_of=as_of))
         if needs_anchor(query)
         else []
     )
+    when, direction = asks_when(query), time_direction(query)
     params.update(
-        asks_when=asks_when(query),
-        direction=time_direction(query),
+        asks_when=when,
         relevant=search_settings()["relevant"],
         time_words=TIME_WORDS,
         window_starts=[w.start for w in windows],
         window_ends=[w.end for w in windows],
+    )
+    # A ranking the question has no use for (no time named, no "when", no
+    # "before" or "now") is left out of the statement, not computed and unused.
+    none = "NULL::bigint"
+    sql = SUBJECT_SQL.format(
+        where=where,
+        speakers=SPEAKER_CTES,
+        keys=SESSION_CTES + MEMORY_KEY_CTES,
+        time_rank=TIME_RANK if windows else none,
+        when_rank=WHEN_RANK if when else none,
+        order_rank=(EARLIEST_RANK if direction < 0 else LATEST_RANK)
+        if direction
+        else none,
+        relevant=RELEVANT if direction else "NULL::boolean",
     )
     return sql, params
 
