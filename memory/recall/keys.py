@@ -44,7 +44,7 @@ session_weights AS (
     CROSS JOIN session_stats
     GROUP BY session_words.lexeme
 ),
-sessions AS (
+sessions AS MATERIALIZED (
     SELECT session_words.conversation, session_words.day,
            sum(
                session_weights.idf * session_words.frequency * (1.2 + 1) / (
@@ -72,13 +72,21 @@ sessions AS (
 """
 
 # The turns each matching semantic memory was drawn from, with the memory's word
-# score (the best, when several memories point at one turn).
+# score (the best, when several memories point at one turn). Both CTEs are
+# materialised and the links read by memory, per matching memory: on a fresh
+# subject the planner expects one row everywhere and would otherwise rerun them
+# for every turn (and scan every link of the table each time).
 MEMORY_KEY_CTES = """
-memory_keys AS (
-    SELECT link.message_id AS position, max(matches.score) AS score
-    FROM matches
-    JOIN scope ON scope.id = matches.id AND scope.conversation IS NULL
-    JOIN memory_memory_source_messages link ON link.memory_id = matches.id
-    GROUP BY link.message_id
+memory_keys AS MATERIALIZED (
+    SELECT position, max(score) AS score
+    FROM (
+        SELECT matches.score, unnest(ARRAY(
+            SELECT link.message_id FROM memory_memory_source_messages link
+            WHERE link.memory_id = matches.id
+        )) AS position
+        FROM matches
+        JOIN scope ON scope.id = matches.id AND scope.conversation IS NULL
+    ) AS sourced
+    GROUP BY position
 ),
 """
