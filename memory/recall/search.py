@@ -16,10 +16,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from memory.models import Memory, MemoryStatus, Subject
-from memory.readings.freshness import attach_freshness
 
 from .embedders import get_embedder
 from .expansion import EXPANSION_WEIGHT, expansion_words, query_words
+from .hits import hits_load
 
 DEFAULTS = {
     "rrf_k": 60,
@@ -420,31 +420,20 @@ def _score(rows, limit: int, tuning: dict) -> list[Hit]:
         top.append((score, memory_id, breakdown))
         if len(top) == limit:
             break
-    top = top[:limit]
-    # A search never needs the vectors, which are most of a row's bytes.
-    memories = (
-        Memory.objects.defer("embedding", "search_vector")
-        .select_related("subject", "market_reference")
-        .prefetch_related("source_messages")
-        .in_bulk([memory_id for _, memory_id, _ in top])
-    )
-    hits = [
+    return _hits(top[:limit])
+
+
+def _hits(top: list[tuple]) -> list[Hit]:
+    """Load the chosen ``(score, id, breakdown)`` as hits, in one statement."""
+    loaded = hits_load([memory_id for _, memory_id, _ in top], now=timezone.now())
+    return [
         Hit(
-            memory=memories[memory_id],
+            memory=loaded[memory_id][0],
             score=score,
             breakdown=breakdown,
-            provenance=[
-                {
-                    "message_id": message.pk,
-                    "external_id": message.external_id,
-                    "occurred_at": message.occurred_at.isoformat(),
-                    "speaker": message.speaker,
-                    "conversation_id": message.conversation_id,
-                }
-                for message in memories[memory_id].source_messages.all()
-            ],
+            provenance=loaded[memory_id][1],
+            freshness=loaded[memory_id][2],
         )
         for score, memory_id, breakdown in top
-        if memory_id in memories
+        if memory_id in loaded
     ]
-    return attach_freshness(hits)
