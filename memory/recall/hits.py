@@ -8,8 +8,11 @@ caches included), so a hit's memory reads exactly as before, and nothing more
 is asked of the database to show it.
 """
 
+import time
+from decimal import Decimal
 from functools import cache
 
+import psycopg
 from django.db import connection
 
 from market.models import Instrument
@@ -48,6 +51,36 @@ LEFT JOIN LATERAL (
 ) sources ON true
 ORDER BY wanted.position
 """
+
+
+def prepared_rows(sql: str, params: dict) -> list[tuple]:
+    """Run a search statement as a prepared statement; return its rows.
+
+    A search's statements are long and the same on every call (only their
+    parameters change), so PostgreSQL parses and plans each once per connection
+    instead of on every search (about 0.6 ms of its time each, measured). Django's
+    cursors bind parameters on the client, which cannot prepare; this one binds
+    them on the server. Floats go as ``numeric``, the type the same value has
+    when bound on the client, so the arithmetic (and every score) is unchanged.
+    Prepared statements live in the session: behind a transaction-pooling proxy
+    (PgBouncer in transaction mode before 1.21) this would need turning off.
+    """
+    params = {
+        name: Decimal(repr(value)) if isinstance(value, float) else value
+        for name, value in params.items()
+    }
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    started = time.monotonic()
+    with connection.wrap_database_errors:
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, prepare=True)
+            rows = cursor.fetchall()
+    if connection.queries_logged:
+        connection.queries_log.append(
+            {"sql": sql, "time": f"{time.monotonic() - started:.3f}"}
+        )
+    return rows
 
 
 class _Loader:
@@ -99,9 +132,7 @@ def hits_load(memory_ids: list[int], *, now) -> dict[int, tuple]:
     """
     if not memory_ids:
         return {}
-    with connection.cursor() as cursor:
-        cursor.execute(hits_sql(), {"ids": list(memory_ids)})
-        rows = cursor.fetchall()
+    rows = prepared_rows(hits_sql(), {"ids": list(memory_ids)})
     loaders = _loaders()
     reference_field = Memory._meta.get_field("market_reference")
     subject_field = Memory._meta.get_field("subject")

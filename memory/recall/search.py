@@ -19,7 +19,7 @@ from memory.models import Memory, MemoryStatus, Subject
 
 from .embedders import get_embedder
 from .expansion import EXPANSION_WEIGHT, expansion_words, query_words
-from .hits import hits_load
+from .hits import hits_load, prepared_rows
 
 DEFAULTS = {
     "rrf_k": 60,
@@ -254,10 +254,7 @@ def memory_search(
         include_house_views=include_house_views,
         limit=limit,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return _score(rows, limit, search_settings())
+    return _score(prepared_rows(sql, params), limit, search_settings())
 
 
 FIRM_SQL = """

@@ -132,3 +132,64 @@ def test_the_token_admin_lists_the_firms_tokens_and_never_a_secret(world):
     assert response.status_code == 200  # the form, with its error
     assert not ApiToken.objects.filter(name="sneaky").exists()
     assert browser.get("/admin/authtoken/").status_code == 404
+
+
+def _later(monkeypatch, seconds: float) -> None:
+    """Move the token cache's clock ``seconds`` ahead."""
+    from advisor.api import auth
+
+    now = auth._clock()
+    monkeypatch.setattr(auth, "_clock", lambda: now + seconds)
+
+
+def test_a_token_revoked_elsewhere_is_refused_once_the_cache_window_passes(
+    world, monkeypatch, settings
+):
+    settings.API_TOKEN_CACHE_SECONDS = 5
+    token, key = api_token_issue(user=world.advisor, name="crm")
+    assert with_key(key).get("/api/v1/me/").status_code == 200
+    # Revoked by another process (the admin, another worker): no cache is told.
+    ApiToken.objects.filter(pk=token.pk).update(revoked=True)
+    _later(monkeypatch, 5.1)
+    assert with_key(key).get("/api/v1/me/").status_code == 401
+
+
+def test_a_remembered_token_is_not_asked_of_the_database_again(world, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.API_TOKEN_CACHE_SECONDS = 5
+    _, key = api_token_issue(user=world.advisor, name="crm")
+    assert with_key(key).get("/api/v1/me/").status_code == 200
+    with CaptureQueriesContext(connection) as context:
+        assert with_key(key).get("/api/v1/me/").status_code == 200
+    assert not [q for q in context.captured_queries if "advisor_apitoken" in q["sql"]]
+
+
+def test_a_user_made_inactive_is_refused_once_the_cache_window_passes(
+    world, monkeypatch, settings
+):
+    settings.API_TOKEN_CACHE_SECONDS = 5
+    _, key = api_token_issue(user=world.advisor, name="crm")
+    assert with_key(key).get("/api/v1/me/").status_code == 200
+    User.objects.filter(pk=world.advisor.pk).update(is_active=False)
+    _later(monkeypatch, 5.1)
+    assert with_key(key).get("/api/v1/me/").status_code == 401
+
+
+def test_a_remembered_token_is_refused_the_moment_it_expires(world, monkeypatch):
+    _, key = api_token_issue(
+        user=world.advisor, name="crm", expires_at=timezone.now() + timedelta(hours=1)
+    )
+    assert with_key(key).get("/api/v1/me/").status_code == 200
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    response = with_key(key).get("/api/v1/me/")
+    assert response.status_code == 401 and "expired" in response.json()["message"]
+
+
+def test_a_wrong_secret_with_a_remembered_prefix_is_refused(world):
+    _, key = api_token_issue(user=world.advisor, name="crm")
+    assert with_key(key).get("/api/v1/me/").status_code == 200
+    wrong = key[:-1] + ("A" if key[-1] != "A" else "B")
+    assert with_key(wrong).get("/api/v1/me/").status_code == 401
