@@ -193,3 +193,40 @@ def test_a_wrong_secret_with_a_remembered_prefix_is_refused(world):
     assert with_key(key).get("/api/v1/me/").status_code == 200
     wrong = key[:-1] + ("A" if key[-1] != "A" else "B")
     assert with_key(wrong).get("/api/v1/me/").status_code == 401
+
+
+def test_a_spent_budget_comes_back_as_the_window_slides(world, monkeypatch):
+    from django.core.cache import cache
+    from rest_framework.throttling import SimpleRateThrottle
+
+    from advisor.api.throttling import WindowCounterThrottle
+
+    monkeypatch.setattr(
+        SimpleRateThrottle,
+        "THROTTLE_RATES",
+        {"token": "3/min", "user": "100/min", "anon": "5/min"},
+    )
+    cache.clear()
+    start = 1_000 * 60.0  # the start of a minute
+    clock = {"now": start}
+    monkeypatch.setattr(
+        WindowCounterThrottle, "timer", staticmethod(lambda: clock["now"])
+    )
+    _, key = api_token_issue(user=world.advisor, name="busy")
+    api = with_key(key)
+
+    def statuses(at: float, count: int) -> list[int]:
+        clock["now"] = start + at
+        return [api.get("/api/v1/me/").status_code for _ in range(count)]
+
+    assert statuses(0, 4) == [200, 200, 200, 429]
+    limited = api.get("/api/v1/me/")
+    # Not before the next minute, and then while most of the three still count.
+    assert 60 <= int(limited["Retry-After"]) <= 81
+    # A second into the next minute the three made in the last 60 s still count.
+    assert statuses(61, 1) == [429]
+    # Forty-one seconds in, two thirds of them have slid out: room for two.
+    assert statuses(101, 3) == [200, 200, 429]
+    # Two minutes on, the budget is whole again.
+    assert statuses(240, 4) == [200, 200, 200, 429]
+    cache.clear()
