@@ -22,6 +22,9 @@ from memory.readings.freshness import policy_with_defaults, reference_freshness
 # A search never needs the vectors, which are most of a row's bytes.
 DEFERRED = {"embedding", "search_vector"}
 
+# A threshold no statement reaches: only those asked for are prepared.
+NEVER_AUTOMATICALLY = 2**31
+
 HITS_SQL = """
 SELECT {columns},
        policy.stale_after_minutes, policy.stale_after_minutes_market_hours,
@@ -72,8 +75,13 @@ def prepared_rows(sql: str, params: dict) -> list[tuple]:
     connection.ensure_connection()
     connection.validate_no_broken_transaction()
     started = time.monotonic()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django turns automatic preparing off; ``prepare=True`` needs a number.
+        # Its own cursors bind on the client and never prepare, whatever it is.
+        raw.prepare_threshold = NEVER_AUTOMATICALLY
     with connection.wrap_database_errors:
-        with psycopg.Cursor(connection.connection) as cursor:
+        with psycopg.Cursor(raw) as cursor:
             cursor.execute(sql, params, prepare=True)
             rows = cursor.fetchall()
     if connection.queries_logged:
