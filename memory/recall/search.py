@@ -254,7 +254,8 @@ def memory_search(
         include_house_views=include_house_views,
         limit=limit,
     )
-    return _score(prepared_rows(sql, params), limit, search_settings())
+    rows = prepared_rows(sql, params, binary=True)
+    return _score(rows, limit, search_settings())
 
 
 FIRM_SQL = """
