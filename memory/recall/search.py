@@ -94,7 +94,9 @@ stats AS (
     SELECT count(*) AS n, greatest(avg(terms), 1) AS avg_terms FROM scope
 ),
 words AS (
-    SELECT lexeme, max(weight) AS weight
+    -- Each term's query is built once here, not once per row it is tried on.
+    SELECT lexeme, max(weight) AS weight,
+           plainto_tsquery('simple', lexeme) AS query
     FROM (
         SELECT lexeme, 1.0 AS weight
         FROM unnest(tsvector_to_array(to_tsvector('english', %(text)s))) AS lexeme
@@ -105,12 +107,12 @@ words AS (
     GROUP BY lexeme
 ),
 weights AS (
-    SELECT words.lexeme, plainto_tsquery('simple', words.lexeme) AS query,
+    SELECT words.lexeme, words.query,
            min(words.weight)
            * ln(1 + (min(stats.n) - count(*) + 0.5) / (count(*) + 0.5)) AS idf
     FROM words CROSS JOIN stats
-    JOIN scope ON scope.search_vector @@ plainto_tsquery('simple', words.lexeme)
-    GROUP BY words.lexeme
+    JOIN scope ON scope.search_vector @@ words.query
+    GROUP BY words.lexeme, words.query
 ),
 matches AS (
     SELECT scope.id,
