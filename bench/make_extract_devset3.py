@@ -90,18 +90,19 @@ LIKE = {
 }
 CONTACT = {
     "email": ["email", "e-mail"],
-    "phone": ["phone calls", "the phone"],
+    "phone": ["phone calls", "calls"],
     "text": ["texts", "text messages"],
     "video": ["video calls", "Teams calls"],
     "in person": ["in-person meetings", "face-to-face meetings"],
 }
 TIMES = {
-    "mornings": ["mornings", "early in the day"],
-    "afternoons": ["afternoons", "after lunch"],
-    "evenings": ["evenings", "after work"],
+    "mornings": ["in the mornings", "early in the day"],
+    "afternoons": ["in the afternoon", "after lunch"],
+    "evenings": ["in the evenings", "after work"],
 }
 RELATIVES = ["wife", "husband", "son", "daughter", "brother", "friend", "dad"]
 OPENERS = ["", "", "", "So ", "Also, ", "Oh — ", "For what it's worth, "]
+_KEEP_CAPITALS = {"I", "I'm", "I've", "I'd"}
 
 
 class Maker:
@@ -136,8 +137,16 @@ def speak(m: Maker, d: Dialogue, template: str, *, wrap: bool = True) -> None:
     else:
         text = Voice("first", d.subject)(template)
     opener = m.rng.choice(OPENERS) if wrap else ""
-    if opener and not text.split(" ", 1)[0].isupper():
-        text = opener + text[0].lower() + text[1:]
+    if opener:
+        # The opener runs into the sentence; names and "I" keep their capitals.
+        first = text.split(" ", 1)[0]
+        names = {d.subject.first, f"{d.subject.first}'s"} | {
+            word for said in {**STOCKS, **FUNDS}.values() for n in said
+            for word in n.split()
+        }  # fmt: skip
+        if first not in _KEEP_CAPITALS | names and not first.isupper():
+            text = text[0].lower() + text[1:]
+        text = opener + text
     if d.channel == "chat":
         d.advisor_(text)
     else:
@@ -537,14 +546,14 @@ def v_feel(m: Maker, d: Dialogue):
     bull = m.rng.random() < 0.5
     if bull:
         text = m.pick(
-            f"{{I}} think {name} is going to do well.",
+            f"{{I}} [think|thinks] {name} is going to do well.",
             f"{{I'm}} optimistic about {name}.",
             f"{name} is undervalued, in {{my}} opinion.",
             f"{{I}} [expect|expects] {name} to climb.",
         )
     else:
         text = m.pick(
-            f"{{I}} think {name} is going to fall.",
+            f"{{I}} [think|thinks] {name} is going to fall.",
             f"{{I'm}} pessimistic about {name}.",
             f"{name} is overvalued, in {{my}} opinion.",
             f"{{I}} [expect|expects] {name} to drop.",
