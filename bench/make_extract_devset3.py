@@ -437,7 +437,7 @@ def pr_stock(m: Maker, d: Dialogue):
     d.note("preference", polarity="likes" if like else "avoids", instruments=[symbol])
 
 
-@template("preferences", weight=4)
+@template("contact", weight=4)
 def pr_contact(m: Maker, d: Dialogue):
     topic, said = m.one(CONTACT)
     like = m.rng.random() < 0.6
@@ -461,7 +461,7 @@ def pr_contact(m: Maker, d: Dialogue):
     d.note("preference", polarity="likes" if like else "avoids", topic=topic)
 
 
-@template("preferences", weight=2)
+@template("contact", weight=2)
 def pr_when(m: Maker, d: Dialogue):
     topic, said = m.one(TIMES)
     speak(
@@ -483,7 +483,7 @@ def pr_answer(m: Maker, d: Dialogue):
         m.pick(
             "Anything you'd rather not invest in?",
             "Are there sectors you want to avoid?",
-            "Any areas you feel strongly about?",
+            "Anything you won't own?",
         )
     )
     sector, said = m.one(AVOID)
@@ -491,7 +491,7 @@ def pr_answer(m: Maker, d: Dialogue):
     d.note("preference", polarity="avoids", sectors=[sector])
 
 
-@template("preferences", "transcript", weight=2)
+@template("contact", "transcript", weight=2)
 def pr_contact_answer(m: Maker, d: Dialogue):
     d.advisor_(
         m.pick(
@@ -531,7 +531,7 @@ def pr_hedged(m: Maker, d: Dialogue):
         d,
         m.pick(
             f"{{I}} might want to avoid {said}, not sure yet.",
-            f"Maybe no {said}? {{I}} [haven't|hasn't] decided.",
+            f"Maybe no {said}, though {{I}} [haven't|hasn't] decided.",
         ),
     )
     d.note("preference", status="proposed", polarity="avoids", sectors=[sector])

@@ -116,7 +116,10 @@ def subject_of(text_before: str) -> Person:
 
 
 # "TXN seems overpriced to her": the opinion of whoever "her" is.
-_OPINION_THIRD = re.compile(r"\bto\s+(?:him|her|them)\b", re.IGNORECASE)
+_OPINION_THIRD = re.compile(
+    r"\bto\s+(?:him|her|them)\b|\bin\s+(?:his|her|their)\s+(?:view|opinion)\b",
+    re.IGNORECASE,
+)
 
 
 def opinion_holder(text: str, stance_at: int | None) -> Person:

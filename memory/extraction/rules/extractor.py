@@ -7,6 +7,8 @@ from ..candidates import Candidate, PriorTurn
 from ..speakers import ROLES
 from ..tickers import TickerResolver
 from .answers import answered, needs_referent, with_referent
+from .contact import MAY_STATE as CONTACT_MAY_STATE
+from .contact import read_contact
 from .corrections import MAY_STATE as CORRECTION_MAY_STATE
 from .corrections import read_correction
 from .facts import MAY_STATE as FACTS_MAY_STATE
@@ -140,6 +142,8 @@ def read_sentence(sentence: Sentence) -> list[Candidate]:
     if named:
         read_preferences(sentence)
         read_views(sentence)
+    if _may_state(CONTACT_MAY_STATE, low):
+        read_contact(sentence)
     if _may_state(FACTS_MAY_STATE, low):
         read_facts(sentence)
     return sentence.out

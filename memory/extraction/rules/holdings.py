@@ -41,7 +41,8 @@ _VERBS = [
         "buy",
         r"bought|purchased|picked\s+up|acquired|grabbed|scooped\s+up|loaded\s+up\s+on|"
         r"paid\s+[$€£]\s?\d[\d,.]*\s*(?:each|apiece|a\s+share|per\s+share)?\s+for|"
-        r"went\s+in\s+for|invested\s+in|got",
+        r"went\s+in\s+for|invested\s+in|snapped\s+up|"
+        r"put\s+(?:money|cash)\s+into|got",
     ),
     (
         "own",
@@ -50,7 +51,7 @@ _VERBS = [
         r"'ve\s+got|'s\s+got|has\s+got|have\s+got|"
         r"(?:am|'m|is|'s|are|'re)\s+(?:still\s+)?holding|"
         r"am\s+long|'m\s+long|are\s+long|'re\s+long|is\s+long|'s\s+long|be\s+long|"
-        r"sitting\s+on|owned|held|had",
+        r"sitting\s+on|sit\s+on|sits\s+on|keep|keeps|owned|held|had",
     ),
 ]
 _VERB_RE = re.compile(
@@ -98,17 +99,23 @@ _OUT_OF = re.compile(
     re.IGNORECASE,
 )
 _POSITION_AFTER = re.compile(
-    rf"^\s*(?:position|stake|holding)\s+(?:is|was|of)\s+(?:now\s+)?(?P<q>{_QTY})"
+    r"^\s*(?:(?:position|stake|holding)\s+(?:is|was|of|comes\s+to|totals?)|"
+    r"comes\s+to|totals?)\s+"
+    rf"(?:now\s+)?(?P<q>{_QTY})"
     r"(?:\s*(?:shares|units)\b|(?=\s*(?:[,.;!]|$|in\b)))",
     re.IGNORECASE,
 )
 # "Holdings: Comcast 70, Lilly 275": a list of positions, each amount after its name.
 _HOLDINGS_LIST = re.compile(
-    r"^\W*(?:[\w']+,?\s+){0,3}?(?:my\s+|our\s+|his\s+|her\s+|their\s+|your\s+)?"
-    r"(?:holdings|positions)\s*[:—–-]",
+    r"^\W*(?:[\w']+[,—–-]*\s+|[—–-]\s+){0,6}?(?:my\s+|our\s+|his\s+|her\s+|their\s+|"
+    r"your\s+)?(?:holdings|positions|portfolio)\s*[:—–-]",
     re.IGNORECASE,
 )
 _QTY_NEXT = re.compile(rf"^\s*(?P<q>{_QTY})(?!\s*(?:%|percent))\b", re.IGNORECASE)
+# "Portfolio: 380 Pfizer, 95 JPMorgan": each amount before its name.
+_QTY_BEFORE = re.compile(
+    rf"^[\s:,;—–-]*(?:and\s+|plus\s+)?(?P<q>{_QTY})\s*$", re.IGNORECASE
+)
 # "my cost on the 350 ConocoPhillips is $81".
 _COST_ON = re.compile(
     r"\b(?:my|our|his|her|their|your)\s+(?:cost(?:\s+basis)?|average\s+cost|entry"
@@ -181,7 +188,8 @@ _ACCOUNT_RE = re.compile(
     r"(?P<b403>403\s?\(?b\)?)|"
     r"(?P<hsa>hsa|health\s+savings\s+account)|"
     r"(?P<p529>529(?:\s+plan)?)|"
-    r"(?P<taxable>taxable(?:\s+(?:account|brokerage(?:\s+account)?))?)|"
+    r"(?P<taxable>taxable(?:\s+(?:account|brokerage(?:\s+account)?))?|"
+    r"regular\s+brokerage(?:\s+account)?)|"
     r"(?P<brokerage>brokerage(?:\s+account)?)|"
     r"(?P<joint>joint(?:\s+(?:account|brokerage))?)|"
     r"(?P<trust>(?:family\s+|living\s+|revocable\s+)?trust(?:\s+account)?)|"
@@ -317,6 +325,8 @@ def read_holdings(s: Sentence) -> None:
         if verb is None and listed and listed.end() <= mention.start:
             if m := _QTY_NEXT.match(post):
                 verb = _own(mention.start, gap=m.group("q"), word="holdings")
+            elif m := _QTY_BEFORE.match(text[max(lo, listed.end()) : mention.start]):
+                verb = _own(mention.start, gap=m.group("q"), word="holdings")
         if verb is None and _POSITION_IN.search(pre) and (m := _IS_QTY.match(post)):
             verb = _own(
                 lo + _POSITION_IN.search(pre).start(), gap=m.group("q"), word=""
@@ -381,9 +391,11 @@ _HELD_AFTER = re.compile(
     r"^\s*(?:shares\s+)?(?:are|is)\s+(?:sitting|parked|held)\s+in\b", re.IGNORECASE
 )
 _FRAGMENT_PRE = re.compile(
-    r"^\W*(?:(?:so|right|oh|and|ok|okay|well|honestly|quick\s+one)\W+)*"
+    r"^\W*(?:(?:so|right|oh|and|ok|okay|well|honestly|quick\s+one|also|"
+    r"for\s+what\s+it's\s+worth)\W+)*"
+    r"(?:i\s+think\s+)?(?:(?:it's|it\s+is)\s+)?"
     r"(?:(?:maybe|about|around|roughly|like|probably|approximately|perhaps|possibly|"
-    r"could\s+be)\s+)?"
+    r"could\s+be|just|exactly)\s+)?"
     rf"{_QTY}\s*(?:shares?\s+(?:of\s+)?)?$",
     re.IGNORECASE,
 )
@@ -391,10 +403,14 @@ _FRAGMENT_REST = re.compile(
     r"^[\s,.;:!?()-]*(?:shares?\b)?[\s,.;:!?()-]*(?:(?:in|at)\s+)?"
     r"[\s,.;:!?()-]*(?:i'm\s+not\s+sure|not\s+sure|i\s+think|if\s+memory\s+serves|"
     r"if\s+i\s+remember\s+(?:right|correctly)|i\s+(?:honestly\s+)?(?:don't|do\s+not)\s+"
-    r"(?:remember|recall|know))?[\s,.;:!?()-]*"
+    r"(?:remember|recall|know)|i\s+guess|i'd\s+(?:need|have)\s+to\s+(?:look|check)|"
+    r"something\s+like\s+that)?[\s,.;:!?()-]*"
     r"(?:that's\s+(?:my|his|her|our|their)\s+(?:\w+\s+){0,2}(?:position|holding)"
     r"[\s,.;:!?()-]*)?$"
     # "85 Conoco at $205, that's what I bought"
+    # "40 AAPL — that's what she has"
+    r"|^[\s,;:—–-]*that's\s+what\s+(?:i|we|he|she|they)\s+(?:have|has|own|owns|"
+    r"hold|holds|'ve\s+got|'s\s+got)\W*$"
     r"|^\s*(?:at|@)\s*[$€£]?\s?\d[\d,.]*\s*(?:each|a\s+share)?\s*,?\s*that's\s+what\s+"
     r"(?:i|we|he|she|they)\s+(?:bought|paid|own|hold|have|got)\W*$",
     re.IGNORECASE,
@@ -434,6 +450,9 @@ def _holding_verb(s: Sentence, pre: str, offset: int) -> dict | None:
         if kind == "own" and word in _PAST_ONLY and not negated:
             return None
         if kind == "buy" and word == "got" and not re.search(r"\d|shares", gap):
+            continue
+        # "keep an eye on", "sit on the fence": a count says it is a position.
+        if word.startswith(("keep", "sit")) and not re.search(r"\d", gap):
             continue
         after = s.text[offset + match.end() :]
         if word == "took" and not re.search(r"\boff\s+the\s+table\b", after, re.I):

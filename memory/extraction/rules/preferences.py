@@ -24,7 +24,14 @@ _AVOID_TRIGGER = re.compile(
     r"(?:can't|cannot|can\s+not)\s+stand|(?:want|wants)\s+(?:zero|none\s+of)|"
     r"(?:am|'m|is|'s|are|'re)\s+(?:totally\s+|firmly\s+|dead\s+)?against|"
     r"(?:am|'m|is|'s|are|'re)\s+not\s+(?:really\s+)?into|objects?\s+to|"
-    r"ethical\s+(?:concerns|qualms|objections|issues)\s+(?:about|with))\b",
+    r"ethical\s+(?:concerns|qualms|objections|issues)\s+(?:about|with|to)|"
+    r"(?:want|wants)\s+nothing\s+to\s+do\s+with|"
+    r"(?:feel|feels)\s+(?:uneasy|uncomfortable|queasy|bad)\s+about|"
+    r"not\s+(?:a\s+(?:big\s+|huge\s+)?fan\s+of|keen\s+on)|"
+    r"despise|despises|detest|detests|loathe|loathes|"
+    r"(?:'d|would)\s+rather\s+not\s+(?:have|own|hold|invest\s+in|touch|buy)|"
+    r"(?:am|'m|is|'s|are|'re)\s+(?:very\s+|really\s+|a\s+bit\s+)?wary\s+of|"
+    r"values\s+rule\s+out|(?:refuse|refuses)\s+to\s+(?:own|hold|buy|touch))\b",
     re.IGNORECASE,
 )
 _LIKE_TRIGGER = re.compile(
@@ -37,7 +44,12 @@ _LIKE_TRIGGER = re.compile(
     r"to\s+(?:own|hold|invest\s+in|add|focus\s+on))|(?:am|'m|are|'re|is|'s)\s+(?:really\s+|"
     r"very\s+)?(?:interested\s+in|keen\s+on|a\s+(?:big\s+)?fan\s+of|into)|"
     r"favou?rs?|focus\s+on|lean(?:s|ing)?\s+(?:towards?|into)|tilt(?:ed)?\s+towards?|"
-    r"(?:more|extra)\s+exposure\s+to)\b",
+    r"(?:more|extra)\s+exposure\s+to|"
+    r"(?:feel|feels)\s+(?:good|great|positive)\s+about|"
+    r"(?:am|'m|is|'s|are|'re)\s+(?:really\s+|very\s+|quite\s+)?(?:excited|"
+    r"enthusiastic)\s+about|a\s+(?:big\s+|great\s+|firm\s+)?believer\s+in|"
+    r"(?:enjoy|enjoys)\s+(?:owning|holding|investing\s+in)|"
+    r"keen\s+to\s+(?:add|own|buy|hold))\b",
     re.IGNORECASE,
 )
 _RETRACT_AVOID = re.compile(
@@ -67,6 +79,7 @@ _AVOID_AFTER = re.compile(
     r"\b(?:isn't|aren't|is\s+not|are\s+not)\s+something\s+(?:i|we|he|she|they)"
     r"(?:'d|\s+would)\s+(?:invest\s+in|own|buy|touch)\b|"
     r"\b(?:is|are)\s+off[- ]limits\b|"
+    r"\b(?:is|are|'s|'re)\s+a\s+no[- ]go\b|"
     r"^\W*(?:i|we|he|she|they)\s+(?:really\s+)?(?:hate|hates|dislike|dislikes|"
     r"can't\s+stand)\s+(?:them|it|those)\b",
     re.IGNORECASE,
@@ -76,7 +89,10 @@ _LIKE_AFTER = re.compile(
     r"\b(?:is|are|'s|'re)\s+(?:really\s+|very\s+much\s+)?(?:my|his|her|our|their)\s+"
     r"(?:thing|jam|cup\s+of\s+tea)\b|"
     r"\b(?:matters?|is\s+important|are\s+important)\s+(?:a\s+lot\s+|so\s+much\s+)?"
-    r"to\s+(?:me|him|her|us|them)\b",
+    r"to\s+(?:me|him|her|us|them)\b|"
+    r"\b(?:appeal|appeals)\s+to\s+(?:me|him|her|us|them)\b|"
+    r"[—–-]\s*(?:i|we|he|she|they)\s+(?:really\s+)?(?:love|loves|like|likes|adore|"
+    r"adores)\s+(?:that|this|those|them|it)\b",
     re.IGNORECASE,
 )
 _HELD_BEFORE = re.compile(

@@ -49,7 +49,8 @@ _RISK_AVERSE_PHRASES = re.compile(
     r"|\b(?:stability|safety|capital\s+preservation)\s+(?:matters|comes|is)\s+"
     r"(?:most|first)\b"
     r"|\b(?:don't|do\s+not|doesn't|does\s+not)\s+want\s+to\s+take\s+(?:much|any|a\s+lot\s+of)"
-    r"\s+risk",
+    r"\s+risk"
+    r"|\b(?:want|wants)\s+to\s+keep\s+(?:it|things|my\s+money|the\s+money)\s+safe\b",
     re.IGNORECASE,
 )
 # "prefers moderate risk", "wants an aggressive portfolio".
@@ -63,7 +64,8 @@ _RISK_MIDDLE_PHRASES = re.compile(
     r"\b(?:something|a\s+portfolio\s+that's|a\s+portfolio)\s+balanced\b|"
     r"\bmiddle\s+of\s+the\s+road\b|\bsomewhere\s+in\s+the\s+middle\b|"
     r"\b(?:okay|ok|fine|comfortable|happy)\s+with\s+(?:a\s+)?(?:moderate|medium)\s+"
-    r"(?:amount\s+of\s+|level\s+of\s+)?risk\b",
+    r"(?:amount\s+of\s+|level\s+of\s+)?risk\b|"
+    r"\b(?:okay|ok|fine)\s+with\s+(?:some|a\s+bit\s+of|a\s+little)\s+risk\b",
     re.IGNORECASE,
 )
 # "Fifty-four, cautious investor, that's him": a self-description, said of one.

@@ -80,7 +80,8 @@ _VIEW_DIRECTION = re.compile(
     rf"{_M}(?:'s|’s|\s+is)?\s+(?:(?P<how>going|goes|will\s+go|headed|heading)\s+"
     r"(?P<dir>down|lower|up|higher)\b|(?:is\s+|'s\s+)?(?:going\s+to|gonna|will|"
     r"could|should|is\s+about\s+to)\s+(?P<fall>crash|collapse|tank|drop|fall|sink|"
-    r"plunge|rally|soar|climb|rise|take\s+off|keep\s+(?:rising|climbing|falling|"
+    r"plunge|rally|soar|climb|rise|take\s+off|do\s+well|do\s+badly|do\s+poorly|"
+    r"keep\s+(?:rising|climbing|falling|"
     r"dropping)|outperform|underperform)\b|(?:has|'s\s+got|still\s+has)\s+"
     r"(?:a\s+lot\s+of\s+|lots\s+of\s+|plenty\s+of\s+|more\s+|real\s+|big\s+)?"
     r"(?P<side>upside|downside)\b)|"
@@ -90,6 +91,7 @@ _VIEW_DIRECTION = re.compile(
 )
 _DOWN = {"down", "lower", "crash", "collapse", "tank", "drop", "fall", "sink", "plunge"}
 _DOWN |= {"downside", "falling", "dropping", "go down", "struggle", "underperform"}
+_DOWN |= {"do badly", "do poorly"}
 # "skeptical of Boeing", "not a fan of": a stance said before the instrument.
 # "sees Uber as a bargain", "believes in Lilly long term".
 _VIEW_AS = re.compile(
@@ -121,7 +123,8 @@ _VIEW_RATING = re.compile(
 )
 # "NextEra: underperform, PT 130": an analyst's shorthand.
 _VIEW_RATING_SHORT = re.compile(
-    rf"^\W*{_M}\s*[:—–-]\s*(?:an?\s+)?(?P<st>strong\s+buy|buy|strong\s+sell|sell|"
+    r"^\W*(?:(?:my|our)\s+(?:call|rating|view|take)\s+on\s+)?"
+    rf"{_M}\s*[:—–-]\s*(?:an?\s+)?(?P<st>strong\s+buy|buy|strong\s+sell|sell|"
     r"hold|outperform|underperform|overweight|underweight|neutral|equal[- ]weight|"
     r"market[- ]perform)\b",
     re.IGNORECASE,
