@@ -28,7 +28,7 @@ from bench.extract_sets import DEVSET3, Dialogue, Person, number_words, write_se
 from bench.make_extract_devset import Voice
 
 SEED = 3403
-COUNT = 480
+COUNT = 600
 
 CLIENTS = [
     Person("Mirela Popescu", "she"),
@@ -535,6 +535,111 @@ def pr_hedged(m: Maker, d: Dialogue):
         ),
     )
     d.note("preference", status="proposed", polarity="avoids", sectors=[sector])
+
+
+@template("preferences", weight=5)
+def pr_feel_more(m: Maker, d: Dialogue):
+    """Feelings in yet other words: idioms, exclamations, the thing said first."""
+    like = m.rng.random() < 0.5
+    sector, said = m.one(LIKE if like else AVOID)
+    big = said[0].upper() + said[1:]
+    if like:
+        text = m.pick(
+            f"{{I've}} always liked {said}.",
+            f"{{I'm}} a sucker for {said}.",
+            f"{big} excite{'s' if not said.endswith('s') else ''} {{me}}.",
+            f"{{I}} [gravitate|gravitates] towards {said}.",
+            f"{{I'd}} like to see more {said}.",
+            f"{big} {'is' if not said.endswith('s') else 'are'} close to {{my}} heart.",
+            f"{{I'm}} all for {said}.",
+            f"{{I}} [want|wants] to support {said}.",
+            f"More {said}, please.",
+            f"{big}? Love {'it' if not said.endswith('s') else 'them'}.",
+        )
+    else:
+        text = m.pick(
+            f"{{I'd}} never put money into {said}.",
+            f"{{I}} [don't|doesn't] trust {said}.",
+            f"{{I}} won't go near {said}.",
+            f"{big} {'is' if not said.endswith('s') else 'are'} off the table.",
+            f"{{I've}} sworn off {said}.",
+            f"{{I'm}} morally opposed to {said}.",
+            f"{{I}} [have|has] a problem with {said}.",
+            f"Leave {said} out, please.",
+            f"Not {said}, please.",
+            f"{big}? Absolutely not.",
+            f"Under no circumstances {said}.",
+            f"{big} {'is' if not said.endswith('s') else 'are'} not {{my}} cup of tea.",
+        )
+    speak(m, d, text)
+    d.note("preference", polarity="likes" if like else "avoids", sectors=[sector])
+
+
+@template("holdings", weight=3)
+def h_said_otherwise(m: Maker, d: Dialogue):
+    """Holdings in other words: to the tune of, to my name, N of them."""
+    symbol, name = m.item()
+    q = m.qty()
+    speak(
+        m,
+        d,
+        m.pick(
+            f"{{I've}} got {m.say(q)} {name} to {{my}} name.",
+            f"{{I'm}} in {name} to the tune of {m.say(q)}.",
+            f"{{I'm}} up to {m.say(q)} {name} now.",
+            f"{name}, {m.say(q)} of them.",
+            f"{{I}} [have|has] {name}: {m.say(q)}.",
+            f"{{my}} {name} position: {m.say(q)}.",
+            f"{{I}} [own|owns] {m.say(q)} in {name}.",
+            f"{{I}} [hold|holds] {m.say(q)} pieces of {name}.",
+        ),
+    )
+    d.note("holding", instrument=symbol, quantity=q)
+
+
+@template("holdings", weight=3)
+def h_not_a_position(m: Maker, d: Dialogue):
+    """Companies named with numbers that are no position of the client's."""
+    _, name = m.item(funds=False)
+    n = m.qty()
+    rel = m.rng.choice(RELATIVES)
+    speak(
+        m,
+        d,
+        m.pick(
+            f"{{I}} nearly bought {m.say(n)} {name}.",
+            f"The fund {{I}} [like|likes] holds {m.say(n)} {name}.",
+            f"Some hedge fund bought {m.say(n)} {name}.",
+            f"The guy next door has {m.say(n)} {name}.",
+            f"{{I'm}} thinking about buying {m.say(n)} {name}.",
+            f"{{I'm}} tempted to buy {m.say(n)} {name}.",
+            f"{{my}} {rel} and {{my}} {rel}'s partner own {m.say(n)} {name}.",
+            f"{{I}} bought {m.say(n % 9 + 2)} {name} gift cards.",
+            f"{{I've}} worked at {name} for {m.rng.choice([6, 11, 14])} years.",
+            f"{name} has {m.say(n)} stores near {{me}}.",
+        ),
+    )
+
+
+@template("contact", weight=2)
+def pr_contact_more(m: Maker, d: Dialogue):
+    topic, said = m.one(CONTACT)
+    like = m.rng.random() < 0.5
+    if like:
+        text = m.pick(
+            f"{said.capitalize()} {'are' if said.endswith('s') else 'is'} the way "
+            f"to get hold of {{me}}.",
+            f"{{I}} always [respond|responds] fastest to {said}.",
+            f"{{I}} [love|loves] {said}.",
+        )
+    else:
+        text = m.pick(
+            f"{{I}} never [answer|answers] {said}.",
+            f"{{I}} can't stand {said}.",
+            f"Don't bother with {said} for {{me}}.",
+        )
+    speak(m, d, text)
+    d.note("preference", polarity="likes" if like else "avoids", topic=topic)
 
 
 # -------------------------------------------------------------- views and others

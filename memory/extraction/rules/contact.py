@@ -48,17 +48,24 @@ _MEETS = re.compile(
     re.I,
 )
 _AVOID_CUE = re.compile(
-    r"\b(?:no|not\s+by|never|hate|hates|dislike|dislikes|avoid|avoids|"
+    r"\b(?:not\s+by|never\s+by|hate|hates|dislike|dislikes|avoid|avoids|"
     r"(?:don't|doesn't|do\s+not|does\s+not)\s+(?:like|want|do)|"
     r"(?:'d|would)\s+rather\s+not|(?:can't|cannot)\s+stand|stop)\b",
     re.I,
 )
+# "No email, please", "no more phone calls": "no" right before the channel.
+_NO_CHANNEL = re.compile(r"\bno\s+(?:more\s+)?$", re.I)
 _LIKE_CUE = re.compile(
-    r"\b(?:prefer|prefers|preferred|(?:'d|would)\s+rather(?!\s+not)|best|works?\s+best|"
-    r"use|like|likes|love|loves|easiest|"
-    r"(?:call|ring|reach|contact|email|text)\s+(?:me|him|her|them|us)|please)\b",
+    r"\b(?:prefer|prefers|preferred|(?:'d|would)\s+rather(?!\s+not)|best|"
+    r"use\b(?=.*\bto\s+(?:reach|contact|get\s+hold\s+of))|like|likes|love|loves|"
+    r"easiest|(?:call|ring|reach|contact|email|text)\s+(?:me|him|her|them|us)\b"
+    r"(?!\s+(?:back|about|later|tomorrow|today|now)\b))",
     re.I,
 )
+# "Email, please." (an answer, or a request in a word): the channel is wanted.
+_PLEASE_ALONE = re.compile(r"^\W*(?:by\s+)?[\w\s-]{2,30}?,?\s+please\W*$", re.I)
+# Options ("calls over puts") and trades are no way of being reached.
+_NOT_CONTACT = re.compile(r"\b(?:puts?|options?|strike|expiry|premium)\b", re.I)
 # Words that may name a channel or a time: most sentences name none.
 MAY_STATE = (
     "mail", "phone", "call", "text", "sms", "video", "teams", "person", "face",
@@ -77,8 +84,12 @@ def read_contact(s: Sentence) -> None:
         found += [(t, m) for t, pattern in _TIME_RES if (m := pattern.search(text))]
     if not found:
         return
-    avoid = _AVOID_CUE.search(text)
-    like = _LIKE_CUE.search(text)
+    if _NOT_CONTACT.search(text):
+        return
+    avoid = _AVOID_CUE.search(text) or next(
+        (m for _, m in found if _NO_CHANNEL.search(text[: m.start()])), None
+    )
+    like = _LIKE_CUE.search(text) or _PLEASE_ALONE.match(text)
     cue = avoid or like
     if cue is None or not s.speaks_for_subject(cue.start(), "preference"):
         return

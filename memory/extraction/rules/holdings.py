@@ -7,6 +7,7 @@ it and its neighbours, so "300 VOO and 150 BND" gives two holdings.
 
 import re
 
+from ..speakers import Person
 from .numbers import (
     AMOUNT,
     AMOUNT_RE,
@@ -85,6 +86,7 @@ _MODAL_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _MAYBE_BEFORE = re.compile(r"\b(?:might|may)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_NEARLY_BEFORE = re.compile(r"\b(?:nearly|almost)\s+$", re.IGNORECASE)
 _PAST_ONLY = {"owned", "held", "had"}
 _EXIT_ALL = re.compile(
     r"\b(?:all|entire|whole|everything|every\s+share|the\s+rest|remaining|out\s+of)\b",
@@ -377,9 +379,62 @@ def read_holdings(s: Sentence) -> None:
         previous_verb = verb
         if verb is None:
             continue
+        if _PRODUCT_AFTER.match(post) or _A_PRODUCT.fullmatch(verb["gap"]):
+            continue  # "2 Apple watches", "50 Amazon packages", "I have a Tesla"
         if not s.speaks_for_subject(verb["at"], "holding"):
             continue
+        if _someone_else_before(s, verb["at"]):
+            continue  # "The fund holds 300 Apple", "Warren Buffett bought 1000"
         _holding(s, i, mention, verb, pre, post, (lo, hi), position)
+
+
+# A company's name before one of its products names the product, not shares.
+_PRODUCT_AFTER = re.compile(
+    r"^[\s-]*(?:watch(?:es)?|i?phones?|laptops?|computers?|macs?|macbooks?|ipads?|"
+    r"tablets?|tvs?|devices?|gadgets?|products?|packages?|parcels?|orders?|boxes|"
+    r"deliveries|accounts?|subscriptions?|memberships?|cars?|trucks?|vehicles?|"
+    r"cards?|gift\s+cards?|points|miles|vouchers?|coupons?|tickets?|meals?|burgers?|"
+    r"coffees?|drinks?|cans|bottles?|stores?|shops?|employees?|jobs?|shifts?)\b",
+    re.IGNORECASE,
+)
+# "I have a Tesla", "she owns an Apple": one thing, not a position.
+_A_PRODUCT = re.compile(r"\s*an?\s*", re.IGNORECASE)
+
+
+_CLAUSE_START = re.compile(r"(?:[.;:!?,—–(]|\s-\s|\b(?:and|but|so|while)\b)\s*")
+_SOMEONE = re.compile(
+    r"^\W*(?:(?:the|a|an|this|that|one|another|some)\s+(?!(?:last|first|other)\b)"
+    r"[a-z]\w*|(?:[A-Z][\w&.'-]*\s+)*[A-Z][\w&.'-]*)(?:\s+\w+){0,3}\s*$"
+)
+
+
+def _someone_else_before(s: Sentence, at: int) -> bool:
+    """Say whether someone named, not a pronoun, is the subject of the verb at ``at``.
+
+    "The fund holds", "Berkshire bought", "the guy at work has": no pronoun, so
+    ``speakers`` reads no subject, yet a subject is there and it is not the client.
+    """
+    if s.subject_at(at) != Person.NONE:
+        return False
+    before = s.text[:at]
+    starts = [m.end() for m in _CLAUSE_START.finditer(before)]
+    clause = before[starts[-1] if starts else 0 :]
+    if not clause.strip():
+        return False
+    if not _SOMEONE.match(clause) or find_accounts(clause):
+        return False  # "the Roth holds 200 Apple" is the client's account
+    words = clause.split()
+    # The first word of a sentence is capitalised whoever it is: "Also", "Then".
+    if not starts and len(words) == 1 and words[0].lower() in _OPENING_WORDS:
+        return False
+    return not re.search(r"\d", clause)
+
+
+_OPENING_WORDS = {
+    "also", "then", "now", "recently", "yesterday", "today", "honestly", "actually",
+    "just", "oh", "so", "well", "right", "ok", "okay", "plus", "and", "still",
+    "finally", "anyway", "basically", "currently", "again", "lately",
+}  # fmt: skip
 
 
 def _own(at: int, *, gap: str, word: str) -> dict:
@@ -444,6 +499,8 @@ def _holding_verb(s: Sentence, pre: str, offset: int) -> dict | None:
             return None
         if kind != "own" and _MAYBE_BEFORE.search(full_before):
             return None  # "might buy" is a plan, not a trade
+        if _NEARLY_BEFORE.search(full_before):
+            return None  # "nearly bought" is no trade
         if re.search(r"\b(?:if|unless|whether|wish)\b[^,;]*$", full_before, re.I):
             return None
         negated = bool(_NEGATED_BEFORE.search(full_before) or used_to)

@@ -95,6 +95,7 @@ _LIKE_AFTER = re.compile(
     r"adores)\s+(?:that|this|those|them|it)\b",
     re.IGNORECASE,
 )
+_USED_TO = re.compile(r"\bused\s+to\s+$", re.IGNORECASE)
 _HELD_BEFORE = re.compile(
     r"\b(?:have|has|had|own|owns|hold|holds|'ve\s+got|'s\s+got|have\s+got|"
     r"has\s+got)\s+$",
@@ -190,6 +191,8 @@ def read_preferences(s: Sentence) -> None:
     for match in _AVOID_TRIGGER.finditer(text):
         if re.match(r"no\s+(?:longer|more)\b", text[match.start() :], re.I):
             continue  # "no more Deere: sold it" is a trade
+        if _USED_TO.search(text[: match.start()]):
+            continue  # "I used to hate bonds": no longer so
         # "I have no Prologis" says what is not held, not what is avoided.
         if re.match(r"no\b", text[match.start() :], re.I) and _HELD_BEFORE.search(
             text[: match.start()]

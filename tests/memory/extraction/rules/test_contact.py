@@ -69,6 +69,11 @@ NOTHING = [
     ("client", "Can you email me the statement?"),
     ("advisor", "I'll call him tomorrow."),
     ("client", "See you in the morning."),
+    ("client", "I prefer calls over puts."),
+    ("client", "The no-go list is in the email."),
+    ("client", "Please send the report by email."),
+    ("client", "I use email for work."),
+    ("client", "Call me back tomorrow."),
 ]
 
 

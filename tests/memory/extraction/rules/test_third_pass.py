@@ -115,6 +115,12 @@ NOTHING = [
     ("client", "Are index funds doing well this year?"),
     ("client", "I keep an eye on Apple."),
     ("client", "Disney had a rough quarter."),
+    # a company's products are no position in it
+    ("client", "I bought 2 Apple watches."),
+    ("client", "I got 50 Amazon packages this month."),
+    ("client", "I have 5 Netflix accounts."),
+    ("client", "I have a Tesla."),
+    ("client", "I used to hate bonds but now I'm fine with them."),
 ]
 
 
