@@ -50,7 +50,9 @@ _MEETS = re.compile(
 _AVOID_CUE = re.compile(
     r"\b(?:not\s+by|never\s+by|hate|hates|dislike|dislikes|avoid|avoids|"
     r"(?:don't|doesn't|do\s+not|does\s+not)\s+(?:like|want|do)|"
-    r"(?:'d|would)\s+rather\s+not|(?:can't|cannot)\s+stand|stop)\b",
+    r"(?:'d|would)\s+rather\s+not|(?:can't|cannot)\s+stand|stop|"
+    r"never\s+(?:answer|answers|pick\s+up|picks\s+up|respond|responds|reply|replies|"
+    r"read|reads|check|checks)|(?:don't|do\s+not)\s+bother\s+with)\b",
     re.I,
 )
 # "No email, please", "no more phone calls": "no" right before the channel.
@@ -58,7 +60,9 @@ _NO_CHANNEL = re.compile(r"\bno\s+(?:more\s+)?$", re.I)
 _LIKE_CUE = re.compile(
     r"\b(?:prefer|prefers|preferred|(?:'d|would)\s+rather(?!\s+not)|best|"
     r"use\b(?=.*\bto\s+(?:reach|contact|get\s+hold\s+of))|like|likes|love|loves|"
-    r"easiest|(?:call|ring|reach|contact|email|text)\s+(?:me|him|her|them|us)\b"
+    r"easiest|way\s+to\s+(?:get\s+hold\s+of|reach)|"
+    r"(?:respond|responds|reply|replies)\s+(?:fastest|quickest|best)\s+to|"
+    r"(?:call|ring|reach|contact|email|text)\s+(?:me|him|her|them|us)\b"
     r"(?!\s+(?:back|about|later|tomorrow|today|now)\b))",
     re.I,
 )

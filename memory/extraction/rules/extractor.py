@@ -109,7 +109,12 @@ class RulesExtractor:
             if sentence.mentions:
                 referent = sentence.mentions[-1].symbol
             found.extend(read_sentence(sentence))
-            said_before = sentence.text
+            # An advisor's "Casinos?" states nothing, yet is what "them" means next.
+            said_before = sentence.text or plain(
+                evidence.replace("’", "'").rstrip(" ?"),
+                names=subject_names,
+                advisor=role == "advisor",
+            )
         return _latest_per_slot(found)
 
 
@@ -128,6 +133,9 @@ def read_sentence(sentence: Sentence) -> list[Candidate]:
     named = bool(sentence.mentions) or (
         _may_state(SECTOR_STEMS, low) and bool(ANY_SECTOR.search(text))
     )
+    # "Crypto? Absolutely not.": a short reply to what the sentence before named.
+    if not named and len(text) < 40 and sentence.before:
+        named = bool(ANY_SECTOR.search(sentence.before))
     if _may_state(PROFILE_MAY_STATE, low):
         read_profile(sentence)
     if _may_state(GOALS_MAY_STATE, low):

@@ -51,6 +51,7 @@ _VERBS = [
         r"carry|carries|kept|built\s+up|there\s+(?:are|is)|there's|"
         r"'ve\s+got|'s\s+got|has\s+got|have\s+got|"
         r"(?:am|'m|is|'s|are|'re)\s+(?:still\s+)?holding|"
+        r"(?:am|'m|is|'s|are|'re)\s+(?:now\s+)?up\s+to|"
         r"am\s+long|'m\s+long|are\s+long|'re\s+long|is\s+long|'s\s+long|be\s+long|"
         r"sitting\s+on|sit\s+on|sits\s+on|keep|keeps|owned|held|had",
     ),
@@ -61,7 +62,8 @@ _VERB_RE = re.compile(
 _QTY = rf"(?:{APPROX}\s+)?(?<![$€£\w]){AMOUNT}"
 _GAP_RE = re.compile(
     rf"(?:\s+|,|-|{_QTY}|(?:[$€£]\s?{AMOUNT})|\b(?:some|a|few|little|lot|lots|bunch|of|"
-    r"shares?|units?|sh|position|positions|stake|in|into|my|our|your|his|her|their|"
+    r"shares?|units?|sh|pieces|position|positions|stake|in|into|my|our|your|his|her|"
+    r"their|"
     r"the|more|to|every|block|"
     r"additional|extra|another|all|entire|whole|remaining|rest|any|both|total|half|"
     r"worth|also|just|still|now|only|each|about|around|roughly|approximately|nearly|"
@@ -101,7 +103,7 @@ _OUT_OF = re.compile(
     re.IGNORECASE,
 )
 _POSITION_AFTER = re.compile(
-    r"^\s*(?:(?:position|stake|holding)\s+(?:is|was|of|comes\s+to|totals?)|"
+    r"^\s*(?:(?:position|stake|holding)(?:\s+(?:is|was|of|comes\s+to|totals?)|\s*:)|"
     r"comes\s+to|totals?)\s+"
     rf"(?:now\s+)?(?P<q>{_QTY})"
     r"(?:\s*(?:shares|units)\b|(?=\s*(?:[,.;!]|$|in\b)))",
@@ -182,7 +184,7 @@ _SOLD_OF_BASE = re.compile(
 _ACCOUNT_RE = re.compile(
     r"(?P<det>\b(?:my|our|the|your|his|her|their|a|an)\s+(?:own\s+|new\s+|old\s+|"
     r"personal\s+|individual\s+|wife's\s+|husband's\s+)?)?\b(?:"
-    r"(?P<roth_ira>roth(?:\s+ira)?(?:\s+401\s?\(?k\)?)?)|"
+    r"(?P<roth_ira>roth(?:\s+ira)?(?:\s+401\s?\(?k\)?)?(?:\s+account)?)|"
     r"(?P<sep_ira>sep[\s-]ira)|"
     r"(?P<simple_ira>simple\s+ira)|"
     r"(?P<ira>(?:rollover\s+|traditional\s+)?ira)|"
@@ -333,6 +335,16 @@ def read_holdings(s: Sentence) -> None:
             verb = _own(
                 lo + _POSITION_IN.search(pre).start(), gap=m.group("q"), word=""
             )
+        if verb is None and _IN_BEFORE.search(pre) and (m := _TUNE_OF.match(post)):
+            verb = _own(lo + _IN_BEFORE.search(pre).start(), gap=m.group("q"), word="")
+        if (
+            verb is None
+            and i == 0
+            and len(s.mentions) == 1
+            and _OPENER_ONLY.fullmatch(pre)
+            and (m := _OF_THEM_AFTER.match(post))
+        ):
+            verb = _own(mention.start, gap=m.group("q"), word="")
         if verb is None and (cost := _COST_ON.search(pre)):
             verb = _own(lo + cost.start(), gap=cost.group("q") or "", word="cost")
         if verb is None and _NO_MORE_BEFORE.search(pre):
@@ -401,6 +413,24 @@ _PRODUCT_AFTER = re.compile(
 _A_PRODUCT = re.compile(r"\s*an?\s*", re.IGNORECASE)
 
 
+# "I'm in AGG to the tune of 95"; "Microsoft, forty of them"; "I have AGG: 95".
+_IN_BEFORE = re.compile(r"\b(?:am|'m|is|'s|are|'re)\s+in\s+$", re.IGNORECASE)
+_TUNE_OF = re.compile(
+    rf"^\s*to\s+the\s+tune\s+of\s+(?P<q>{_QTY})(?!\s*(?:%|k\b|grand|dollars))", re.I
+)
+_OPENER_ONLY = re.compile(
+    r"\W*(?:(?:so|right|oh|and|ok|okay|well|honestly|also|for\s+what\s+it's\s+worth)"
+    r"\W+)*",
+    re.IGNORECASE,
+)
+_OF_THEM_AFTER = re.compile(rf"^\s*[,:—–-]\s*(?P<q>{_QTY})\s+of\s+them\W*$", re.I)
+_COLON_QTY = re.compile(rf"^\s*:\s*(?P<q>{_QTY})(?!\s*(?:%|k\b))\W*$", re.IGNORECASE)
+# "The fund I like holds": a thing, then who likes it, then the verb.
+_SOMEONE_REL = re.compile(
+    r"^\W*(?:the|a|an|this|that|some)\s+(?:\w+\s+){1,2}(?:i|we|you|he|she|they)\s+"
+    r"\w+\s*$",
+    re.IGNORECASE,
+)
 _CLAUSE_START = re.compile(r"(?:[.;:!?,—–(]|\s-\s|\b(?:and|but|so|while)\b)\s*")
 _SOMEONE = re.compile(
     r"^\W*(?:(?:the|a|an|this|that|one|another|some)\s+(?!(?:last|first|other)\b)"
@@ -414,11 +444,13 @@ def _someone_else_before(s: Sentence, at: int) -> bool:
     "The fund holds", "Berkshire bought", "the guy at work has": no pronoun, so
     ``speakers`` reads no subject, yet a subject is there and it is not the client.
     """
-    if s.subject_at(at) != Person.NONE:
-        return False
     before = s.text[:at]
     starts = [m.end() for m in _CLAUSE_START.finditer(before)]
     clause = before[starts[-1] if starts else 0 :]
+    if _SOMEONE_REL.match(clause) and not find_accounts(clause):
+        return True
+    if s.subject_at(at) != Person.NONE:
+        return False
     if not clause.strip():
         return False
     if not _SOMEONE.match(clause) or find_accounts(clause):
@@ -464,7 +496,8 @@ _FRAGMENT_REST = re.compile(
     r"[\s,.;:!?()-]*)?$"
     # "85 Conoco at $205, that's what I bought"
     # "40 AAPL — that's what she has"
-    r"|^[\s,;:—–-]*that's\s+what\s+(?:i|we|he|she|they)\s+(?:have|has|own|owns|"
+    r"|^[\s,;:—–-]*(?:(?:in|at)\s+)?[\s,;:—–-]*that's\s+what\s+(?:i|we|he|she|they)\s+"
+    r"(?:have|has|own|owns|"
     r"hold|holds|'ve\s+got|'s\s+got)\W*$"
     r"|^\s*(?:at|@)\s*[$€£]?\s?\d[\d,.]*\s*(?:each|a\s+share)?\s*,?\s*that's\s+what\s+"
     r"(?:i|we|he|she|they)\s+(?:bought|paid|own|hold|have|got)\W*$",
@@ -535,7 +568,7 @@ def _holding(s: Sentence, index, mention, verb, pre, post, window, position) -> 
         return
     quantities, value = _amounts(gap)
     approx = bool(re.search(APPROX, gap, re.I))
-    if not quantities and (m := _QTY_AFTER.match(post)):
+    if not quantities and (m := _QTY_AFTER.match(post) or _COLON_QTY.match(post)):
         quantities = [parse_amount(re.sub(APPROX, "", m.group("q")))[0]]
     if (
         not quantities

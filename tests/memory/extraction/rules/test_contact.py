@@ -25,6 +25,13 @@ STATED = [
      "preference:like:contact:evenings", "likes"),
     ("client", "I prefer meetings early in the day.",
      "preference:like:contact:mornings", "likes"),
+    ("client", "I never answer email.", "preference:avoid:contact:email", "avoids"),
+    ("advisor", "Don't bother with video calls for her.",
+     "preference:avoid:contact:video", "avoids"),
+    ("client", "Text messages are the way to get hold of me.",
+     "preference:like:contact:text", "likes"),
+    ("client", "I always respond fastest to face-to-face meetings.",
+     "preference:like:contact:in_person", "likes"),
 ]  # fmt: skip
 
 
