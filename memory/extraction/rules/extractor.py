@@ -6,6 +6,7 @@ from datetime import datetime
 from ..candidates import Candidate, PriorTurn
 from ..speakers import ROLES
 from ..tickers import TickerResolver
+from .affect import read_affect
 from .answers import answered, needs_referent, with_referent
 from .contact import MAY_STATE as CONTACT_MAY_STATE
 from .contact import read_contact
@@ -150,6 +151,7 @@ def read_sentence(sentence: Sentence) -> list[Candidate]:
     if named:
         read_preferences(sentence)
         read_views(sentence)
+        read_affect(sentence)
     if _may_state(CONTACT_MAY_STATE, low):
         read_contact(sentence)
     if _may_state(FACTS_MAY_STATE, low):
