@@ -73,7 +73,16 @@ def test_every_topic_of_the_rules_has_its_cases_in_the_development_set():
         name
         for _, name, _ in pkgutil.iter_modules(rules.__path__)
         if name
-        not in ("extractor", "sentence", "numbers", "sectors", "wording", "answers")
+        # Helpers every topic reads with; affect reads preferences' feelings.
+        not in (
+            "extractor",
+            "sentence",
+            "numbers",
+            "sectors",
+            "wording",
+            "answers",
+            "affect",
+        )  # fmt: skip
     }
     counts = {}
     for path in (DEVSET, DEVSET2, DEVSET3):
