@@ -28,7 +28,7 @@ from bench.extract_sets import DEVSET3, Dialogue, Person, number_words, write_se
 from bench.make_extract_devset import Voice
 
 SEED = 3403
-COUNT = 600
+COUNT = 680
 
 CLIENTS = [
     Person("Mirela Popescu", "she"),
@@ -665,6 +665,99 @@ def v_feel(m: Maker, d: Dialogue):
         )
     speak(m, d, text)
     d.note("view", instrument=symbol, stance="bullish" if bull else "bearish")
+
+
+@template("views", weight=3)
+def v_idiom(m: Maker, d: Dialogue):
+    """Views said as idioms rather than as stances or valuations."""
+    symbol, name = m.item(funds=False)
+    bull = m.rng.random() < 0.5
+    if bull:
+        text = m.pick(
+            f"{{I'm}} betting on {name}.",
+            f"{{I}} [have|has] high hopes for {name}.",
+            f"{name} could double from here, {{I}} reckon.",
+            f"{name} is a long-term winner.",
+            f"{name} has a lot going for it.",
+            f"{name} is poised to grow.",
+        )
+    else:
+        text = m.pick(
+            f"{name}'s best days are behind it.",
+            f"{{I've}} lost faith in {name}.",
+            f"{name} is overdue for a correction.",
+            f"{name} has peaked.",
+            f"{name} is a value trap.",
+            f"{name} is headed for trouble.",
+        )
+    speak(m, d, text)
+    # An advisor's bare judgement: theirs or the client's? It waits for review.
+    bare = d.channel == "chat" and "{" not in text
+    d.note(
+        "view",
+        status="proposed" if bare else "active",
+        instrument=symbol,
+        stance="bullish" if bull else "bearish",
+    )
+
+
+@template("profile", weight=3)
+def p_idiom(m: Maker, d: Dialogue):
+    """Risk, horizon and age said in everyday words."""
+    form = m.rng.random()
+    if form < 0.5:
+        level, text = m.rng.choice(
+            [
+                ("conservative", "Losing money keeps {me} up at night."),
+                ("conservative", "Slow and steady for {me}."),
+                ("conservative", "Protecting what {I} [have|has] matters most."),
+                ("aggressive", "{I'm} in it for growth, swings and all."),
+                ("aggressive", "{I} can live with big swings."),
+                ("moderate", "{I} [want|wants] a mix of safety and growth."),
+            ]
+        )
+        speak(m, d, text)
+        d.note("profile", risk_tolerance=level)
+        return
+    if form < 0.8:
+        years = m.rng.choice([8, 12, 15, 20, 30])
+        speak(
+            m,
+            d,
+            m.pick(
+                f"{{I}} won't need this money for {m.say(years)} years.",
+                f"This is money for {m.say(years)} years from now.",
+                f"{{I'm}} in for the long haul: {m.say(years)} years.",
+            ),
+        )
+        d.note("profile", horizon_years=years)
+        return
+    age = m.rng.randint(30, 79)
+    speak(
+        m,
+        d,
+        m.pick(
+            f"{{I'm}} {m.say(age)}, if you need it for the forms.",
+            f"{{I'm}} {m.say(age)} years young.",
+        ),
+    )
+    d.note("profile", kyc__age=age)
+
+
+@template("goals", weight=2)
+def g_idiom(m: Maker, d: Dialogue):
+    age = m.rng.choice([55, 58, 60, 62, 65, 67])
+    speak(
+        m,
+        d,
+        m.pick(
+            f"{{I'd}} like to hang up {{my}} boots at {m.say(age)}.",
+            f"The plan is to retire at {m.say(age)}.",
+            f"{{I}} [want|wants] to be out of the workforce by {m.say(age)}.",
+            f"Retirement at {m.say(age)} is the goal.",
+        ),
+    )
+    d.note("goal", goal="retirement", target_age=age)
 
 
 @template("views", "analyst", weight=2)
