@@ -100,7 +100,7 @@ _AVOID_Q = re.compile(
     re.IGNORECASE,
 )
 _AVOID_A = re.compile(
-    r"^\W*(?:(?:definitely|probably|mainly|mostly|just|anything\s+in)\s+)?",
+    r"^\W*(?:(?:definitely|probably|mainly|mostly|just|anything\s+in)\s+)?(?:big\s+)?",
     re.IGNORECASE,
 )
 _STANCE_ALONE = re.compile(r"\b(?:bullish|bearish)\b(?!\s+(?:on|about))", re.I)

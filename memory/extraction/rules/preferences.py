@@ -117,7 +117,8 @@ _LEAVE_OUT = re.compile(
 )
 # "Not tobacco companies, please", "More wind power, please": the ask, in a word.
 _SAID_WITH_PLEASE = re.compile(
-    r"^\W*(?:(?:so|oh|also|and)\W+)*(?P<how>not|more)\s+(?=[^.]*,?\s*please\W*$)",
+    r"^\W*(?:(?:so|oh|also|and|for\s+what\s+it's\s+worth)\W+)*(?P<how>not|more)\s+"
+    r"(?=[^.]*,?\s*please\W*$)",
     re.IGNORECASE,
 )
 _USED_TO = re.compile(r"\bused\s+to\s+$", re.IGNORECASE)

@@ -121,6 +121,31 @@ STATED = [
      {"stance": "bearish"}),
     ("analyst", "My call on Apple: buy, target $130.", "view:AAPL",
      {"stance": "bullish", "target_price": 130}),
+    ("client", "I'm betting on Pfizer.", "view:PFE", {"stance": "bullish"}),
+    ("client", "I have high hopes for Salesforce.", "view:CRM",
+     {"stance": "bullish"}),
+    ("client", "I've lost faith in JPMorgan.", "view:JPM", {"stance": "bearish"}),
+    ("client", "Merck's best days are behind it.", "view:MRK",
+     {"stance": "bearish"}),
+    ("client", "Home Depot is overdue for a correction.", "view:HD",
+     {"stance": "bearish"}),
+    ("client", "Walmart is poised to grow.", "view:WMT", {"stance": "bullish"}),
+    ("client", "I want to be out of the workforce by 65.", "goal:retirement",
+     {"target_age": 65}),
+    ("advisor", "She'd like to hang up her boots at sixty.", "goal:retirement",
+     {"target_age": 60}),
+    ("client", "So I'm forty-four years young.", "profile:kyc:age",
+     {"kyc": {"age": 44}}),
+    ("client", "This is money for thirty years from now.", "profile:horizon_years",
+     {"horizon_years": 30}),
+    ("client", "Losing money keeps me up at night.", "profile:risk_tolerance",
+     {"risk_tolerance": "conservative"}),
+    ("advisor", "Slow and steady for him.", "profile:risk_tolerance",
+     {"risk_tolerance": "conservative"}),
+    ("client", "I can live with big swings.", "profile:risk_tolerance",
+     {"risk_tolerance": "aggressive"}),
+    ("client", "I want a mix of safety and growth.", "profile:risk_tolerance",
+     {"risk_tolerance": "moderate"}),
 ]  # fmt: skip
 
 
@@ -138,7 +163,10 @@ def test_third_pass_wording_states_the_slot(extractor, role, message, key, field
     candidate = found[key]
     assert candidate.action is ASSERT
     for name, value in fields.items():
-        assert candidate.payload.get(name) == value, (name, candidate.payload)
+        got = candidate.payload.get(name)
+        if isinstance(value, dict):  # nested fields: those named must match
+            got = {k: v for k, v in (got or {}).items() if k in value}
+        assert got == value, (name, candidate.payload)
     assert candidate.confidence >= APPLIES, "a clear statement applies at once"
 
 
@@ -194,6 +222,8 @@ ANSWERS = [
     ("Are there sectors you want to avoid?", "cigarettes, mostly.",
      "preference:avoid:sector:tobacco"),
     ("What's the Merck number?", "It's forty.", "holding:MRK"),
+    ("Are there sectors you want to avoid?", "Definitely big tobacco.",
+     "preference:avoid:sector:tobacco"),
 ]  # fmt: skip
 
 
