@@ -66,15 +66,26 @@ def scratch_fill(
 
 def next_ids(model: type[models.Model], count: int) -> list[int]:
     """Draw ``count`` primary keys from a model's sequence, ahead of a COPY."""
-    table = model._meta.db_table
-    column = model._meta.pk.column
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-            "FROM generate_series(1, %s)",
-            [table, column, count],
+    return next_ids_of({model: count})[model]
+
+
+def next_ids_of(counts: dict[type[models.Model], int]) -> dict[type, list[int]]:
+    """Draw primary keys from several models' sequences in one round trip:
+    a turn's episode needs its memory's id and its event's."""
+    parts, params = [], []
+    for position, (model, count) in enumerate(counts.items()):
+        parts.append(
+            f"SELECT {position}, nextval(pg_get_serial_sequence(%s, %s)) "
+            "FROM generate_series(1, %s)"
         )
-        return [row[0] for row in cursor.fetchall()]
+        params += [model._meta.db_table, model._meta.pk.column, count]
+    drawn: dict[type, list[int]] = {model: [] for model in counts}
+    models_at = list(counts)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for position, pk in cursor.fetchall():
+            drawn[models_at[position]].append(pk)
+    return drawn
 
 
 def _field_text(field: models.Field, value) -> str:

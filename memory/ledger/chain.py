@@ -351,11 +351,18 @@ def _state_text(state: dict | None) -> str | None:
 
 
 def append(
-    *, subject: Subject, entries: list[Entry], cause: Cause, occurred_at=None
+    *,
+    subject: Subject,
+    entries: list[Entry],
+    cause: Cause,
+    occurred_at=None,
+    ids: list[int] | None = None,
 ) -> list[MemoryEvent]:
     """Append events to a locked subject's chain; return them, with their ids.
 
     The caller holds the lock from ``subject_lock`` within its transaction.
+    ``ids``, when given, are the events' primary keys, drawn beforehand (with
+    ``next_ids_of``, beside other rows' ids), one per entry.
     """
     if not entries:
         return []
@@ -378,7 +385,10 @@ def append(
         occurred_at=occurred_at,
         keep_events=True,
     )
-    ids = next_ids(MemoryEvent, len(drafts))
+    if ids is None:
+        ids = next_ids(MemoryEvent, len(drafts))
+    elif len(ids) != len(drafts):
+        raise ValueError("append needs one drawn id per entry")
     with connection.cursor() as cursor:
         append_many(cursor, chained, ids=ids)
     subject.ledger_length, subject.ledger_head = tail.length, tail.head
