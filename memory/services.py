@@ -8,8 +8,10 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import OuterRef
 from django.utils import timezone
 
 from .errors import InvalidMemory, InvalidTransition, NotFound, SubjectErased
@@ -493,12 +495,18 @@ def _locked_many(subject: Subject, memory_ids: Iterable[int]):
     """Lock a subject and some of its memories; return them with their sources."""
     locked = _writable(subject)
     ids = sorted(set(memory_ids))
+    through = Memory.source_messages.through
+    # Each memory's source messages come with it: one round trip, not two.
+    sources_of = ArraySubquery(
+        through.objects.filter(memory_id=OuterRef("pk")).values("message_id")
+    )
     memories = {
         memory.pk: memory
         # Vectors are most of a row's bytes, and no change here reads them.
         for memory in Memory.objects.select_for_update()
         .filter(subject_id=locked.pk, pk__in=ids)
         .defer("embedding", "search_vector")
+        .annotate(source_ids=sources_of)
         .order_by("pk")
     }
     missing = [pk for pk in ids if pk not in memories]
@@ -506,12 +514,7 @@ def _locked_many(subject: Subject, memory_ids: Iterable[int]):
         raise NotFound(
             "Those memories are not this subject's.", extra={"memory_ids": missing}
         )
-    sources: dict[int, list[int]] = {pk: [] for pk in memories}
-    through = Memory.source_messages.through
-    for memory_id, message_id in through.objects.filter(memory_id__in=ids).values_list(
-        "memory_id", "message_id"
-    ):
-        sources[memory_id].append(message_id)
+    sources = {pk: list(memory.source_ids) for pk, memory in memories.items()}
     return locked, memories, sources
 
 

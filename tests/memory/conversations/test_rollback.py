@@ -1,7 +1,8 @@
 """Rollback to a message takes the memory back with the conversation (PRODUCT §4)."""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from memory.conversations.branches import conversation_branches, message_list
 from memory.conversations.rollback import conversation_rollback
@@ -433,4 +434,44 @@ def test_a_rollback_over_many_memories_does_what_reverting_each_one_would(
     ]
     assert _outcome(subject, since) == one_by_one
     assert len(one_by_one[1]) == len(report.reverted)
+    assert chain_verify(subject).ok
+
+
+def test_a_rollback_reads_and_writes_in_as_many_statements_for_many_memories_as_few(
+    marcus, memories, advisor_user
+):
+    """Set-based: the statements a rollback sends do not grow with its memories."""
+    subject = marcus.subject
+
+    def rollback_statements(symbols) -> int:
+        chat = start_chat(subject, title=f"{len(symbols)} turns")
+        first = ask(chat, advisor_user, "What does Marcus hold?")
+        for symbol in symbols:
+            holding = remember(
+                subject,
+                "holding",
+                f"Holds 100 {symbol}",
+                {"instrument": symbol, "quantity": 100},
+                key=f"holding:{symbol}:{len(symbols)}",
+            )
+            turn = ask(chat, advisor_user, f"Noted: {symbol}.")
+            memory_supersede(
+                memory=holding,
+                cause=Cause.message(turn.message.pk, ref="extraction"),
+                text=f"Holds 150 {symbol}",
+                payload={"instrument": symbol, "quantity": 150},
+                source_messages=[turn.message],
+            )
+        with CaptureQueriesContext(connection) as queries:
+            report = conversation_rollback(
+                conversation=chat, to_message=first.reply, user_id=advisor_user.pk
+            )
+        # Each turn: its two episodes retracted, a successor retracted, a
+        # holding restored.
+        assert len(report.reverted) == 4 * len(symbols) and not report.conflicts
+        return len(queries)
+
+    few = rollback_statements(["AAPL", "MSFT"])
+    many = rollback_statements(["TSLA", "AMZN", "GOOGL", "META", "NFLX", "ORCL"])
+    assert few == many
     assert chain_verify(subject).ok
