@@ -16,10 +16,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from memory.models import Memory, MemoryStatus, Subject
-from memory.readings.freshness import attach_freshness
 
 from .embedders import get_embedder
 from .expansion import EXPANSION_WEIGHT, expansion_words, query_words
+from .hits import hits_load, prepared_rows
 from .keys import MEMORY_KEY_CTES, SESSION_CTES
 from .speakers import SPEAKER_CTES
 from .temporal import (
@@ -155,7 +155,9 @@ stats AS (
     SELECT count(*) AS n, greatest(avg(terms), 1) AS avg_terms FROM scope
 ),
 words AS (
-    SELECT lexeme, max(weight) AS weight
+    -- Each term's query is built once here, not once per row it is tried on.
+    SELECT lexeme, max(weight) AS weight,
+           plainto_tsquery('simple', lexeme) AS query
     FROM (
         SELECT lexeme, 1.0 AS weight
         FROM unnest(tsvector_to_array(to_tsvector('english', %(text)s))) AS lexeme
@@ -167,14 +169,14 @@ words AS (
 ),
 {speakers}
 weights AS (
-    SELECT words.lexeme, plainto_tsquery('simple', words.lexeme) AS query,
+    SELECT words.lexeme, words.query,
            min(words.weight) AS weight,
            min(words.weight)
            * ln(1 + (min(stats.n) - count(*) + 0.5) / (count(*) + 0.5)) AS idf
     FROM words CROSS JOIN stats
-    JOIN scope ON scope.search_vector @@ plainto_tsquery('simple', words.lexeme)
+    JOIN scope ON scope.search_vector @@ words.query
     WHERE words.lexeme NOT IN (SELECT lexeme FROM named)
-    GROUP BY words.lexeme
+    GROUP BY words.lexeme, words.query
 ),
 hits AS MATERIALIZED (
     SELECT scope.id, scope.conversation, scope.day, scope.terms, weights.lexeme,
@@ -405,9 +407,7 @@ def memory_search(
         include_house_views=include_house_views,
         limit=limit,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = prepared_rows(sql, params, binary=True)
     return _score(rows, limit, search_settings())
 
 
@@ -606,31 +606,20 @@ def _score(rows, limit: int, tuning: dict) -> list[Hit]:
         top.append((score, memory_id, breakdown))
         if len(top) == limit:
             break
-    top = top[:limit]
-    # A search never needs the vectors, which are most of a row's bytes.
-    memories = (
-        Memory.objects.defer("embedding", "search_vector")
-        .select_related("subject", "market_reference")
-        .prefetch_related("source_messages")
-        .in_bulk([memory_id for _, memory_id, _ in top])
-    )
-    hits = [
+    return _hits(top[:limit])
+
+
+def _hits(top: list[tuple]) -> list[Hit]:
+    """Load the chosen ``(score, id, breakdown)`` as hits, in one statement."""
+    loaded = hits_load([memory_id for _, memory_id, _ in top], now=timezone.now())
+    return [
         Hit(
-            memory=memories[memory_id],
+            memory=loaded[memory_id][0],
             score=score,
             breakdown=breakdown,
-            provenance=[
-                {
-                    "message_id": message.pk,
-                    "external_id": message.external_id,
-                    "occurred_at": message.occurred_at.isoformat(),
-                    "speaker": message.speaker,
-                    "conversation_id": message.conversation_id,
-                }
-                for message in memories[memory_id].source_messages.all()
-            ],
+            provenance=loaded[memory_id][1],
+            freshness=loaded[memory_id][2],
         )
         for score, memory_id, breakdown in top
-        if memory_id in memories
+        if memory_id in loaded
     ]
-    return attach_freshness(hits)
