@@ -168,21 +168,28 @@ words AS (
     GROUP BY lexeme
 ),
 {speakers}
+word_hits AS MATERIALIZED (
+    -- The one pass of every term over every row: the weights and the hits
+    -- below are read from it.
+    SELECT scope.id, scope.conversation, scope.day, scope.terms, words.lexeme
+    FROM scope
+    JOIN words ON scope.search_vector @@ words.query
+    WHERE words.lexeme NOT IN (SELECT lexeme FROM named)
+),
 weights AS (
     SELECT words.lexeme, words.query,
            min(words.weight) AS weight,
            min(words.weight)
            * ln(1 + (min(stats.n) - count(*) + 0.5) / (count(*) + 0.5)) AS idf
     FROM words CROSS JOIN stats
-    JOIN scope ON scope.search_vector @@ words.query
-    WHERE words.lexeme NOT IN (SELECT lexeme FROM named)
+    JOIN word_hits ON word_hits.lexeme = words.lexeme
     GROUP BY words.lexeme, words.query
 ),
 hits AS MATERIALIZED (
-    SELECT scope.id, scope.conversation, scope.day, scope.terms, weights.lexeme,
-           weights.idf
-    FROM scope
-    JOIN weights ON scope.search_vector @@ weights.query
+    SELECT word_hits.id, word_hits.conversation, word_hits.day, word_hits.terms,
+           weights.lexeme, weights.idf
+    FROM word_hits
+    JOIN weights ON weights.lexeme = word_hits.lexeme
 ),
 matches AS (
     SELECT hits.id,
@@ -264,7 +271,11 @@ ranked AS (
     FROM relevant
 )
 SELECT scope.id, ranked.dense_rank, ranked.similarity, ranked.lexical_rank,
-       ranked.lexical, scope.importance, scope.moment, md5(lower(memory.text)),
+       ranked.lexical, scope.importance, scope.moment,
+       -- Read for the few candidates only: a join here let the planner scan
+       -- the whole table when it misjudged how many candidates there are.
+       (SELECT md5(lower(memory.text)) FROM memory_memory memory
+        WHERE memory.id = ranked.id),
        ranked.context_lexical_rank,
        CASE WHEN scope.kind = 'episode' THEN ARRAY[scope.position] ELSE (
            SELECT array_agg(link.message_id) FROM memory_memory_source_messages link
@@ -276,7 +287,6 @@ SELECT scope.id, ranked.dense_rank, ranked.similarity, ranked.lexical_rank,
        scope.conversation, scope.day
 FROM ranked
 JOIN scope ON scope.id = ranked.id
-JOIN memory_memory memory ON memory.id = ranked.id
 WHERE ranked.dense_rank <= %(pool)s OR ranked.lexical_rank <= %(pool)s
    OR ranked.context_lexical_rank <= %(pool)s OR ranked.session_rank <= %(pool)s
    OR ranked.memory_key_rank <= %(pool)s OR ranked.time_rank <= %(pool)s
