@@ -16,4 +16,4 @@ RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build-only-not-secret-0123456789abcdefghijk
 
 USER advisor
 EXPOSE 8000
-CMD ["gunicorn", "advisor.config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "advisor.config.wsgi:application", "-c", "python:advisor.config.gunicorn", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

@@ -9,6 +9,7 @@ from memory.governance.erasure import subject_erase
 from memory.models import SubjectKind
 from memory.services import subject_create
 
+from .api.auth import verified_tokens_forget
 from .models import AnalystProfile, ApiToken, Client, Firm, Team, User
 from .webhooks.services import deliveries_forget_subject
 
@@ -248,4 +249,7 @@ def api_tokens_revoke(*, user: User, token_ids=None) -> int:
     tokens = ApiToken.objects.filter(user=user, revoked=False)
     if token_ids is not None:
         tokens = tokens.filter(pk__in=list(token_ids))
-    return tokens.update(revoked=True, revoked_at=timezone.now())
+    revoked = tokens.update(revoked=True, revoked_at=timezone.now())
+    # This process refuses them at once; others within API_TOKEN_CACHE_SECONDS.
+    verified_tokens_forget()
+    return revoked

@@ -35,7 +35,10 @@ CLIENTS = 20
 MEMORIES_PER_CLIENT = 100
 FEED_EVENTS = 200_000
 FEED_SUBJECTS = 100
-WORKERS = int(os.environ.get("BENCH_API_WORKERS", "4"))
+# Gunicorn runs with the production settings (advisor/config/gunicorn.py: a worker
+# per core, 4 threads each); these override them only when set.
+WORKERS = os.environ.get("BENCH_API_WORKERS")
+THREADS = os.environ.get("BENCH_API_THREADS")
 CONCURRENCY = int(os.environ.get("BENCH_API_CONCURRENCY", "16"))
 DURATION_S = float(os.environ.get("BENCH_API_SECONDS", "20"))
 SEARCH_TARGET_RPS = 300
@@ -110,14 +113,31 @@ def _gunicorn(port: int) -> subprocess.Popen:
         "API_THROTTLE_USER": "100000000/min",
         "DJANGO_LOG_LEVEL": "WARNING",
     }
+    if WORKERS:
+        env["GUNICORN_WORKERS"] = WORKERS
+    if THREADS:
+        env["GUNICORN_THREADS"] = THREADS
     return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "advisor.config.wsgi",
-         "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-         "--worker-class", "gthread", "--threads", "2", "--keep-alive", "30",
-         "--log-level", "warning"],
+        [sys.executable, "-m", "gunicorn", "advisor.config.wsgi:application",
+         "-c", "python:advisor.config.gunicorn",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=Path(settings.BASE_DIR), env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
+
+
+def _gunicorn_shape() -> str:
+    env = {**os.environ}
+    if WORKERS:
+        env["GUNICORN_WORKERS"] = WORKERS
+    if THREADS:
+        env["GUNICORN_THREADS"] = THREADS
+    shape = subprocess.run(
+        [sys.executable, "-c", "from advisor.config import gunicorn as g; "
+         "print(f'{g.workers} x {g.threads} threads')"],
+        cwd=Path(settings.BASE_DIR), env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    return shape.stdout.strip()
 
 
 def _wait_ready(port: int, token: str, server: subprocess.Popen) -> None:
@@ -208,8 +228,8 @@ def search_rps() -> dict:
     try:
         _wait_ready(port, tokens[0], server)
         logger.info(
-            "api: %s s of search load, %s clients over %s gunicorn workers",
-            DURATION_S, CONCURRENCY, WORKERS,
+            "api: %s s of search load, %s clients over gunicorn's %s",
+            DURATION_S, CONCURRENCY, _gunicorn_shape(),
         )  # fmt: skip
         figures = _load(port, tokens, client_ids)
     finally:
@@ -220,7 +240,7 @@ def search_rps() -> dict:
             server.kill()
     figures.update(
         api_search_target_rps=SEARCH_TARGET_RPS,
-        api_gunicorn_workers=f"{WORKERS} x 2 threads",
+        api_gunicorn_workers=_gunicorn_shape(),
         api_concurrency=CONCURRENCY,
     )
     return figures

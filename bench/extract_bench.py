@@ -16,7 +16,15 @@ from __future__ import annotations
 import time
 
 from bench.extract_eval import evaluate, evaluate_model_path, public
-from bench.extract_sets import DEVSET, DEVSET2, HELDOUT, HELDOUT2, load_set
+from bench.extract_sets import (
+    DEVSET,
+    DEVSET2,
+    DEVSET3,
+    HELDOUT,
+    HELDOUT2,
+    HELDOUT3,
+    load_set,
+)
 from bench.import_bench import realistic_turns
 from bench.progress import Progress
 from memory.conversations.imports import transcript_import
@@ -40,6 +48,8 @@ def run(*, messages: int = MESSAGES, quick: bool = False) -> dict:
             ("dev2", DEVSET2),
             ("heldout", HELDOUT),
             ("heldout2", HELDOUT2),
+            ("dev3", DEVSET3),
+            ("heldout3", HELDOUT3),
         )
         if path.exists()
     }
@@ -63,8 +73,8 @@ def run(*, messages: int = MESSAGES, quick: bool = False) -> dict:
             for measure in ("precision", "recall"):
                 figures[f"extract_{name}_{path}_{measure}"] = result[measure]
     figures["extract_heldout_aim"] = {"recall": 0.90, "precision": 0.95}
-    figures["extract_tuned_on"] = ["dev", "dev2"]
-    figures["extract_never_tuned_on"] = ["heldout", "heldout2"]
+    figures["extract_tuned_on"] = ["dev", "dev2", "dev3"]
+    figures["extract_never_tuned_on"] = ["heldout", "heldout2", "heldout3"]
     figures["extract_quality"] = quality
     figures["notes"].append(
         "extract: the model path's answers are scripted from the sets' "

@@ -38,9 +38,25 @@ import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 
-from bench.extract_sets import DEVSET, DEVSET2, HELDOUT, HELDOUT2, SetNames, load_set
+from bench.extract_sets import (
+    DEVSET,
+    DEVSET2,
+    DEVSET3,
+    HELDOUT,
+    HELDOUT2,
+    HELDOUT3,
+    SetNames,
+    load_set,
+)
 
-SETS = {"dev": DEVSET, "dev2": DEVSET2, "heldout": HELDOUT, "heldout2": HELDOUT2}
+SETS = {
+    "dev": DEVSET,
+    "dev2": DEVSET2,
+    "dev3": DEVSET3,
+    "heldout": HELDOUT,
+    "heldout2": HELDOUT2,
+    "heldout3": HELDOUT3,
+}
 
 EVAL_TENANT = 8_000_000_000_014
 KINDS = ("profile", "goal", "preference", "holding", "view", "fact")
@@ -288,7 +304,10 @@ def _key_of(expected: dict) -> str:
             else (f"view:sector:{f['sector']}")
         )
     if kind == "preference":
-        item = (f.get("sectors") or f.get("instruments") or ["?"])[0]
+        if not f.get("sectors") and not f.get("instruments"):
+            # How and when to be contacted: the topic is the slot.
+            return f"preference:{f['polarity']}:contact:{f.get('topic', '?')}"
+        item = (f.get("sectors") or f.get("instruments"))[0]
         sort = "sector" if f.get("sectors") else "instrument"
         return f"preference:{f['polarity']}:{sort}:{item}"
     if kind == "goal":
@@ -314,7 +333,7 @@ def _payload_of(expected: dict) -> dict:
             payload[name] = value
     if expected["kind"] == "preference":
         items = payload.get("sectors") or payload.get("instruments") or []
-        payload["topic"] = items[0] if items else "unspecified"
+        payload.setdefault("topic", items[0] if items else "unspecified")
     return payload
 
 

@@ -28,6 +28,8 @@ DEVSET = HERE / "extract_devset.json"
 HELDOUT = HERE / "extract_heldout.json"
 DEVSET2 = HERE / "extract_devset2.json"
 HELDOUT2 = HERE / "extract_heldout2.json"
+DEVSET3 = HERE / "extract_devset3.json"
+HELDOUT3 = HERE / "extract_heldout3.json"
 
 _ONES = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen "

@@ -172,9 +172,11 @@ def run(*, extract: bool | None = None) -> dict:
         extract = importlib.util.find_spec("memory.extraction.rules") is not None
     dev = measure(recall_eval.load_devset(recall_eval.DEVSET), extract=extract)
     heldout = measure(recall_eval.load_devset(recall_eval.HELDOUT), extract=extract)
+    casual = measure(recall_eval.load_devset(recall_eval.CASUAL), extract=extract)
     return {
         "recall_dev_at_10": dev["recall_at_10"],
         "recall_heldout_at_10": heldout["recall_at_10"],
+        "recall_casual_at_10": casual["recall_at_10"],
         "recall_dev_bm25_at_10": dev["baselines"]["bm25"]["recall_at_10"],
         "recall_heldout_bm25_at_10": heldout["baselines"]["bm25"]["recall_at_10"],
         "recall_dev_bm25_neighbours_at_10": dev["baselines"]["bm25_with_neighbours"][
@@ -183,8 +185,12 @@ def run(*, extract: bool | None = None) -> dict:
         "recall_heldout_bm25_neighbours_at_10": heldout["baselines"][
             "bm25_with_neighbours"
         ]["recall_at_10"],
+        "recall_casual_bm25_neighbours_at_10": casual["baselines"][
+            "bm25_with_neighbours"
+        ]["recall_at_10"],
         "dev": dev,
         "heldout": heldout,
+        "casual": casual,
         "config": {
             "kinds": "all (episodes and extracted memories, mapped to source turns)",
             "extraction": "rules" if extract else "none",

@@ -22,7 +22,9 @@ from pathlib import Path
 
 DEVSET = Path(__file__).with_name("recall_devset.json")
 HELDOUT = Path(__file__).with_name("recall_heldout.json")
-SETS = {"dev": DEVSET, "heldout": HELDOUT}
+# A third check, friends' casual chats with dated sessions (never tuned on).
+CASUAL = Path(__file__).with_name("recall_casual.json")
+SETS = {"dev": DEVSET, "heldout": HELDOUT, "casual": CASUAL}
 KS = (5, 10)
 
 # subject, question -> turn ids, best first

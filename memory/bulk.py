@@ -66,15 +66,26 @@ def scratch_fill(
 
 def next_ids(model: type[models.Model], count: int) -> list[int]:
     """Draw ``count`` primary keys from a model's sequence, ahead of a COPY."""
-    table = model._meta.db_table
-    column = model._meta.pk.column
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-            "FROM generate_series(1, %s)",
-            [table, column, count],
+    return next_ids_of({model: count})[model]
+
+
+def next_ids_of(counts: dict[type[models.Model], int]) -> dict[type, list[int]]:
+    """Draw primary keys from several models' sequences in one round trip:
+    a turn's episode needs its memory's id and its event's."""
+    parts, params = [], []
+    for position, (model, count) in enumerate(counts.items()):
+        parts.append(
+            f"SELECT {position}, nextval(pg_get_serial_sequence(%s, %s)) "
+            "FROM generate_series(1, %s)"
         )
-        return [row[0] for row in cursor.fetchall()]
+        params += [model._meta.db_table, model._meta.pk.column, count]
+    drawn: dict[type, list[int]] = {model: [] for model in counts}
+    models_at = list(counts)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for position, pk in cursor.fetchall():
+            drawn[models_at[position]].append(pk)
+    return drawn
 
 
 def _field_text(field: models.Field, value) -> str:
@@ -89,22 +100,32 @@ def _field_text(field: models.Field, value) -> str:
     return copy_text(value)
 
 
+# Up to this many rows, an INSERT (one round trip) beats a COPY (two): a turn
+# stores one episode at a time.
+FEW_ROWS = 8
+
+
 def copy_instances(model: type[models.Model], instances: list[models.Model]) -> None:
     """INSERT unsaved instances, their primary keys already set, with one COPY.
 
     Every concrete column is written as the instance holds it (defaults were
     applied when the instance was made); generated columns are left to the
     database. No signals, no ``save()``: a service calls this on rows it built.
+    A few rows go in one ``bulk_create`` INSERT instead, the same rows.
     """
     if not instances:
+        return
+    if any(obj.pk is None for obj in instances):
+        raise ValueError("copy_instances needs primary keys drawn with next_ids")
+    if len(instances) <= FEW_ROWS:
+        # The same rows in one INSERT: a COPY takes two round trips.
+        model._default_manager.bulk_create(instances)
         return
     fields = [
         field
         for field in model._meta.concrete_fields
         if not getattr(field, "generated", False)
     ]
-    if any(obj.pk is None for obj in instances):
-        raise ValueError("copy_instances needs primary keys drawn with next_ids")
     lines = [
         "\t".join(_field_text(f, getattr(obj, f.attname)) for f in fields)
         for obj in instances

@@ -8,8 +8,10 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import OuterRef
 from django.utils import timezone
 
 from .errors import InvalidMemory, InvalidTransition, NotFound, SubjectErased
@@ -493,12 +495,18 @@ def _locked_many(subject: Subject, memory_ids: Iterable[int]):
     """Lock a subject and some of its memories; return them with their sources."""
     locked = _writable(subject)
     ids = sorted(set(memory_ids))
+    through = Memory.source_messages.through
+    # Each memory's source messages come with it: one round trip, not two.
+    sources_of = ArraySubquery(
+        through.objects.filter(memory_id=OuterRef("pk")).values("message_id")
+    )
     memories = {
         memory.pk: memory
         # Vectors are most of a row's bytes, and no change here reads them.
         for memory in Memory.objects.select_for_update()
         .filter(subject_id=locked.pk, pk__in=ids)
         .defer("embedding", "search_vector")
+        .annotate(source_ids=sources_of)
         .order_by("pk")
     }
     missing = [pk for pk in ids if pk not in memories]
@@ -506,21 +514,11 @@ def _locked_many(subject: Subject, memory_ids: Iterable[int]):
         raise NotFound(
             "Those memories are not this subject's.", extra={"memory_ids": missing}
         )
-    sources: dict[int, list[int]] = {pk: [] for pk in memories}
-    through = Memory.source_messages.through
-    for memory_id, message_id in through.objects.filter(memory_id__in=ids).values_list(
-        "memory_id", "message_id"
-    ):
-        sources[memory_id].append(message_id)
+    sources = {pk: list(memory.source_ids) for pk, memory in memories.items()}
     return locked, memories, sources
 
 
 # (column, SQL type) written for many memories at once by ``_columns_write``.
-RETRACTED_COLUMNS = [
-    ("status", "text"),
-    ("valid_to", "timestamptz"),
-    ("updated_at", "timestamptz"),
-]
 RESTORED_COLUMNS = [
     ("text", "text"),
     ("payload", "jsonb"),
@@ -568,77 +566,84 @@ def _columns_write(memories: list[Memory], columns: list[tuple[str, str]]) -> No
         )
 
 
-@transaction.atomic
-def memories_retract(
-    *, subject: Subject, memory_ids: Iterable[int], cause: Cause, reason: str = ""
-) -> list[MemoryEvent]:
-    """Retract many memories of one subject, as ``memory_retract`` does each.
-
-    One lock, one read, one write and one append for them all; return the
-    events, in the order of the memories' ids.
-    """
-    locked, memories, sources = _locked_many(subject, memory_ids)
-    now = timezone.now()
-    entries = []
-    for memory in memories.values():
-        if memory.status not in (MemoryStatus.ACTIVE, MemoryStatus.PROPOSED):
-            raise InvalidTransition(
-                f"A {memory.status} memory cannot be retracted.",
-                extra={"memory_id": memory.pk, "status": memory.status},
-            )
-        before = snapshot(memory, sources[memory.pk])
-        memory.status = MemoryStatus.RETRACTED
-        memory.valid_to = max(now, memory.valid_from) if memory.valid_from else now
-        memory.updated_at = now
-        entries.append(
-            Entry(memory, EventAction.RETRACT, before, _after(memory, before), reason)
-        )
-    _columns_write(list(memories.values()), RETRACTED_COLUMNS)
-    return append(subject=locked, entries=entries, cause=cause, occurred_at=now)
-
-
-@transaction.atomic
-def memories_restore(
+# A service of the rollback's own transaction: it fails with it, whole, so it
+# needs no savepoint of its own (two round trips saved).
+@transaction.atomic(savepoint=False)
+def memories_revert(
     *,
     subject: Subject,
-    versions: dict[int, MemoryEvent],
+    retract: Iterable[int] = (),
+    restore: dict[int, MemoryEvent] | None = None,
     cause: Cause,
     reason: str = "",
-    action: str = EventAction.RESTORE,
 ) -> list[MemoryEvent]:
-    """Bring many memories back to recorded versions, as ``memory_restore`` does.
+    """Retract some memories of one subject and bring others back to recorded
+    versions, as ``memory_retract`` and ``memory_restore`` do each.
 
-    ``versions`` maps each memory's id to the event whose state it returns to.
-    Return the events appended, in the order of the memories' ids.
+    ``restore`` maps each memory's id to the event whose state it returns to.
+    One lock, one read, one write and one append for them all; return the
+    events: the retractions, then the restores, each in the order of the
+    memories' ids.
     """
-    locked, memories, sources = _locked_many(subject, versions)
+    retract, restore = set(retract), restore or {}
+    if retract & set(restore):
+        raise InvalidMemory({"memory_ids": "a memory is retracted or restored"})
+    if not retract and not restore:
+        return []
+    locked, memories, sources = _locked_many(subject, [*retract, *restore])
     now = timezone.now()
-    entries, reworded = [], []
+    retractions, restores, reworded = [], [], []
     for memory in memories.values():
-        event = versions[memory.pk]
+        before = snapshot(memory, sources[memory.pk])
+        if memory.pk in retract:
+            _retract_in_place(memory, now)
+            retractions.append(
+                Entry(
+                    memory, EventAction.RETRACT, before, _after(memory, before), reason
+                )
+            )
+            continue
+        event = restore[memory.pk]
         if event.memory_id != memory.pk:
             raise NotFound("That version belongs to another memory.")
         if not is_restorable(event):
             raise InvalidTransition(
                 _why_not_restorable(event), extra={"event_id": event.pk}
             )
-        before = snapshot(memory, sources[memory.pk])
         _state_apply(memory, event.after)
         _full_clean(memory)
         memory.updated_at = now
         if memory.text != before["text"]:
             reworded.append(memory)
-        entries.append(Entry(memory, action, before, _after(memory, before), reason))
+        restores.append(
+            Entry(memory, EventAction.RESTORE, before, _after(memory, before), reason)
+        )
     if reworded and not embeddings_prepare(reworded):
         for memory in reworded:
             memory.embedding, memory.embedding_model = None, ""
+    # One UPDATE for both: a retracted row carries its own values for the
+    # columns only a restore changes.
     _columns_write(list(memories.values()), RESTORED_COLUMNS)
     if reworded:
         Memory.objects.bulk_update(reworded, ["embedding", "embedding_model"])
         embeddings_queue(reworded)
-    events = append(subject=locked, entries=entries, cause=cause, occurred_at=now)
-    references_follow(memories=list(memories.values()))
+    events = append(
+        subject=locked, entries=retractions + restores, cause=cause, occurred_at=now
+    )
+    references_follow(memories=[entry.memory for entry in restores])
     return events
+
+
+def _retract_in_place(memory: Memory, now: datetime) -> None:
+    """Retract a memory locked for it, as ``memory_retract`` does; not saved."""
+    if memory.status not in (MemoryStatus.ACTIVE, MemoryStatus.PROPOSED):
+        raise InvalidTransition(
+            f"A {memory.status} memory cannot be retracted.",
+            extra={"memory_id": memory.pk, "status": memory.status},
+        )
+    memory.status = MemoryStatus.RETRACTED
+    memory.valid_to = max(now, memory.valid_from) if memory.valid_from else now
+    memory.updated_at = now
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@
 
 import uuid
 from collections.abc import Mapping
+from functools import cache
 
 from django.conf import settings
 from rest_framework import exceptions, serializers
@@ -70,6 +71,13 @@ class ApiView(APIView):
             )
 
 
+@cache
+def _field_names(serializer_class: type[serializers.Serializer]) -> tuple[str, ...]:
+    # A query serializer's fields are declared on its class: building them (a deep
+    # copy of each) once per class, not once more per request, is enough.
+    return tuple(serializer_class().fields)
+
+
 def query_input(
     request,
     serializer_class: type[serializers.Serializer],
@@ -83,13 +91,13 @@ def query_input(
     commas (``?symbols=AAPL,MSFT``); any parameter the operation does not take is
     refused by name.
     """
-    serializer = serializer_class()
-    known = set(serializer.fields) | ({*PAGINATION_PARAMS} if paginated else set())
+    fields = _field_names(serializer_class)
+    known = set(fields) | ({*PAGINATION_PARAMS} if paginated else set())
     unknown = _unknown(request.query_params.keys(), known)
     if unknown:
         raise serializers.ValidationError(unknown)
     data = {}
-    for name in serializer.fields:
+    for name in fields:
         if name not in request.query_params:
             continue
         if name in lists:

@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from advisor.api.access import client_for, memory_for
+from advisor.api.access import client_for, client_subject_for, memory_for
 from advisor.api.base import (
     ApiView,
     JsonObjectField,
@@ -231,12 +231,12 @@ class ClientMemorySearchApi(ApiView):
         responses=SearchResultsSerializer,
     )
     def get(self, request, client_id: int):
-        client = client_for(request, client_id)
+        subject = client_subject_for(request, client_id)
         data = query_input(
             request, ClientMemorySearchApi.InputSerializer, lists=("kind",)
         )
         hits = memory_search(
-            subject=client.subject,
+            subject=subject,
             query=data["q"],
             kinds=sorted(data.get("kind") or []) or None,
             as_of=data.get("as_of"),
@@ -245,9 +245,7 @@ class ClientMemorySearchApi(ApiView):
         )
         for hit in hits:
             hit.memory.freshness = hit.freshness
-        subject_access_record(
-            subject=client.subject, user_id=request.user.pk, surface="api"
-        )
+        subject_access_record(subject=subject, user_id=request.user.pk, surface="api")
         return Response({"results": [hit_output(hit) for hit in hits]})
 
 

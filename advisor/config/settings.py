@@ -450,6 +450,9 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "user": env("API_THROTTLE_USER", "2400/min"),
     "anon": env("API_THROTTLE_ANON", "120/min"),
 }
+# A verified API token is remembered this many seconds in each process (0: never):
+# a revocation or a change of its user made elsewhere applies within it.
+API_TOKEN_CACHE_SECONDS = env_number("API_TOKEN_CACHE_SECONDS", 5)
 if REDIS_URL:
     CACHES = {
         "default": {

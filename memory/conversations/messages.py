@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from memory.background import enqueue
-from memory.bulk import copy_instances, next_ids
+from memory.bulk import copy_instances, next_ids_of
 from memory.errors import InvalidMemory, SubjectErased
 from memory.ledger.canonical import iso
 from memory.ledger.chain import Cause, Entry, append, subject_lock
@@ -21,6 +21,7 @@ from memory.models import (
     Conversation,
     EventAction,
     Memory,
+    MemoryEvent,
     MemoryKind,
     MemorySource,
     MemoryStatus,
@@ -107,7 +108,8 @@ def episodes_create(
     episodes = [_episode(m) for m in messages]
     # Vectors are made before the INSERT so each row is written once.
     embeddings_prepare(episodes)
-    for episode, pk in zip(episodes, next_ids(Memory, len(episodes)), strict=True):
+    drawn = next_ids_of({Memory: len(episodes), MemoryEvent: len(episodes)})
+    for episode, pk in zip(episodes, drawn[Memory], strict=True):
         episode.pk = pk
     copy_instances(Memory, episodes)
     through = Memory.source_messages.through
@@ -125,6 +127,7 @@ def episodes_create(
         ],
         cause=cause,
         occurred_at=occurred_at,
+        ids=drawn[MemoryEvent],
     )
     return episodes
 

@@ -26,6 +26,8 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.fields.json import KT
 
 from memory.background import enqueue
 from memory.errors import InvalidMemory, InvalidTransition
@@ -42,7 +44,7 @@ from memory.models import (
     Message,
     MessageStatus,
 )
-from memory.services import memories_restore, memories_retract
+from memory.services import memories_revert
 
 SUMMARY_CONSOLIDATE = "memory.subject_summary_consolidate"
 # Events a review of a proposal appends after its approval, in the same breath.
@@ -111,34 +113,46 @@ def _version(event: MemoryEvent | None) -> dict:
     }
 
 
-def _review_follow_ups(subject_id: int, approval: MemoryEvent) -> list[MemoryEvent]:
-    """Return the events an approval appended right after it, with its cause.
+def _follow_ups(
+    subject_id: int, approvals: list[MemoryEvent]
+) -> dict[int, list[MemoryEvent]]:
+    """Return, per approval, the events it appended right after it, with its cause.
 
     Approving a proposal supersedes, or retracts, what held its slot, in the
-    same transaction under the subject's lock: those events follow it.
+    same transaction under the subject's lock: those events follow it. The
+    windows after every approval are read in one query.
     """
-    window = MemoryEvent.objects.filter(
-        subject_id=subject_id,
-        sequence__gt=approval.sequence,
-        sequence__lte=approval.sequence + REVIEW_WINDOW,
-    ).order_by("sequence")
-    follow_ups = []
-    for event in window:
-        same_cause = (
-            event.cause_type,
-            event.cause_user_id,
-            event.cause_message_id,
-            event.cause_ref,
-        ) == (
-            approval.cause_type,
-            approval.cause_user_id,
-            approval.cause_message_id,
-            approval.cause_ref,
+    if not approvals:
+        return {}
+    windows = Q()
+    for approval in approvals:
+        windows |= Q(
+            sequence__gt=approval.sequence,
+            sequence__lte=approval.sequence + REVIEW_WINDOW,
         )
-        if not same_cause or event.action not in REVIEW_FOLLOW_UPS:
-            break
-        follow_ups.append(event)
+    after = list(
+        MemoryEvent.objects.filter(windows, subject_id=subject_id)
+        .only("id", "sequence", "memory_id", "action", *CAUSE_COLUMNS)
+        .order_by("sequence")
+    )
+    follow_ups = {}
+    for approval in approvals:
+        follow_ups[approval.pk] = found = []
+        for event in after:
+            if event.sequence <= approval.sequence:
+                continue
+            if event.sequence > approval.sequence + REVIEW_WINDOW:
+                break
+            if _cause_of(event) != _cause_of(approval) or (
+                event.action not in REVIEW_FOLLOW_UPS
+            ):
+                break
+            found.append(event)
     return follow_ups
+
+
+def _cause_of(event: MemoryEvent) -> tuple:
+    return tuple(getattr(event, name) for name in CAUSE_COLUMNS)
 
 
 @dataclass
@@ -149,46 +163,98 @@ class _Plan:
 
 
 RESTORED_FIELDS = ("text", "payload", "key", "importance", "confidence")
+CAUSE_COLUMNS = ("cause_type", "cause_user_id", "cause_message_id", "cause_ref")
+REVIEWS = (EventAction.APPROVE, EventAction.REJECT, EventAction.UPDATE)
 
 
-def _rolled_events(subject_id: int, message_ids: list[int]) -> tuple[set, set]:
-    """Return the events to revert (ids) and the memories they touched."""
-    caused = list(
-        MemoryEvent.objects.filter(
-            subject_id=subject_id, cause_message_id__in=message_ids
-        ).only("id", "memory_id", "action")
+def _histories(memories) -> dict[int, list[MemoryEvent]]:
+    """Return the events of some memories, each memory's in the order of its chain.
+
+    ``memories`` is a list of ids or a subquery of them. What each memory was
+    before an event is the event before it: no need to read (and decode) the
+    ``before`` of hundreds of events; a review's need of it (the status it
+    found) is read alone. Refreshes change only readings: a rollback neither
+    reverts them nor counts them as a change by another cause, so the
+    hundreds a holding gathers are not read.
+    """
+    events = (
+        MemoryEvent.objects.filter(memory_id__in=memories)
+        .exclude(action=EventAction.REFRESH)
+        .defer("before")
+        .annotate(before_status=KT("before__status"))
+        .order_by("sequence")
     )
-    rolled = {e.pk for e in caused}
-    memories = {e.memory_id for e in caused if e.memory_id is not None}
-    created = [e.memory_id for e in caused if e.action == EventAction.CREATE]
+    history: dict[int, list[MemoryEvent]] = defaultdict(list)
+    for event in events:
+        history[event.memory_id].append(event)
+    return history
+
+
+def _rolled_events(
+    subject_id: int, message_ids: list[int]
+) -> tuple[set[int], dict[int, list[MemoryEvent]]]:
+    """Return the events to revert (ids), and the history of every memory they
+    touched: the messages' own events, and the reviews their proposals got.
+
+    One query reads the events of every memory the messages touched; the
+    reviews are among them. Only an approval's follow-ups (what it closed, on
+    other memories) take more.
+    """
+    caused = set(message_ids)
+    touched = MemoryEvent.objects.filter(
+        subject_id=subject_id, cause_message_id__in=message_ids
+    ).values("memory_id")
+    history = _histories(touched)
+    events = [e for memory_events in history.values() for e in memory_events]
+    rolled = {e.pk for e in events if e.cause_message_id in caused}
+    created = {
+        e.memory_id for e in events if e.pk in rolled and e.action == EventAction.CREATE
+    }
+    approvals = []
     # The reviews those messages' proposals got are theirs too.
-    reviews = MemoryEvent.objects.filter(
-        memory_id__in=created,
-        action__in=[EventAction.APPROVE, EventAction.REJECT, EventAction.UPDATE],
-    ).exclude(pk__in=rolled)
-    for review in reviews:
-        if review.action == EventAction.UPDATE and (
-            (review.before or {}).get("status") != MemoryStatus.PROPOSED
+    for review in events:
+        if (
+            review.memory_id not in created
+            or review.action not in REVIEWS
+            or review.pk in rolled
+        ):
+            continue
+        if (
+            review.action == EventAction.UPDATE
+            and review.before_status != MemoryStatus.PROPOSED
         ):
             continue  # an edit after it was applied: another cause's change
         rolled.add(review.pk)
         if review.action == EventAction.APPROVE:
-            for follow_up in _review_follow_ups(subject_id, review):
-                rolled.add(follow_up.pk)
-                memories.add(follow_up.memory_id)
-    return rolled, memories
+            approvals.append(review)
+    follow_ups = [
+        e for found in _follow_ups(subject_id, approvals).values() for e in found
+    ]
+    rolled.update(e.pk for e in follow_ups)
+    more = sorted({e.memory_id for e in follow_ups} - set(history))
+    if more:
+        history.update(_histories(more))
+    return rolled, history
 
 
-def _earlier_rollbacks(conversation_id: int, events: list[MemoryEvent]) -> set[int]:
+def _earlier_rollbacks(
+    conversation_id: int, events: list[MemoryEvent], rolled: set[int]
+) -> set[int]:
     """Return the events of this conversation's earlier rollbacks, and of the
-    messages they rolled back: its own past, never another cause's change."""
+    messages they rolled back: its own past, never another cause's change.
+
+    Only events not being reverted now matter: those are asked about.
+    """
     ref = f"conversation {conversation_id} to message "
+    others = [e for e in events if e.pk not in rolled]
     own = {
         e.pk
-        for e in events
+        for e in others
         if e.cause_type == CauseType.ROLLBACK and e.cause_ref.startswith(ref)
     }
-    causes = {e.cause_message_id for e in events if e.cause_message_id}
+    causes = {e.cause_message_id for e in others if e.cause_message_id}
+    if not causes:
+        return own
     abandoned = set(
         Message.objects.filter(
             pk__in=causes,
@@ -196,7 +262,7 @@ def _earlier_rollbacks(conversation_id: int, events: list[MemoryEvent]) -> set[i
             status=MessageStatus.ROLLED_BACK,
         ).values_list("pk", flat=True)
     )
-    return own | {e.pk for e in events if e.cause_message_id in abandoned}
+    return own | {e.pk for e in others if e.cause_message_id in abandoned}
 
 
 def _already(memory: Memory, state: dict) -> bool:
@@ -207,22 +273,13 @@ def _already(memory: Memory, state: dict) -> bool:
 
 
 def _plan(subject_id: int, conversation_id: int, message_ids: list[int]) -> _Plan:
-    """Decide, for each memory the messages touched, how it is put back."""
-    rolled, memory_ids = _rolled_events(subject_id, message_ids)
-    history: dict[int, list[MemoryEvent]] = defaultdict(list)
-    # What each memory was before an event is the event before it: no need to
-    # read (and decode) the ``before`` of hundreds of events. Refreshes change
-    # only readings: a rollback neither reverts them nor counts them as a
-    # change by another cause, so the hundreds a holding gathers are not read.
-    events = (
-        MemoryEvent.objects.filter(memory_id__in=memory_ids)
-        .exclude(action=EventAction.REFRESH)
-        .defer("before")
-    )
-    for event in events.order_by("sequence"):
-        history[event.memory_id].append(event)
+    """Decide, for each memory the messages touched, how it is put back.
+
+    A preview and a rollback share it: the preview says what the rollback does.
+    """
+    rolled, history = _rolled_events(subject_id, message_ids)
     own_past = _earlier_rollbacks(
-        conversation_id, [e for events in history.values() for e in events]
+        conversation_id, [e for events in history.values() for e in events], rolled
     )
     current = Memory.objects.only("id", "kind", "status", *RESTORED_FIELDS).in_bulk(
         list(history)
@@ -357,15 +414,13 @@ def conversation_rollback(
         ref=f"conversation {conversation.pk} to message {target.pk}",
     )
     reason = f"rolled back with its conversation to message {target.pk}"
-    events = []
-    if plan.retract:
-        events += memories_retract(
-            subject=subject, memory_ids=plan.retract, cause=cause, reason=reason
-        )
-    if plan.restore:
-        events += memories_restore(
-            subject=subject, versions=plan.restore, cause=cause, reason=reason
-        )
+    events = memories_revert(
+        subject=subject,
+        retract=plan.retract,
+        restore=plan.restore,
+        cause=cause,
+        reason=reason,
+    )
     compensating = {event.memory_id: event for event in events}
     for reverted in report.reverted:
         event = compensating[reverted.memory]

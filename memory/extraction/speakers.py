@@ -115,8 +115,19 @@ def subject_of(text_before: str) -> Person:
     return Person.NONE
 
 
+def names_someone_else(text: str) -> bool:
+    """Say whether a text names a relation or another party ("my mate", "people")."""
+    return any(
+        _RELATION_WORD.fullmatch(token)
+        for token in _TOKEN.findall(text.lower().replace("’", "'"))
+    )
+
+
 # "TXN seems overpriced to her": the opinion of whoever "her" is.
-_OPINION_THIRD = re.compile(r"\bto\s+(?:him|her|them)\b", re.IGNORECASE)
+_OPINION_THIRD = re.compile(
+    r"\bto\s+(?:him|her|them)\b|\bin\s+(?:his|her|their)\s+(?:view|opinion)\b",
+    re.IGNORECASE,
+)
 
 
 def opinion_holder(text: str, stance_at: int | None) -> Person:

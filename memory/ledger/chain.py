@@ -14,6 +14,8 @@ wait for each other, writers to one subject never fork its chain.
 There is one way to hash events (``chain_drafts``) and one way to write them
 (``append_many``, a COPY): ``append`` (a service's few events of one subject)
 and the market refresh (a hundred thousand events of many subjects) both use it.
+Only a handful of one subject's events (a turn's episode) go in one INSERT
+that moves the tail too: the same rows, in one round trip instead of three.
 """
 
 import hashlib
@@ -335,6 +337,45 @@ def append_many(cursor, chained: Chained, *, ids: list[int] | None = None) -> in
     return len(lines)
 
 
+# Up to this many events, one INSERT that moves the tail too (one round trip)
+# beats a COPY and an UPDATE (three): a turn appends one event at a time.
+FEW_EVENTS = 8
+# ``json`` columns: the canonical text kept byte for byte, as the COPY writes it.
+_JSON_COLUMNS = ("before", "after")
+
+
+def _insert_few(cursor, subject, chained, drafts, ids, cause, occurred_at) -> None:
+    """Write a few chained events of one subject, and its new tail, at once.
+
+    The same rows ``append_many`` writes: the values its COPY lines hold.
+    """
+    columns = ("id", *EVENT_COLUMNS)
+    row = (
+        "("
+        + ", ".join(
+            "%s::json" if column in _JSON_COLUMNS else "%s" for column in columns
+        )
+        + ")"
+    )
+    params = []
+    for pk, draft, event in zip(ids, drafts, chained.events, strict=True):
+        subject_id, sequence, memory_id, action, digest, prev, hash_ = event
+        params += [
+            pk, subject_id, subject.tenant_id, sequence, memory_id, action,
+            draft.before, draft.after, digest, cause.type, cause.user_id,
+            cause.message_id, cause.ref, draft.reason, occurred_at, prev, hash_,
+            CHAIN_VERSION,
+        ]  # fmt: skip
+    ((subject_id, length, head),) = chained.tails
+    cursor.execute(
+        f"WITH written AS (INSERT INTO {MemoryEvent._meta.db_table} "
+        f"({', '.join(columns)}) VALUES {', '.join([row] * len(ids))}) "
+        "UPDATE memory_subject SET ledger_length = %s, ledger_head = %s "
+        "WHERE id = %s",
+        [*params, length, head, subject_id],
+    )
+
+
 @dataclass
 class Entry:
     """One event to append: the memory, the action, its states, and its cause."""
@@ -351,11 +392,18 @@ def _state_text(state: dict | None) -> str | None:
 
 
 def append(
-    *, subject: Subject, entries: list[Entry], cause: Cause, occurred_at=None
+    *,
+    subject: Subject,
+    entries: list[Entry],
+    cause: Cause,
+    occurred_at=None,
+    ids: list[int] | None = None,
 ) -> list[MemoryEvent]:
     """Append events to a locked subject's chain; return them, with their ids.
 
     The caller holds the lock from ``subject_lock`` within its transaction.
+    ``ids``, when given, are the events' primary keys, drawn beforehand (with
+    ``next_ids_of``, beside other rows' ids), one per entry.
     """
     if not entries:
         return []
@@ -378,9 +426,15 @@ def append(
         occurred_at=occurred_at,
         keep_events=True,
     )
-    ids = next_ids(MemoryEvent, len(drafts))
+    if ids is None:
+        ids = next_ids(MemoryEvent, len(drafts))
+    elif len(ids) != len(drafts):
+        raise ValueError("append needs one drawn id per entry")
     with connection.cursor() as cursor:
-        append_many(cursor, chained, ids=ids)
+        if len(drafts) <= FEW_EVENTS:
+            _insert_few(cursor, subject, chained, drafts, ids, cause, occurred_at)
+        else:
+            append_many(cursor, chained, ids=ids)
     subject.ledger_length, subject.ledger_head = tail.length, tail.head
     events = []
     for pk, entry, (_, sequence, memory_id, action, digest, prev, hash_) in zip(

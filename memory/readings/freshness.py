@@ -134,14 +134,29 @@ def attach_freshness(hits: list, *, now: datetime | None = None) -> list:
 
 
 def _annotated_policy(reference) -> MemoryPolicy:
+    return policy_with_defaults(
+        reference.tenant_id,
+        reference.policy_stale,
+        reference.policy_stale_open,
+        reference.policy_move,
+    )
+
+
+def policy_with_defaults(
+    tenant_id: int,
+    stale_after_minutes,
+    stale_after_minutes_market_hours,
+    move_threshold,
+) -> MemoryPolicy:
+    """Return a firm's freshness policy from its stored values (None: never set)."""
     chosen = {
-        "stale_after_minutes": reference.policy_stale,
-        "stale_after_minutes_market_hours": reference.policy_stale_open,
-        "move_threshold": reference.policy_move,
+        "stale_after_minutes": stale_after_minutes,
+        "stale_after_minutes_market_hours": stale_after_minutes_market_hours,
+        "move_threshold": move_threshold,
     }
     # A tenant that never set a policy gets the model's defaults.
     return MemoryPolicy(
-        tenant_id=reference.tenant_id,
+        tenant_id=tenant_id,
         **{name: value for name, value in chosen.items() if value is not None},
     )
 

@@ -16,13 +16,26 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from memory.models import Memory, MemoryStatus, Subject
-from memory.readings.freshness import attach_freshness
 
 from .embedders import get_embedder
 from .expansion import EXPANSION_WEIGHT, expansion_words, query_words
+from .hits import hits_load, prepared_rows
+from .keys import MEMORY_KEY_CTES, SESSION_CTES
+from .speakers import SPEAKER_CTES
+from .temporal import (
+    TIME_WORDS,
+    asks_when,
+    needs_anchor,
+    subject_now,
+    time_direction,
+    time_windows,
+)
 
 DEFAULTS = {
-    "rrf_k": 60,
+    # Small, so that a ranking's first places stand out from its tenth: with the
+    # usual 60 a lift (a session, a time) moved its turns hardly at all, and one
+    # signal's many middling ranks outweighed another's first.
+    "rrf_k": 10,
     # Candidates taken from each ranking before fusion; repeats collapse after it.
     "pool": 100,
     "weight_rrf": 1.0,
@@ -41,11 +54,50 @@ DEFAULTS = {
     "weight_dense": 0.5,
     "weight_lexical": 1.0,
     "weight_context_lexical": 2.0,
+    # Turns lifted by what points back to them (``keys``): their session's
+    # document, and the semantic memories drawn from them; and by time
+    # (``temporal``): turns said in the time a question names, and for a "when"
+    # question turns that place something in time. Each lifts only turns that
+    # match the question's words, as a ranking of its own in the fusion.
+    "weight_session": 1.0,
+    # Only the sessions that match a question best lift their turns.
+    "session_keys": 5,
+    "weight_memory_key": 1.0,
+    "weight_time": 1.0,
+    "weight_when": 1.0,
+    "weight_speaker": 1.0,
+    # A question asking what was true before (or is true now) favours the
+    # earliest (latest) of the turns whose words score at least this share of
+    # the best.
+    "weight_order": 2.0,
+    "relevant": 0.5,
+    # At most this many turns of one session in the results, so that an answer's
+    # neighbours do not fill them and a question whose answer is in several
+    # sessions finds each.
+    "per_session": 100,
     # Widen the word ranking with the thesaurus of ``expansion``.
     "expand_query": True,
 }
 # What was true at a past moment may since have been superseded or retracted.
 AS_OF_STATUSES = [MemoryStatus.ACTIVE, MemoryStatus.SUPERSEDED, MemoryStatus.RETRACTED]
+
+
+# The rankings that lift turns, after the three plain ones (see ``keys`` and
+# ``temporal``), as a hit's breakdown names them.
+LIFTS = (
+    "session_rank",
+    "memory_key_rank",
+    "time_rank",
+    "when_rank",
+    "speaker_rank",
+    "order_rank",
+)
+
+
+# Where each ranking is in a candidate row.
+RANK_COLUMNS = (1, 3, 8, 10, 11, 12, 13, 14, 15)
+# A session's key, the memories drawn from a turn, the speaker.
+TURN_ONLY = (10, 11, 14)
 
 
 def search_settings() -> dict:
@@ -86,7 +138,16 @@ WITH scope AS MATERIALIZED (
            CASE WHEN kind = 'episode'
                 THEN (payload->>'conversation_id')::bigint END AS conversation,
            CASE WHEN kind = 'episode'
-                THEN (payload->>'message_id')::bigint END AS position
+                THEN (payload->>'message_id')::bigint END AS position,
+           CASE WHEN kind = 'episode' THEN payload->>'speaker' END AS speaker,
+           (coalesce(valid_from, recorded_at) AT TIME ZONE 'UTC')::date AS day,
+           CASE WHEN %(asks_when)s THEN text ~* %(time_words)s END AS dated,
+           CASE WHEN cardinality(%(window_starts)s::timestamptz[]) > 0 THEN EXISTS (
+               SELECT FROM unnest(%(window_starts)s::timestamptz[],
+                                  %(window_ends)s::timestamptz[]) AS w(starts, ends)
+               WHERE coalesce(valid_from, recorded_at) >= w.starts
+                 AND coalesce(valid_from, recorded_at) < w.ends
+           ) END AS in_time
     FROM memory_memory
     WHERE {where}
 ),
@@ -94,7 +155,9 @@ stats AS (
     SELECT count(*) AS n, greatest(avg(terms), 1) AS avg_terms FROM scope
 ),
 words AS (
-    SELECT lexeme, max(weight) AS weight
+    -- Each term's query is built once here, not once per row it is tried on.
+    SELECT lexeme, max(weight) AS weight,
+           plainto_tsquery('simple', lexeme) AS query
     FROM (
         SELECT lexeme, 1.0 AS weight
         FROM unnest(tsvector_to_array(to_tsvector('english', %(text)s))) AS lexeme
@@ -104,77 +167,149 @@ words AS (
     ) AS asked
     GROUP BY lexeme
 ),
+{speakers}
+word_hits AS MATERIALIZED (
+    -- The one pass of every term over every row: the weights and the hits
+    -- below are read from it.
+    SELECT scope.id, scope.conversation, scope.day, scope.terms, words.lexeme
+    FROM scope
+    JOIN words ON scope.search_vector @@ words.query
+    WHERE words.lexeme NOT IN (SELECT lexeme FROM named)
+),
 weights AS (
-    SELECT words.lexeme, plainto_tsquery('simple', words.lexeme) AS query,
+    SELECT words.lexeme, words.query,
+           min(words.weight) AS weight,
            min(words.weight)
            * ln(1 + (min(stats.n) - count(*) + 0.5) / (count(*) + 0.5)) AS idf
     FROM words CROSS JOIN stats
-    JOIN scope ON scope.search_vector @@ plainto_tsquery('simple', words.lexeme)
-    GROUP BY words.lexeme
+    JOIN word_hits ON word_hits.lexeme = words.lexeme
+    GROUP BY words.lexeme, words.query
+),
+hits AS MATERIALIZED (
+    SELECT word_hits.id, word_hits.conversation, word_hits.day, word_hits.terms,
+           weights.lexeme, weights.idf
+    FROM word_hits
+    JOIN weights ON weights.lexeme = word_hits.lexeme
 ),
 matches AS (
-    SELECT scope.id,
-           sum(weights.idf) * (1.2 + 1) / (
+    SELECT hits.id,
+           sum(hits.idf) * (1.2 + 1) / (
                1 + 1.2 * (
-                   1 - 0.75 + 0.75 * min(scope.terms) / min(stats.avg_terms)
+                   1 - 0.75 + 0.75 * min(hits.terms) / min(stats.avg_terms)
                )
            ) AS score
-    FROM scope
-    JOIN weights ON scope.search_vector @@ weights.query
-    CROSS JOIN stats
-    GROUP BY scope.id
+    FROM hits CROSS JOIN stats
+    GROUP BY hits.id
 ),
+{keys}
 scored AS MATERIALIZED (
-    SELECT scope.id, scope.conversation, scope.position, scope.moment,
+    SELECT scope.id, scope.conversation, scope.position, scope.day, scope.moment,
            1 - (scope.embedding <=> %(vector)s::vector) AS similarity,
-           matches.score AS lexical
-    FROM scope LEFT JOIN matches ON matches.id = scope.id
+           matches.score AS lexical,
+           CASE WHEN sessions.place <= %(sessions)s THEN sessions.score END
+               AS session,
+           memory_keys.score AS memory_key, scope.dated, scope.in_time,
+           scope.speaker IN (SELECT speaker FROM named) AS by_named
+    FROM scope
+    LEFT JOIN matches ON matches.id = scope.id
+    LEFT JOIN sessions ON sessions.conversation = scope.conversation
+         AND sessions.day = scope.day
+    LEFT JOIN memory_keys ON memory_keys.position = scope.position
 ),
 framed AS (
-    SELECT id, conversation, similarity, lexical,
+    SELECT id, conversation, similarity, lexical, session, memory_key, dated,
+           in_time, by_named, moment,
            coalesce(lag(lexical) OVER session, 0)
            + coalesce(lead(lexical) OVER session, 0) AS lexical_near,
            coalesce(lag(lexical, 2) OVER session, 0)
            + coalesce(lead(lexical, 2) OVER session, 0) AS lexical_far
     FROM scored
     WINDOW session AS (
-        PARTITION BY conversation, (moment AT TIME ZONE 'UTC')::date
+        PARTITION BY conversation, day
         ORDER BY position
     )
 ),
 context AS (
-    SELECT id, similarity, lexical,
+    SELECT id, similarity, lexical, session, memory_key, dated, in_time, by_named,
+           moment,
            CASE WHEN conversation IS NULL THEN lexical
                 ELSE coalesce(lexical, 0) + %(near)s * lexical_near
                      + %(far)s * lexical_far
            END AS lexical_context
     FROM framed
 ),
+relevant AS (
+    SELECT *, {relevant} AS relevant FROM context
+),
 ranked AS (
     SELECT id, similarity, lexical,
            -- Ties broken as an exact scan by distance breaks them.
            CASE WHEN similarity IS NOT NULL THEN row_number() OVER (
                ORDER BY similarity DESC NULLS LAST, id) END AS dense_rank,
-           CASE WHEN lexical > 0 THEN row_number() OVER (
-               ORDER BY lexical DESC NULLS LAST, id DESC) END AS lexical_rank,
-           CASE WHEN lexical_context > 0 THEN row_number() OVER (
-               ORDER BY lexical_context DESC NULLS LAST, id DESC)
-           END AS context_lexical_rank
-    FROM context
+           -- Equal word scores share a place, so that no ranking's ties lean
+           -- one way (the newest) and add up across the rankings.
+           CASE WHEN lexical > 0 THEN rank() OVER (
+               ORDER BY lexical DESC NULLS LAST) END AS lexical_rank,
+           CASE WHEN lexical_context > 0 THEN rank() OVER (
+               ORDER BY lexical_context DESC NULLS LAST)
+           END AS context_lexical_rank,
+           -- The keys below lift only turns that match the words.
+           CASE WHEN lexical > 0 AND session > 0 THEN rank() OVER (
+               ORDER BY lexical > 0 AND session > 0 DESC NULLS LAST,
+                        session * lexical_context DESC NULLS LAST)
+           END AS session_rank,
+           CASE WHEN memory_key > 0 THEN rank() OVER (
+               ORDER BY memory_key DESC NULLS LAST)
+           END AS memory_key_rank,
+           {time_rank} AS time_rank,
+           {when_rank} AS when_rank,
+           CASE WHEN lexical_context > 0 AND by_named THEN rank() OVER (
+               ORDER BY lexical_context > 0 AND by_named DESC NULLS LAST,
+                        lexical_context DESC)
+           END AS speaker_rank,
+           {order_rank} AS order_rank
+    FROM relevant
 )
 SELECT scope.id, ranked.dense_rank, ranked.similarity, ranked.lexical_rank,
-       ranked.lexical, scope.importance, scope.moment, md5(lower(memory.text)),
+       ranked.lexical, scope.importance, scope.moment,
+       -- Read for the few candidates only: a join here let the planner scan
+       -- the whole table when it misjudged how many candidates there are.
+       (SELECT md5(lower(memory.text)) FROM memory_memory memory
+        WHERE memory.id = ranked.id),
        ranked.context_lexical_rank,
        CASE WHEN scope.kind = 'episode' THEN ARRAY[scope.position] ELSE (
            SELECT array_agg(link.message_id) FROM memory_memory_source_messages link
            WHERE link.memory_id = scope.id
-       ) END
+       ) END,
+       ranked.session_rank, ranked.memory_key_rank, ranked.time_rank,
+       ranked.when_rank, ranked.speaker_rank, ranked.order_rank,
+       scope.kind = 'episode',
+       scope.conversation, scope.day
 FROM ranked
 JOIN scope ON scope.id = ranked.id
-JOIN memory_memory memory ON memory.id = ranked.id
 WHERE ranked.dense_rank <= %(pool)s OR ranked.lexical_rank <= %(pool)s
-   OR ranked.context_lexical_rank <= %(pool)s
+   OR ranked.context_lexical_rank <= %(pool)s OR ranked.session_rank <= %(pool)s
+   OR ranked.memory_key_rank <= %(pool)s OR ranked.time_rank <= %(pool)s
+   OR ranked.when_rank <= %(pool)s OR ranked.speaker_rank <= %(pool)s
+   OR ranked.order_rank <= %(pool)s
 """
+
+
+# Said in the time the question names: the turns that match its words first,
+# then the others by meaning.
+TIME_RANK = """CASE WHEN in_time THEN row_number() OVER (
+               ORDER BY in_time DESC NULLS LAST, lexical_context DESC NULLS LAST,
+                        similarity DESC NULLS LAST, id DESC) END"""
+WHEN_RANK = """CASE WHEN lexical_context > 0 AND dated THEN rank() OVER (
+               ORDER BY lexical_context > 0 AND dated DESC NULLS LAST,
+                        lexical_context DESC) END"""
+# "Before", "originally": the earliest of the turns that match well; "now",
+# "currently": the latest.
+RELEVANT = "lexical_context >= %(relevant)s * max(lexical_context) OVER ()"
+EARLIEST_RANK = """CASE WHEN relevant THEN row_number() OVER (
+               ORDER BY relevant DESC NULLS LAST, moment, id) END"""
+LATEST_RANK = """CASE WHEN relevant THEN row_number() OVER (
+               ORDER BY relevant DESC NULLS LAST, moment DESC, id DESC) END"""
 
 
 def _subject_where(
@@ -231,7 +366,35 @@ def subject_search_sql(
         as_of=as_of,
         include_house_views=include_house_views,
     )
-    return SUBJECT_SQL.format(where=where), _query_params(params, query, limit)
+    params = _query_params(params, query, limit)
+    windows = (
+        time_windows(query, subject_now(subject=subject, as_of=as_of))
+        if needs_anchor(query)
+        else []
+    )
+    when, direction = asks_when(query), time_direction(query)
+    params.update(
+        asks_when=when,
+        relevant=search_settings()["relevant"],
+        time_words=TIME_WORDS,
+        window_starts=[w.start for w in windows],
+        window_ends=[w.end for w in windows],
+    )
+    # A ranking the question has no use for (no time named, no "when", no
+    # "before" or "now") is left out of the statement, not computed and unused.
+    none = "NULL::bigint"
+    sql = SUBJECT_SQL.format(
+        where=where,
+        speakers=SPEAKER_CTES,
+        keys=SESSION_CTES + MEMORY_KEY_CTES,
+        time_rank=TIME_RANK if windows else none,
+        when_rank=WHEN_RANK if when else none,
+        order_rank=(EARLIEST_RANK if direction < 0 else LATEST_RANK)
+        if direction
+        else none,
+        relevant=RELEVANT if direction else "NULL::boolean",
+    )
+    return sql, params
 
 
 def memory_search(
@@ -254,9 +417,7 @@ def memory_search(
         include_house_views=include_house_views,
         limit=limit,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = prepared_rows(sql, params, binary=True)
     return _score(rows, limit, search_settings())
 
 
@@ -351,6 +512,7 @@ def _query_params(params: dict, query: str, limit: int) -> dict:
         "pool": max(tuning["pool"], limit),
         "near": tuning["context_near"],
         "far": tuning["context_far"],
+        "sessions": tuning["session_keys"],
     }
 
 
@@ -372,20 +534,47 @@ def _score(rows, limit: int, tuning: dict) -> list[Hit]:
     weights = (
         tuning["weight_dense"],
         tuning["weight_lexical"],
-        tuning["weight_context_lexical"] if has_context else 0.0,
+        *(
+            (
+                tuning["weight_context_lexical"],
+                tuning["weight_session"],
+                tuning["weight_memory_key"],
+                tuning["weight_time"],
+                tuning["weight_when"],
+                tuning["weight_speaker"],
+                tuning["weight_order"],
+            )
+            if has_context
+            else (0.0,) * 7
+        ),
     )
     now = timezone.now()
-    best_rrf = sum(weights) / (k + 1)
+    # The best fused score there could be, of the rankings this search has: a
+    # question naming no time is not marked down for the time rankings it lacks.
+    # Only turns have a session and memories drawn from them, so a memory is
+    # measured against the best it could have, and one kind of signal cannot
+    # drown another by counting more times.
+    present = [i < len(rows[0]) and any(row[i] for row in rows) for i in RANK_COLUMNS]
+    best_turn = sum(w for w, p in zip(weights, present, strict=True) if p)
+    best_other = best_turn - sum(
+        weights[RANK_COLUMNS.index(column)]
+        for column in TURN_ONLY
+        if present[RANK_COLUMNS.index(column)]
+    )
     scored = []
     for row in rows:
         memory_id, dense_rank, similarity, lexical_rank, lexical_score = row[:5]
         importance, moment, digest = row[5], row[6], row[7]
         context_lexical, sources = row[8:10] if has_context else (None, None)
+        lifts = row[10:16] if has_context else (None,) * 6
+        best_rrf = ((best_turn if has_context and row[16] else best_other) or 1.0) / (
+            k + 1
+        )
         rrf = sum(
             weight / (k + rank)
             for weight, rank in zip(
                 weights,
-                (dense_rank, lexical_rank, context_lexical),
+                (dense_rank, lexical_rank, context_lexical, *lifts),
                 strict=True,
             )
             if rank
@@ -408,43 +597,39 @@ def _score(rows, limit: int, tuning: dict) -> list[Hit]:
         }
         if has_context:
             breakdown["context_lexical_rank"] = context_lexical
+            breakdown.update(zip(LIFTS, lifts, strict=True))
         turns = frozenset(t for t in (sources or ()) if t is not None)
-        scored.append((round(score, 6), memory_id, breakdown, digest, turns))
+        session = (row[17], row[18]) if has_context and row[17] else None
+        scored.append((round(score, 6), memory_id, breakdown, digest, turns, session))
     scored.sort(key=lambda item: (-item[0], -item[1]))
-    top, seen, covered = [], set(), set()
-    for score, memory_id, breakdown, digest, turns in scored:
+    top, seen, covered, per_session = [], set(), set(), {}
+    cap = tuning["per_session"]
+    for score, memory_id, breakdown, digest, turns, session in scored:
         if digest in seen or (turns and turns <= covered):
+            continue
+        if session and per_session.get(session, 0) >= cap:
             continue
         seen.add(digest)
         covered |= turns
+        if session:
+            per_session[session] = per_session.get(session, 0) + 1
         top.append((score, memory_id, breakdown))
         if len(top) == limit:
             break
-    top = top[:limit]
-    # A search never needs the vectors, which are most of a row's bytes.
-    memories = (
-        Memory.objects.defer("embedding", "search_vector")
-        .select_related("subject", "market_reference")
-        .prefetch_related("source_messages")
-        .in_bulk([memory_id for _, memory_id, _ in top])
-    )
-    hits = [
+    return _hits(top[:limit])
+
+
+def _hits(top: list[tuple]) -> list[Hit]:
+    """Load the chosen ``(score, id, breakdown)`` as hits, in one statement."""
+    loaded = hits_load([memory_id for _, memory_id, _ in top], now=timezone.now())
+    return [
         Hit(
-            memory=memories[memory_id],
+            memory=loaded[memory_id][0],
             score=score,
             breakdown=breakdown,
-            provenance=[
-                {
-                    "message_id": message.pk,
-                    "external_id": message.external_id,
-                    "occurred_at": message.occurred_at.isoformat(),
-                    "speaker": message.speaker,
-                    "conversation_id": message.conversation_id,
-                }
-                for message in memories[memory_id].source_messages.all()
-            ],
+            provenance=loaded[memory_id][1],
+            freshness=loaded[memory_id][2],
         )
         for score, memory_id, breakdown in top
-        if memory_id in memories
+        if memory_id in loaded
     ]
-    return attach_freshness(hits)

@@ -9,7 +9,15 @@ import pytest
 
 import memory.extraction.rules as rules
 from bench.extract_eval import evaluate, evaluate_model_path, matches, score_dialogue
-from bench.extract_sets import DEVSET, HELDOUT, load_set
+from bench.extract_sets import (
+    DEVSET,
+    DEVSET2,
+    DEVSET3,
+    HELDOUT,
+    HELDOUT2,
+    HELDOUT3,
+    load_set,
+)
 
 
 def memory(kind, payload, status="active"):
@@ -65,21 +73,38 @@ def test_every_topic_of_the_rules_has_its_cases_in_the_development_set():
         name
         for _, name, _ in pkgutil.iter_modules(rules.__path__)
         if name
-        not in ("extractor", "sentence", "numbers", "sectors", "wording", "answers")
+        # Helpers every topic reads with; affect reads preferences' feelings.
+        not in (
+            "extractor",
+            "sentence",
+            "numbers",
+            "sectors",
+            "wording",
+            "answers",
+            "affect",
+        )  # fmt: skip
     }
     counts = {}
-    for dialogue in load_set(DEVSET)["dialogues"]:
-        counts[dialogue["topic"]] = counts.get(dialogue["topic"], 0) + 1
+    for path in (DEVSET, DEVSET2, DEVSET3):
+        for dialogue in load_set(path)["dialogues"]:
+            counts[dialogue["topic"]] = counts.get(dialogue["topic"], 0) + 1
 
     assert topics == {
-        "holdings", "corrections", "profile", "goals", "preferences", "views", "facts"
+        "holdings", "corrections", "profile", "goals", "preferences", "views", "facts",
+        "contact",
     }  # fmt: skip
     assert all(counts.get(topic, 0) >= 20 for topic in topics), counts
     assert len(load_set(DEVSET)["dialogues"]) >= 300
+    assert len(load_set(DEVSET3)["dialogues"]) >= 300
 
 
-def test_the_held_out_set_is_written_apart():
-    dev, held = load_set(DEVSET), load_set(HELDOUT)
+@pytest.mark.parametrize(
+    ("dev_path", "held_path"),
+    [(DEVSET, HELDOUT), (DEVSET3, HELDOUT3), (DEVSET2, HELDOUT3)],
+    ids=["dev-heldout", "dev3-heldout3", "dev2-heldout3"],
+)
+def test_the_held_out_set_is_written_apart(dev_path, held_path):
+    dev, held = load_set(dev_path), load_set(held_path)
 
     assert dev["seed"] != held["seed"]
     names = lambda data: {d["subject"]["name"] for d in data["dialogues"]}  # noqa: E731
@@ -111,6 +136,33 @@ def test_both_sets_run_through_the_product_with_one_measure():
             "profile", "goal", "preference", "holding", "view", "fact"
         }  # fmt: skip
         assert 0 <= figures["recall"] <= figures["recall_incl_proposed"] <= 1
+
+
+def test_held_out_3_is_big_enough_and_asks_what_devset3_asks():
+    held = load_set(HELDOUT3)
+    topics = {d["topic"] for d in held["dialogues"]}
+
+    assert len(held["dialogues"]) >= 150
+    assert {"holdings", "preferences", "corrections", "negatives"} <= topics
+    assert any(
+        e["kind"] == "preference" and "topic" in e["fields"]
+        for d in held["dialogues"]
+        for e in d["expect"]
+    )
+    assert load_set(HELDOUT2)["seed"] != held["seed"]
+
+
+@pytest.mark.django_db
+def test_contact_preferences_run_the_model_path_with_their_topic_as_slot():
+    dev3 = load_set(DEVSET3)
+    dev3["dialogues"] = [
+        d for d in dev3["dialogues"] if any("topic" in e["fields"] for e in d["expect"])
+    ][:6]
+
+    figures = evaluate_model_path(dev3)
+
+    assert len(dev3["dialogues"]) == 6
+    assert figures["recall"] == 1.0 and figures["precision"] == 1.0
 
 
 @pytest.mark.django_db

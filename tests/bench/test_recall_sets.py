@@ -76,3 +76,29 @@ def test_bm25_with_neighbours_finds_an_answer_whose_topic_was_the_turn_before():
     )
     assert plain.index("a") > 1
     assert ranked.index("a") <= 1
+
+
+def test_the_casual_set_is_apart_and_its_evidence_is_real():
+    casual = recall_eval.load_devset(recall_eval.CASUAL)
+    dev = recall_eval.load_devset(recall_eval.DEVSET)
+    heldout = recall_eval.load_devset(recall_eval.HELDOUT)
+    assert len(casual["questions"]) >= 100
+    # Two first names (Lucia, Priya) are also spouses in the dev set; the
+    # conversations, questions and words are the casual set's own.
+    assert not _people(casual) & _people(heldout)
+    assert len(_people(casual) & _people(dev)) <= 2
+    assert not {q["question"] for q in casual["questions"]} & {
+        q["question"] for q in dev["questions"]
+    }
+    turns = {
+        turn["turn_id"]
+        for conversation in casual["conversations"]
+        for session in conversation["sessions"]
+        for turn in session["turns"]
+    }
+    assert all(
+        q["evidence"] and set(q["evidence"]) <= turns for q in casual["questions"]
+    )
+    assert {"when", "time_named", "multi_session", "inference"} <= {
+        q["type"] for q in casual["questions"]
+    }

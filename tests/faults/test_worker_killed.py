@@ -1,8 +1,10 @@
 """A worker killed with SIGKILL mid-task: after a restart the work finishes, once.
 
-Real worker processes on the database broker (``advisor/config/db_broker.py``):
-``CELERY_TASK_ACKS_LATE`` means the message of a task whose worker died is
-delivered again; the tasks are idempotent, so nothing is stored twice.
+Real worker processes on the database broker (``advisor/config/db_broker.py``)
+and, for the import, on Redis, the production broker (its message comes back
+once its visibility timeout has passed): ``CELERY_TASK_ACKS_LATE`` means the
+message of a task whose worker died is delivered again; the tasks are
+idempotent, so nothing is stored twice.
 """
 
 import random
@@ -26,6 +28,7 @@ from memory.models import (
     Subject,
 )
 from tests.factories import ClientFactory
+from tests.production.stack import redis_url
 
 from .workers import queue_rows, wait_for, worker_pool
 
@@ -63,7 +66,39 @@ def transcript(turns: int) -> list[dict]:
     return lines
 
 
-def test_an_import_whose_worker_is_killed_mid_indexing_finishes_once():
+def redis_queue(url: str, queue: str) -> dict[str, int]:
+    """Return how many messages of ``queue`` Redis holds, waiting and unacked."""
+    import redis
+
+    server = redis.Redis.from_url(url)
+    unacked = sum(1 for raw in server.hvals("unacked") if f'"{queue}"'.encode() in raw)
+    return {
+        name: count
+        for name, count in (("visible", server.llen(queue)), ("hidden", unacked))
+        if count
+    }
+
+
+@pytest.fixture(params=["database", "redis"])
+def broker(request, tmp_path):
+    """The pool's options and how to count its queue's messages, per broker."""
+    if request.param == "database":
+        yield {"sweep_seconds": 1.0}, queue_rows
+        return
+    url, server = redis_url(tmp_path)
+    try:
+        yield (
+            {"redis_url": url, "visibility_timeout": 3.0},
+            lambda queue: redis_queue(url, queue),
+        )
+    finally:
+        if server:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def test_an_import_whose_worker_is_killed_mid_indexing_finishes_once(broker):
+    options, messages = broker
     client = ClientFactory()
     subject = client.subject
     # More than two of import_index's extraction passes (2,000 turns each), so
@@ -79,7 +114,7 @@ def test_an_import_whose_worker_is_killed_mid_indexing_finishes_once():
         status=ImportJob.Status.INDEXING, finished_at=None
     )
 
-    with worker_pool(sweep_seconds=1.0) as pool:
+    with worker_pool(**options) as pool:
         first = pool.start()
         pool.send("memory.import_index", job.pk)
 
@@ -92,8 +127,9 @@ def test_an_import_whose_worker_is_killed_mid_indexing_finishes_once():
         job.refresh_from_db()
         killed_at = job.turns_extracted
         assert killed_at < turns and job.status != ImportJob.Status.DONE
-        # The stock transport would keep this message hidden for ever.
-        assert queue_rows(pool.queue) == {"hidden": 1}
+        # The stock database transport would keep this message hidden for ever;
+        # Redis keeps it unacknowledged until its visibility timeout.
+        assert messages(pool.queue) == {"hidden": 1}
 
         pool.start()
 
@@ -102,8 +138,11 @@ def test_an_import_whose_worker_is_killed_mid_indexing_finishes_once():
             return job.status == ImportJob.Status.DONE
 
         wait_for(done, timeout=300, interval=0.2, what="the import to finish")
-        wait_for(lambda: queue_rows(pool.queue) == {}, timeout=20, what="the ack")
-        assert "redelivering 1 message(s)" in pool.log_text()
+        wait_for(lambda: messages(pool.queue) == {}, timeout=20, what="the ack")
+        if pool.broker == "database":
+            assert "redelivering 1 message(s)" in pool.log_text()
+        # The restarted worker was given the dead one's message.
+        assert "Task memory.import_index" in pool.logs[-1].read_text()
 
     assert job.turns_extracted == turns and job.fully_indexed
     # One episode per turn, each turn extracted once, no event twice.

@@ -1,9 +1,11 @@
 """Real Celery worker processes on the test database, to kill and restart.
 
-The broker and the result backend live in the test database itself (the
-database broker mode), so what they keep is in the tables a test can scan,
+By default the broker and the result backend live in the test database itself
+(the database broker mode), so what they keep is in the tables a test can scan,
 and a worker killed with SIGKILL leaves its message where a restarted one must
-find it.
+find it. ``redis_url=`` puts the queue on Redis instead (the production
+broker; ``tests.production.stack.redis_url`` gives one), with a visibility
+timeout of a few seconds so a dead worker's message comes back within the test.
 """
 
 import os
@@ -37,16 +39,29 @@ def _test_database_url(prefix: str) -> str:
 class WorkerPool:
     """Start, kill and restart ``celery worker`` processes on one queue of its own."""
 
-    def __init__(self, *, sweep_seconds: float = 1.0):
+    def __init__(
+        self,
+        *,
+        sweep_seconds: float = 1.0,
+        redis_url: str | None = None,
+        visibility_timeout: float = 3.0,
+    ):
         self.queue = f"faults-{uuid.uuid4().hex[:8]}"
-        self.broker_url = _test_database_url("twinsqla")
+        self.broker = "redis" if redis_url else "database"
+        if redis_url:
+            self.broker_url = redis_url
+            transport_options = {"visibility_timeout": visibility_timeout}
+        else:
+            self.broker_url = _test_database_url("twinsqla")
+            transport_options = {"sweep_seconds": sweep_seconds}
         self.backend_url = _test_database_url("db")
         self.sweep_seconds = sweep_seconds
+        self.visibility_timeout = visibility_timeout
         self.processes: list[subprocess.Popen] = []
         self.logs: list[Path] = []
         self.app = Celery("faults-probe", broker=self.broker_url)
         self.app.conf.result_backend = self.backend_url
-        self.app.conf.broker_transport_options = {"sweep_seconds": sweep_seconds}
+        self.app.conf.broker_transport_options = transport_options
         self.app.conf.task_default_queue = self.queue
 
     def start(self) -> subprocess.Popen:
@@ -56,6 +71,7 @@ class WorkerPool:
             "CELERY_BROKER_URL": self.broker_url,
             "CELERY_RESULT_BACKEND": self.backend_url,
             "CELERY_BROKER_SWEEP_SECONDS": str(self.sweep_seconds),
+            "CELERY_VISIBILITY_TIMEOUT_SECONDS": str(self.visibility_timeout),
         }
         log = BASE_DIR / "var" / f"worker-{self.queue}-{len(self.logs)}.log"
         log.parent.mkdir(exist_ok=True)
@@ -108,12 +124,17 @@ class WorkerPool:
         for log in self.logs:
             log.unlink(missing_ok=True)
         self.app.close()
-        # The transport and the result backend keep their engines (and their
-        # connections to the test database) in caches of their own.
-        hostname = self.broker_url.split("+", 1)[1]
-        cached = sqla.Channel._engines.pop(hostname, None)
-        if cached:
-            cached[0].dispose()
+        if self.broker == "redis":
+            import redis
+
+            redis.Redis.from_url(self.broker_url).flushdb()
+        else:
+            # The transport and the result backend keep their engines (and
+            # their connections to the test database) in caches of their own.
+            hostname = self.broker_url.split("+", 1)[1]
+            cached = sqla.Channel._engines.pop(hostname, None)
+            if cached:
+                cached[0].dispose()
         backend = self.app._backend
         manager = getattr(backend, "session_manager", None)
         for engine in getattr(manager, "_engines", {}).values():

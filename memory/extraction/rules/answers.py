@@ -14,6 +14,7 @@ just before (earlier in the message, or in the turn before) is the one meant.
 import re
 
 from ..tickers import TickerResolver
+from .sectors import sector_at
 
 _RISK_Q = re.compile(
     r"\brisk\b.*\b(?:tolerance|appetite|comfortable|much|describe|feel|take|suits?)\b|"
@@ -65,7 +66,7 @@ _RETIRE_A = re.compile(
 )
 _HOLDING_Q = re.compile(
     r"\b(?:own|hold|have|still|how\s+many|how\s+much|holding|position|stake|"
-    r"quantity|got)\b",
+    r"quantity|got|number)\b",
     re.IGNORECASE,
 )
 # "Where do you keep the 350 TLT?" - "In the Roth.": the answer is the account.
@@ -92,6 +93,16 @@ _IT_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _IT_VERB = {"it'll": " will", "it's": " is"}
+# "Anything you'd rather not invest in?" - "Tobacco, mostly.": an exclusion.
+_AVOID_Q = re.compile(
+    r"\b(?:rather\s+not\s+(?:invest|own|hold|have)|(?:want|like)\s+to\s+avoid|"
+    r"avoid|exclude|(?:won't|wouldn't|never)\s+(?:own|touch|invest|hold))\b",
+    re.IGNORECASE,
+)
+_AVOID_A = re.compile(
+    r"^\W*(?:(?:definitely|probably|mainly|mostly|just|anything\s+in)\s+)?(?:big\s+)?",
+    re.IGNORECASE,
+)
 _STANCE_ALONE = re.compile(r"\b(?:bullish|bearish)\b(?!\s+(?:on|about))", re.I)
 
 
@@ -122,6 +133,10 @@ def answered(text: str, question: str, resolver: TickerResolver) -> str | None:
         return "My time horizon is " + re.sub(
             r"^\W*in\s+", "", text.strip(), flags=re.I
         )
+    if _AVOID_Q.search(question) and not asked and not said:
+        rest = text[_AVOID_A.match(text).end() :]
+        if sector_at(rest, 0):
+            return f"I avoid {rest}"
     if len({m.symbol for m in asked}) != 1 or said:
         return None
     # Named as the question named it: "Boeing's going down" reads, "BA's" not.

@@ -32,6 +32,7 @@ _FIX_NOT_OLD_NEW = re.compile(
 )
 _FIX_MAKE_THAT = re.compile(
     r"\b(?:make\s+(?:that|it)|should\s+(?:be|have\s+been|read)|it's|it\s+is|"
+    r"i\s+meant|"
     rf"it\s+was|that's|that\s+is)\s+(?P<new>(?:[$€£]\s?)?{AMOUNT})",
     re.IGNORECASE,
 )

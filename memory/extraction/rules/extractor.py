@@ -6,7 +6,10 @@ from datetime import datetime
 from ..candidates import Candidate, PriorTurn
 from ..speakers import ROLES
 from ..tickers import TickerResolver
+from .affect import read_affect
 from .answers import answered, needs_referent, with_referent
+from .contact import MAY_STATE as CONTACT_MAY_STATE
+from .contact import read_contact
 from .corrections import MAY_STATE as CORRECTION_MAY_STATE
 from .corrections import read_correction
 from .facts import MAY_STATE as FACTS_MAY_STATE
@@ -107,7 +110,12 @@ class RulesExtractor:
             if sentence.mentions:
                 referent = sentence.mentions[-1].symbol
             found.extend(read_sentence(sentence))
-            said_before = sentence.text
+            # An advisor's "Casinos?" states nothing, yet is what "them" means next.
+            said_before = sentence.text or plain(
+                evidence.replace("’", "'").rstrip(" ?"),
+                names=subject_names,
+                advisor=role == "advisor",
+            )
         return _latest_per_slot(found)
 
 
@@ -126,6 +134,9 @@ def read_sentence(sentence: Sentence) -> list[Candidate]:
     named = bool(sentence.mentions) or (
         _may_state(SECTOR_STEMS, low) and bool(ANY_SECTOR.search(text))
     )
+    # "Crypto? Absolutely not.": a short reply to what the sentence before named.
+    if not named and len(text) < 40 and sentence.before:
+        named = bool(ANY_SECTOR.search(sentence.before))
     if _may_state(PROFILE_MAY_STATE, low):
         read_profile(sentence)
     if _may_state(GOALS_MAY_STATE, low):
@@ -140,6 +151,9 @@ def read_sentence(sentence: Sentence) -> list[Candidate]:
     if named:
         read_preferences(sentence)
         read_views(sentence)
+        read_affect(sentence)
+    if _may_state(CONTACT_MAY_STATE, low):
+        read_contact(sentence)
     if _may_state(FACTS_MAY_STATE, low):
         read_facts(sentence)
     return sentence.out

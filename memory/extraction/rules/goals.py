@@ -8,7 +8,9 @@ from .sentence import Sentence
 
 _RETIRE_AGE = re.compile(
     r"\b(?:retir(?:e|ing|ement)(?:\s+early\s*,?)?|be\s+retired|stop\s+working|"
-    r"quit\s+work(?:ing)?|stopping\s+work|(?:be\s+)?done\s+working)\s+"
+    r"quit\s+work(?:ing)?|stopping\s+work|(?:be\s+)?done\s+working|"
+    r"be\s+out\s+of\s+the\s+work\s?force|hang\s+up\s+(?:my|his|her|their|our)\s+"
+    r"boots)\s+"
     r"(?:at|by|when\s+I'm|when\s+I\s+turn|at\s+age|by\s+age)"
     r"\s+(?:age\s+|the\s+age\s+of\s+)?(?P<age>\d{2})\b(?!\s*(?:years|yrs|months|%))",
     re.IGNORECASE,
@@ -28,7 +30,8 @@ _RETIRE_EARLY = re.compile(r"\bretire\s+early\b|\bearly\s+retirement\b", re.IGNO
 _RETIRE_CUE = re.compile(
     r"\b(?:want|wants|wanna|plan|plans|planning|hope|hoping|hopes|goal|aim|aiming|"
     r"intend|intending|would\s+like|'d\s+like|dream|expect|expecting|looking)\b"
-    r"[^.]*\b(?:retire|stop\s+working|quit\s+work|done\s+working)\b",
+    r"[^.]*\b(?:retire|stop\s+working|quit\s+work|done\s+working|"
+    r"out\s+of\s+the\s+work\s?force|hang\s+up\s+\w+\s+boots)\b",
     re.IGNORECASE,
 )
 _NOT_RETIRE = re.compile(
@@ -156,6 +159,9 @@ def _years_later(moment: datetime | None, years: int) -> str | None:
 # A sentence without one of these stems (lower case) states no goal: read no further.
 MAY_STATE = (
     "retir",
+    "workforce",
+    "work force",
+    "boots",
     "stop working",
     "quit work",
     "done working",
@@ -292,7 +298,8 @@ def read_retirement(s: Sentence) -> None:
     """Read a retirement goal: an age, a year, a number of years, or "early"."""
     text = s.text
     if not re.search(
-        r"\bretir(?:e|ed|ing|ement)\b|\bstop\s+working\b|\bquit\s+work|\bdone\s+working",
+        r"\bretir(?:e|ed|ing|ement)\b|\bstop\s+working\b|\bquit\s+work|\bdone\s+working|"
+        r"\bout\s+of\s+the\s+work\s?force\b|\bhang\s+up\s+\w+\s+boots\b",
         text,
         re.I,
     ):

@@ -7,6 +7,7 @@ it and its neighbours, so "300 VOO and 150 BND" gives two holdings.
 
 import re
 
+from ..speakers import Person
 from .numbers import (
     AMOUNT,
     AMOUNT_RE,
@@ -41,7 +42,8 @@ _VERBS = [
         "buy",
         r"bought|purchased|picked\s+up|acquired|grabbed|scooped\s+up|loaded\s+up\s+on|"
         r"paid\s+[$€£]\s?\d[\d,.]*\s*(?:each|apiece|a\s+share|per\s+share)?\s+for|"
-        r"went\s+in\s+for|invested\s+in|got",
+        r"went\s+in\s+for|invested\s+in|snapped\s+up|"
+        r"put\s+(?:money|cash)\s+into|got",
     ),
     (
         "own",
@@ -49,8 +51,9 @@ _VERBS = [
         r"carry|carries|kept|built\s+up|there\s+(?:are|is)|there's|"
         r"'ve\s+got|'s\s+got|has\s+got|have\s+got|"
         r"(?:am|'m|is|'s|are|'re)\s+(?:still\s+)?holding|"
+        r"(?:am|'m|is|'s|are|'re)\s+(?:now\s+)?up\s+to|"
         r"am\s+long|'m\s+long|are\s+long|'re\s+long|is\s+long|'s\s+long|be\s+long|"
-        r"sitting\s+on|owned|held|had",
+        r"sitting\s+on|sit\s+on|sits\s+on|keep|keeps|owned|held|had",
     ),
 ]
 _VERB_RE = re.compile(
@@ -59,7 +62,8 @@ _VERB_RE = re.compile(
 _QTY = rf"(?:{APPROX}\s+)?(?<![$€£\w]){AMOUNT}"
 _GAP_RE = re.compile(
     rf"(?:\s+|,|-|{_QTY}|(?:[$€£]\s?{AMOUNT})|\b(?:some|a|few|little|lot|lots|bunch|of|"
-    r"shares?|units?|sh|position|positions|stake|in|into|my|our|your|his|her|their|"
+    r"shares?|units?|sh|pieces|position|positions|stake|in|into|my|our|your|his|her|"
+    r"their|"
     r"the|more|to|every|block|"
     r"additional|extra|another|all|entire|whole|remaining|rest|any|both|total|half|"
     r"worth|also|just|still|now|only|each|about|around|roughly|approximately|nearly|"
@@ -84,6 +88,7 @@ _MODAL_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _MAYBE_BEFORE = re.compile(r"\b(?:might|may)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_NEARLY_BEFORE = re.compile(r"\b(?:nearly|almost)\s+$", re.IGNORECASE)
 _PAST_ONLY = {"owned", "held", "had"}
 _EXIT_ALL = re.compile(
     r"\b(?:all|entire|whole|everything|every\s+share|the\s+rest|remaining|out\s+of)\b",
@@ -98,17 +103,23 @@ _OUT_OF = re.compile(
     re.IGNORECASE,
 )
 _POSITION_AFTER = re.compile(
-    rf"^\s*(?:position|stake|holding)\s+(?:is|was|of)\s+(?:now\s+)?(?P<q>{_QTY})"
+    r"^\s*(?:(?:position|stake|holding)(?:\s+(?:is|was|of|comes\s+to|totals?)|\s*:)|"
+    r"comes\s+to|totals?)\s+"
+    rf"(?:now\s+)?(?P<q>{_QTY})"
     r"(?:\s*(?:shares|units)\b|(?=\s*(?:[,.;!]|$|in\b)))",
     re.IGNORECASE,
 )
 # "Holdings: Comcast 70, Lilly 275": a list of positions, each amount after its name.
 _HOLDINGS_LIST = re.compile(
-    r"^\W*(?:[\w']+,?\s+){0,3}?(?:my\s+|our\s+|his\s+|her\s+|their\s+|your\s+)?"
-    r"(?:holdings|positions)\s*[:—–-]",
+    r"^\W*(?:[\w']+[,—–-]*\s+|[—–-]\s+){0,6}?(?:my\s+|our\s+|his\s+|her\s+|their\s+|"
+    r"your\s+)?(?:holdings|positions|portfolio)\s*[:—–-]",
     re.IGNORECASE,
 )
 _QTY_NEXT = re.compile(rf"^\s*(?P<q>{_QTY})(?!\s*(?:%|percent))\b", re.IGNORECASE)
+# "Portfolio: 380 Pfizer, 95 JPMorgan": each amount before its name.
+_QTY_BEFORE = re.compile(
+    rf"^[\s:,;—–-]*(?:and\s+|plus\s+)?(?P<q>{_QTY})\s*$", re.IGNORECASE
+)
 # "my cost on the 350 ConocoPhillips is $81".
 _COST_ON = re.compile(
     r"\b(?:my|our|his|her|their|your)\s+(?:cost(?:\s+basis)?|average\s+cost|entry"
@@ -173,7 +184,7 @@ _SOLD_OF_BASE = re.compile(
 _ACCOUNT_RE = re.compile(
     r"(?P<det>\b(?:my|our|the|your|his|her|their|a|an)\s+(?:own\s+|new\s+|old\s+|"
     r"personal\s+|individual\s+|wife's\s+|husband's\s+)?)?\b(?:"
-    r"(?P<roth_ira>roth(?:\s+ira)?(?:\s+401\s?\(?k\)?)?)|"
+    r"(?P<roth_ira>roth(?:\s+ira)?(?:\s+401\s?\(?k\)?)?(?:\s+account)?)|"
     r"(?P<sep_ira>sep[\s-]ira)|"
     r"(?P<simple_ira>simple\s+ira)|"
     r"(?P<ira>(?:rollover\s+|traditional\s+)?ira)|"
@@ -181,7 +192,8 @@ _ACCOUNT_RE = re.compile(
     r"(?P<b403>403\s?\(?b\)?)|"
     r"(?P<hsa>hsa|health\s+savings\s+account)|"
     r"(?P<p529>529(?:\s+plan)?)|"
-    r"(?P<taxable>taxable(?:\s+(?:account|brokerage(?:\s+account)?))?)|"
+    r"(?P<taxable>taxable(?:\s+(?:account|brokerage(?:\s+account)?))?|"
+    r"regular\s+brokerage(?:\s+account)?)|"
     r"(?P<brokerage>brokerage(?:\s+account)?)|"
     r"(?P<joint>joint(?:\s+(?:account|brokerage))?)|"
     r"(?P<trust>(?:family\s+|living\s+|revocable\s+)?trust(?:\s+account)?)|"
@@ -317,10 +329,22 @@ def read_holdings(s: Sentence) -> None:
         if verb is None and listed and listed.end() <= mention.start:
             if m := _QTY_NEXT.match(post):
                 verb = _own(mention.start, gap=m.group("q"), word="holdings")
+            elif m := _QTY_BEFORE.match(text[max(lo, listed.end()) : mention.start]):
+                verb = _own(mention.start, gap=m.group("q"), word="holdings")
         if verb is None and _POSITION_IN.search(pre) and (m := _IS_QTY.match(post)):
             verb = _own(
                 lo + _POSITION_IN.search(pre).start(), gap=m.group("q"), word=""
             )
+        if verb is None and _IN_BEFORE.search(pre) and (m := _TUNE_OF.match(post)):
+            verb = _own(lo + _IN_BEFORE.search(pre).start(), gap=m.group("q"), word="")
+        if (
+            verb is None
+            and i == 0
+            and len(s.mentions) == 1
+            and _OPENER_ONLY.fullmatch(pre)
+            and (m := _OF_THEM_AFTER.match(post))
+        ):
+            verb = _own(mention.start, gap=m.group("q"), word="")
         if verb is None and (cost := _COST_ON.search(pre)):
             verb = _own(lo + cost.start(), gap=cost.group("q") or "", word="cost")
         if verb is None and _NO_MORE_BEFORE.search(pre):
@@ -367,9 +391,82 @@ def read_holdings(s: Sentence) -> None:
         previous_verb = verb
         if verb is None:
             continue
+        if _PRODUCT_AFTER.match(post) or _A_PRODUCT.fullmatch(verb["gap"]):
+            continue  # "2 Apple watches", "50 Amazon packages", "I have a Tesla"
         if not s.speaks_for_subject(verb["at"], "holding"):
             continue
+        if _someone_else_before(s, verb["at"]):
+            continue  # "The fund holds 300 Apple", "Warren Buffett bought 1000"
         _holding(s, i, mention, verb, pre, post, (lo, hi), position)
+
+
+# A company's name before one of its products names the product, not shares.
+_PRODUCT_AFTER = re.compile(
+    r"^[\s-]*(?:watch(?:es)?|i?phones?|laptops?|computers?|macs?|macbooks?|ipads?|"
+    r"tablets?|tvs?|devices?|gadgets?|products?|packages?|parcels?|orders?|boxes|"
+    r"deliveries|accounts?|subscriptions?|memberships?|cars?|trucks?|vehicles?|"
+    r"cards?|gift\s+cards?|points|miles|vouchers?|coupons?|tickets?|meals?|burgers?|"
+    r"coffees?|drinks?|cans|bottles?|stores?|shops?|employees?|jobs?|shifts?)\b",
+    re.IGNORECASE,
+)
+# "I have a Tesla", "she owns an Apple": one thing, not a position.
+_A_PRODUCT = re.compile(r"\s*an?\s*", re.IGNORECASE)
+
+
+# "I'm in AGG to the tune of 95"; "Microsoft, forty of them"; "I have AGG: 95".
+_IN_BEFORE = re.compile(r"\b(?:am|'m|is|'s|are|'re)\s+in\s+$", re.IGNORECASE)
+_TUNE_OF = re.compile(
+    rf"^\s*to\s+the\s+tune\s+of\s+(?P<q>{_QTY})(?!\s*(?:%|k\b|grand|dollars))", re.I
+)
+_OPENER_ONLY = re.compile(
+    r"\W*(?:(?:so|right|oh|and|ok|okay|well|honestly|also|for\s+what\s+it's\s+worth)"
+    r"\W+)*",
+    re.IGNORECASE,
+)
+_OF_THEM_AFTER = re.compile(rf"^\s*[,:—–-]\s*(?P<q>{_QTY})\s+of\s+them\W*$", re.I)
+_COLON_QTY = re.compile(rf"^\s*:\s*(?P<q>{_QTY})(?!\s*(?:%|k\b))\W*$", re.IGNORECASE)
+# "The fund I like holds": a thing, then who likes it, then the verb.
+_SOMEONE_REL = re.compile(
+    r"^\W*(?:the|a|an|this|that|some)\s+(?:\w+\s+){1,2}(?:i|we|you|he|she|they)\s+"
+    r"\w+\s*$",
+    re.IGNORECASE,
+)
+_CLAUSE_START = re.compile(r"(?:[.;:!?,—–(]|\s-\s|\b(?:and|but|so|while)\b)\s*")
+_SOMEONE = re.compile(
+    r"^\W*(?:(?:the|a|an|this|that|one|another|some)\s+(?!(?:last|first|other)\b)"
+    r"[a-z]\w*|(?:[A-Z][\w&.'-]*\s+)*[A-Z][\w&.'-]*)(?:\s+\w+){0,3}\s*$"
+)
+
+
+def _someone_else_before(s: Sentence, at: int) -> bool:
+    """Say whether someone named, not a pronoun, is the subject of the verb at ``at``.
+
+    "The fund holds", "Berkshire bought", "the guy at work has": no pronoun, so
+    ``speakers`` reads no subject, yet a subject is there and it is not the client.
+    """
+    before = s.text[:at]
+    starts = [m.end() for m in _CLAUSE_START.finditer(before)]
+    clause = before[starts[-1] if starts else 0 :]
+    if _SOMEONE_REL.match(clause) and not find_accounts(clause):
+        return True
+    if s.subject_at(at) != Person.NONE:
+        return False
+    if not clause.strip():
+        return False
+    if not _SOMEONE.match(clause) or find_accounts(clause):
+        return False  # "the Roth holds 200 Apple" is the client's account
+    words = clause.split()
+    # The first word of a sentence is capitalised whoever it is: "Also", "Then".
+    if not starts and len(words) == 1 and words[0].lower() in _OPENING_WORDS:
+        return False
+    return not re.search(r"\d", clause)
+
+
+_OPENING_WORDS = {
+    "also", "then", "now", "recently", "yesterday", "today", "honestly", "actually",
+    "just", "oh", "so", "well", "right", "ok", "okay", "plus", "and", "still",
+    "finally", "anyway", "basically", "currently", "again", "lately",
+}  # fmt: skip
 
 
 def _own(at: int, *, gap: str, word: str) -> dict:
@@ -381,9 +478,11 @@ _HELD_AFTER = re.compile(
     r"^\s*(?:shares\s+)?(?:are|is)\s+(?:sitting|parked|held)\s+in\b", re.IGNORECASE
 )
 _FRAGMENT_PRE = re.compile(
-    r"^\W*(?:(?:so|right|oh|and|ok|okay|well|honestly|quick\s+one)\W+)*"
+    r"^\W*(?:(?:so|right|oh|and|ok|okay|well|honestly|quick\s+one|also|"
+    r"for\s+what\s+it's\s+worth)\W+)*"
+    r"(?:i\s+think\s+)?(?:(?:it's|it\s+is)\s+)?"
     r"(?:(?:maybe|about|around|roughly|like|probably|approximately|perhaps|possibly|"
-    r"could\s+be)\s+)?"
+    r"could\s+be|just|exactly)\s+)?"
     rf"{_QTY}\s*(?:shares?\s+(?:of\s+)?)?$",
     re.IGNORECASE,
 )
@@ -391,10 +490,15 @@ _FRAGMENT_REST = re.compile(
     r"^[\s,.;:!?()-]*(?:shares?\b)?[\s,.;:!?()-]*(?:(?:in|at)\s+)?"
     r"[\s,.;:!?()-]*(?:i'm\s+not\s+sure|not\s+sure|i\s+think|if\s+memory\s+serves|"
     r"if\s+i\s+remember\s+(?:right|correctly)|i\s+(?:honestly\s+)?(?:don't|do\s+not)\s+"
-    r"(?:remember|recall|know))?[\s,.;:!?()-]*"
+    r"(?:remember|recall|know)|i\s+guess|i'd\s+(?:need|have)\s+to\s+(?:look|check)|"
+    r"something\s+like\s+that)?[\s,.;:!?()-]*"
     r"(?:that's\s+(?:my|his|her|our|their)\s+(?:\w+\s+){0,2}(?:position|holding)"
     r"[\s,.;:!?()-]*)?$"
     # "85 Conoco at $205, that's what I bought"
+    # "40 AAPL — that's what she has"
+    r"|^[\s,;:—–-]*(?:(?:in|at)\s+)?[\s,;:—–-]*that's\s+what\s+(?:i|we|he|she|they)\s+"
+    r"(?:have|has|own|owns|"
+    r"hold|holds|'ve\s+got|'s\s+got)\W*$"
     r"|^\s*(?:at|@)\s*[$€£]?\s?\d[\d,.]*\s*(?:each|a\s+share)?\s*,?\s*that's\s+what\s+"
     r"(?:i|we|he|she|they)\s+(?:bought|paid|own|hold|have|got)\W*$",
     re.IGNORECASE,
@@ -428,12 +532,17 @@ def _holding_verb(s: Sentence, pre: str, offset: int) -> dict | None:
             return None
         if kind != "own" and _MAYBE_BEFORE.search(full_before):
             return None  # "might buy" is a plan, not a trade
+        if _NEARLY_BEFORE.search(full_before):
+            return None  # "nearly bought" is no trade
         if re.search(r"\b(?:if|unless|whether|wish)\b[^,;]*$", full_before, re.I):
             return None
         negated = bool(_NEGATED_BEFORE.search(full_before) or used_to)
         if kind == "own" and word in _PAST_ONLY and not negated:
             return None
         if kind == "buy" and word == "got" and not re.search(r"\d|shares", gap):
+            continue
+        # "keep an eye on", "sit on the fence": a count says it is a position.
+        if word.startswith(("keep", "sit")) and not re.search(r"\d", gap):
             continue
         after = s.text[offset + match.end() :]
         if word == "took" and not re.search(r"\boff\s+the\s+table\b", after, re.I):
@@ -459,7 +568,7 @@ def _holding(s: Sentence, index, mention, verb, pre, post, window, position) -> 
         return
     quantities, value = _amounts(gap)
     approx = bool(re.search(APPROX, gap, re.I))
-    if not quantities and (m := _QTY_AFTER.match(post)):
+    if not quantities and (m := _QTY_AFTER.match(post) or _COLON_QTY.match(post)):
         quantities = [parse_amount(re.sub(APPROX, "", m.group("q")))[0]]
     if (
         not quantities

@@ -24,7 +24,20 @@ _AVOID_TRIGGER = re.compile(
     r"(?:can't|cannot|can\s+not)\s+stand|(?:want|wants)\s+(?:zero|none\s+of)|"
     r"(?:am|'m|is|'s|are|'re)\s+(?:totally\s+|firmly\s+|dead\s+)?against|"
     r"(?:am|'m|is|'s|are|'re)\s+not\s+(?:really\s+)?into|objects?\s+to|"
-    r"ethical\s+(?:concerns|qualms|objections|issues)\s+(?:about|with))\b",
+    r"ethical\s+(?:concerns|qualms|objections|issues)\s+(?:about|with|to)|"
+    r"(?:want|wants)\s+nothing\s+to\s+do\s+with|"
+    r"(?:feel|feels)\s+(?:uneasy|uncomfortable|queasy|bad)\s+about|"
+    r"not\s+(?:a\s+(?:big\s+|huge\s+)?fan\s+of|keen\s+on)|"
+    r"despise|despises|detest|detests|loathe|loathes|"
+    r"(?:'d|would)\s+rather\s+not\s+(?:have|own|hold|invest\s+in|touch|buy)|"
+    r"(?:am|'m|is|'s|are|'re)\s+(?:very\s+|really\s+|a\s+bit\s+)?wary\s+of|"
+    r"values\s+rule\s+out|(?:refuse|refuses)\s+to\s+(?:own|hold|buy|touch)|"
+    r"(?:'d|would)\s+never\s+put\s+(?:any\s+)?(?:money|cash)\s+into|"
+    r"(?:won't|will\s+not|wouldn't)\s+go\s+near|"
+    r"(?:don't|doesn't|do\s+not|does\s+not)\s+trust|"
+    r"(?:have|has)\s+(?:a\s+)?(?:real\s+|big\s+)?problem\s+with|"
+    r"(?:morally|ethically|fundamentally)\s+opposed\s+to|"
+    r"(?:'ve|have|has|'s)\s+sworn\s+off|under\s+no\s+circumstances)\b",
     re.IGNORECASE,
 )
 _LIKE_TRIGGER = re.compile(
@@ -37,7 +50,15 @@ _LIKE_TRIGGER = re.compile(
     r"to\s+(?:own|hold|invest\s+in|add|focus\s+on))|(?:am|'m|are|'re|is|'s)\s+(?:really\s+|"
     r"very\s+)?(?:interested\s+in|keen\s+on|a\s+(?:big\s+)?fan\s+of|into)|"
     r"favou?rs?|focus\s+on|lean(?:s|ing)?\s+(?:towards?|into)|tilt(?:ed)?\s+towards?|"
-    r"(?:more|extra)\s+exposure\s+to)\b",
+    r"(?:more|extra)\s+exposure\s+to|"
+    r"(?:feel|feels)\s+(?:good|great|positive)\s+about|"
+    r"(?:am|'m|is|'s|are|'re)\s+(?:really\s+|very\s+|quite\s+)?(?:excited|"
+    r"enthusiastic)\s+about|a\s+(?:big\s+|great\s+|firm\s+)?believer\s+in|"
+    r"(?:enjoy|enjoys)\s+(?:owning|holding|investing\s+in)|"
+    r"keen\s+to\s+(?:add|own|buy|hold)|"
+    r"(?:'ve|have|has|'s)\s+always\s+(?:liked|loved)|a\s+(?:real\s+|total\s+)?"
+    r"sucker\s+for|gravitates?\s+towards?|(?:'d|would)\s+(?:like|love)\s+to\s+see\s+"
+    r"more|(?:am|'m|is|'s|are|'re)\s+all\s+for|(?:want|wants)\s+to\s+support)\b",
     re.IGNORECASE,
 )
 _RETRACT_AVOID = re.compile(
@@ -67,6 +88,11 @@ _AVOID_AFTER = re.compile(
     r"\b(?:isn't|aren't|is\s+not|are\s+not)\s+something\s+(?:i|we|he|she|they)"
     r"(?:'d|\s+would)\s+(?:invest\s+in|own|buy|touch)\b|"
     r"\b(?:is|are)\s+off[- ]limits\b|"
+    r"\b(?:is|are|'s|'re)\s+a\s+no[- ]go\b|"
+    r"\b(?:is|are|'s|'re)\s+off\s+the\s+table\b|"
+    r"\b(?:is|are|isn't|aren't)\s+(?:not\s+)?(?:really\s+)?(?:my|his|her|our|their)\s+"
+    r"cup\s+of\s+tea\b|"
+    r"^\W*(?:absolutely|definitely|certainly)\s+not\W*$|"
     r"^\W*(?:i|we|he|she|they)\s+(?:really\s+)?(?:hate|hates|dislike|dislikes|"
     r"can't\s+stand)\s+(?:them|it|those)\b",
     re.IGNORECASE,
@@ -76,9 +102,26 @@ _LIKE_AFTER = re.compile(
     r"\b(?:is|are|'s|'re)\s+(?:really\s+|very\s+much\s+)?(?:my|his|her|our|their)\s+"
     r"(?:thing|jam|cup\s+of\s+tea)\b|"
     r"\b(?:matters?|is\s+important|are\s+important)\s+(?:a\s+lot\s+|so\s+much\s+)?"
-    r"to\s+(?:me|him|her|us|them)\b",
+    r"to\s+(?:me|him|her|us|them)\b|"
+    r"\b(?:appeal|appeals)\s+to\s+(?:me|him|her|us|them)\b|"
+    r"\b(?:excite|excites)\s+(?:me|him|her|us|them)\b|"
+    r"\bclose\s+to\s+(?:my|his|her|our|their)\s+heart\b|"
+    r"^\W*(?:i\s+|we\s+)?(?:love|adore)\s+(?:them|it|those)\W*$|"
+    r"[—–-]\s*(?:i|we|he|she|they)\s+(?:really\s+)?(?:love|loves|like|likes|adore|"
+    r"adores)\s+(?:that|this|those|them|it)\b",
     re.IGNORECASE,
 )
+# "Leave bitcoin out, please": what is between "leave" and "out" is excluded.
+_LEAVE_OUT = re.compile(
+    r"\b(?:leave|keep)\s+(?P<items>[\w\s&,/-]{2,60}?)\s+out\b(?!\s+of\b)", re.I
+)
+# "Not tobacco companies, please", "More wind power, please": the ask, in a word.
+_SAID_WITH_PLEASE = re.compile(
+    r"^\W*(?:(?:so|oh|also|and|for\s+what\s+it's\s+worth)\W+)*(?P<how>not|more)\s+"
+    r"(?=[^.]*,?\s*please\W*$)",
+    re.IGNORECASE,
+)
+_USED_TO = re.compile(r"\bused\s+to\s+$", re.IGNORECASE)
 _HELD_BEFORE = re.compile(
     r"\b(?:have|has|had|own|owns|hold|holds|'ve\s+got|'s\s+got|have\s+got|"
     r"has\s+got)\s+$",
@@ -166,14 +209,32 @@ def read_preferences(s: Sentence) -> None:
         for item in items:
             if item not in retracted:
                 _add_preference(s, item, "avoids", confidence=0.8)
+    for match in _LEAVE_OUT.finditer(text):
+        if not s.speaks_for_subject(match.start(), "preference"):
+            continue
+        for item in _items_in(s, match.start("items"), match.end("items")):
+            _add_preference(s, item, "avoids", confidence=0.8)
+    if (start := _SAID_WITH_PLEASE.match(text)) and s.speaks_for_subject(
+        0, "preference"
+    ):
+        polarity = "avoids" if start.group("how").lower() == "not" else "likes"
+        for item in _items_after(s, start.end()):
+            if item not in retracted:
+                _add_preference(s, item, polarity, confidence=0.8)
     for match in _LIKE_AFTER.finditer(text):
         if not s.speaks_for_subject(match.start(), "preference"):
             continue
-        for item in _items_in(s, 0, match.start()):
+        # "Dividend payers? Love them.": what "them" is was said just before.
+        items = _items_in(s, 0, match.start()) or _items_in(
+            Sentence.like(s, s.before), 0, len(s.before)
+        )
+        for item in items:
             _add_preference(s, item, "likes", confidence=0.8)
     for match in _AVOID_TRIGGER.finditer(text):
         if re.match(r"no\s+(?:longer|more)\b", text[match.start() :], re.I):
             continue  # "no more Deere: sold it" is a trade
+        if _USED_TO.search(text[: match.start()]):
+            continue  # "I used to hate bonds": no longer so
         # "I have no Prologis" says what is not held, not what is avoided.
         if re.match(r"no\b", text[match.start() :], re.I) and _HELD_BEFORE.search(
             text[: match.start()]

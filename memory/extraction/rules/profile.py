@@ -49,7 +49,12 @@ _RISK_AVERSE_PHRASES = re.compile(
     r"|\b(?:stability|safety|capital\s+preservation)\s+(?:matters|comes|is)\s+"
     r"(?:most|first)\b"
     r"|\b(?:don't|do\s+not|doesn't|does\s+not)\s+want\s+to\s+take\s+(?:much|any|a\s+lot\s+of)"
-    r"\s+risk",
+    r"\s+risk"
+    r"|\b(?:want|wants)\s+to\s+keep\s+(?:it|things|my\s+money|the\s+money)\s+safe\b"
+    r"|\blos(?:ing|e|s)\s+money\s+keeps\s+(?:me|him|her|us|them)\s+up\s+at\s+night"
+    r"|\bslow\s+and\s+steady\b"
+    r"|\bprotecting\s+what\s+(?:i|we|he|she|they)\s+(?:have|has)\s+(?:matters|comes|"
+    r"is)\s+(?:most|first)\b",
     re.IGNORECASE,
 )
 # "prefers moderate risk", "wants an aggressive portfolio".
@@ -63,7 +68,9 @@ _RISK_MIDDLE_PHRASES = re.compile(
     r"\b(?:something|a\s+portfolio\s+that's|a\s+portfolio)\s+balanced\b|"
     r"\bmiddle\s+of\s+the\s+road\b|\bsomewhere\s+in\s+the\s+middle\b|"
     r"\b(?:okay|ok|fine|comfortable|happy)\s+with\s+(?:a\s+)?(?:moderate|medium)\s+"
-    r"(?:amount\s+of\s+|level\s+of\s+)?risk\b",
+    r"(?:amount\s+of\s+|level\s+of\s+)?risk\b|"
+    r"\b(?:okay|ok|fine)\s+with\s+(?:some|a\s+bit\s+of|a\s+little)\s+risk\b|"
+    r"\ba\s+mix\s+of\s+(?:safety\s+and\s+growth|growth\s+and\s+safety)\b",
     re.IGNORECASE,
 )
 # "Fifty-four, cautious investor, that's him": a self-description, said of one.
@@ -85,7 +92,10 @@ _RISK_SEEKING_PHRASES = re.compile(
     r"a\s+lot\s+of\s+|lots\s+of\s+|big\s+)?risks?\b"
     r"|\brisk\s+(?:doesn't|does\s+not|don't)\s+(?:scare|worry|bother|frighten)\b"
     r"|\b(?:i'm|i\s+am|he's|she's|he\s+is|she\s+is|you're|you\s+are|we're|we\s+are)\s+"
-    r"(?:a\s+)?(?:real\s+|big\s+)?risk[- ]takers?\b",
+    r"(?:a\s+)?(?:real\s+|big\s+)?risk[- ]takers?\b"
+    r"|\bcan\s+live\s+with\s+(?:big\s+|large\s+|wild\s+)?(?:swings|volatility|"
+    r"ups\s+and\s+downs)"
+    r"|\bin\s+it\s+for\s+(?:the\s+)?growth\b",
     re.IGNORECASE,
 )
 _RISK_LEVELS = {
@@ -138,6 +148,7 @@ HORIZON_PATTERNS = [
     ),
     re.compile(
         rf"\blong\s+haul\W+(?:{APPROX}\s+)?(?P<n>{INT})\s+years|"
+        rf"\bmoney\s+for\s+(?:{APPROX}\s+)?(?P<n3>{INT})\s+years\s+from\s+now\b|"
         r"\bneeds?\s+(?:the|this|that)\s+money\s+in\s+"
         rf"(?:{APPROX}\s+)?(?P<n2>{INT})\s+years",
         re.IGNORECASE,
@@ -152,8 +163,8 @@ HORIZON_PATTERNS = [
 _AGE = re.compile(
     r"\b(?:i'm|i\s+am|you're|you\s+are|he's|she's|he\s+is|she\s+is|"
     r"(?:i|he|she|you)\s+(?:just\s+)?(?:turned|hit))\s+(?:now\s+|aged\s+)?"
-    r"(?P<n>\d{2})(?:\s+(?:years?\s+old|years\s+of\s+age|yo|y/o))?"
-    r"(?=\s*(?:$|[,.!;]|and\b|but\b|so\b|now\b|this\s+year\b|with\b|"
+    r"(?P<n>\d{2})(?:\s+(?:years?\s+old|years\s+of\s+age|years\s+young|yo|y/o))?"
+    r"(?=\s*(?:$|[,.!;]|and\b|but\b|so\b|now\b|this\s+year\b|with\b|if\b|"
     r"last\s+(?:month|week|year)\b|in\s+\w+\b))",
     re.IGNORECASE,
 )
@@ -245,6 +256,9 @@ MAY_STATE = (
     "safe",
     "middle",
     "ups and downs",
+    "steady",
+    "protect",
+    "growth",
     "haul",
     "money in",
     "portfolio",
@@ -301,7 +315,9 @@ def read_profile(s: Sentence) -> None:
         )
     for pattern in HORIZON_PATTERNS:
         if m := pattern.search(text):
-            years = parse_int(m.group("n") or m.groupdict().get("n2"))
+            years = parse_int(
+                m.group("n") or m.groupdict().get("n2") or m.groupdict().get("n3")
+            )
             if years and s.speaks_for_subject(m.start(), "profile"):
                 add_horizon(s, years)
             break
@@ -324,7 +340,7 @@ def read_kyc(s: Sentence) -> None:
     text = s.text
     ok = s.speaks_for_subject
     if (m := _AGE.search(text)) and 18 <= int(m.group("n")) <= 110:
-        if ok(m.end() - len(m.group("n")), "profile"):
+        if ok(m.start("n"), "profile"):
             kyc = {"age": int(m.group("n"))}
             if s.occurred_at:
                 kyc["age_as_of"] = s.occurred_at.date().isoformat()

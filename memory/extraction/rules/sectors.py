@@ -10,7 +10,7 @@ import re
 _SUFFIX = (
     r"(?:\s+(?:stocks?|companies|company|names|sector|shares|funds?|investments?|"
     r"makers?|manufacturers|producers|payers|paying\s+stocks|payers|industry|plays|"
-    r"contractors|firms|equities|etfs?))*"
+    r"contractors|firms|equities|etfs?|miners|mining))*"
 )
 _SECTORS: list[tuple[str, str]] = [
     ("tobacco", r"tobacco|cigarettes?|smoking"),
@@ -20,7 +20,11 @@ _SECTORS: list[tuple[str, str]] = [
         r"munitions|ammunition",
     ),
     ("defense", r"defen[cs]e"),
-    ("renewable energy", r"clean\s+energy|renewables?|renewable\s+energy|solar|wind"),
+    (
+        "renewable energy",
+        r"clean\s+energy|renewables?|renewable\s+energy|solar(?:\s+power)?|"
+        r"wind(?:\s+power)?",
+    ),
     (
         "fossil fuels",
         r"fossil\s+fuels?|oil\s+(?:and|&)\s+gas|big\s+oil|oil|coal|"
@@ -43,8 +47,15 @@ _SECTORS: list[tuple[str, str]] = [
         r"esg|sustainable(?:\s+investing)?|socially\s+responsible(?:\s+investing)?|"
         r"impact\s+investing|green\s+investing",
     ),
-    ("technology", r"tech(?:nology)?|big\s+tech|semiconductors?|chips?"),
-    ("healthcare", r"health\s*care|pharma(?:ceuticals?)?|biotech"),
+    (
+        "technology",
+        r"tech(?:nology)?|big\s+tech|semiconductors?|chips?|chip\s?makers?",
+    ),
+    (
+        "healthcare",
+        r"health\s*care|pharma(?:ceuticals?)?|biotech|drug\s?makers?|"
+        r"drug\s+(?:companies|stocks)",
+    ),
     ("financials", r"banks?|financials|financial\s+stocks"),
     ("real estate", r"real\s+estate|reits?"),
     ("utilities", r"utilities"),
@@ -80,7 +91,8 @@ STEMS = (
     "booze", "liquor", "brew", "beer", "spirits", "cannabis", "marijuana", "pot",
     "crypto", "bitcoin", "btc", "ethereum", "dividend", "income", "yield", "growth",
     "value", "esg", "sustainab", "socially", "impact", "green", "tech", "semi",
-    "chip", "health", "pharma", "biotech", "bank", "financial", "real estate", "reit",
+    "chip", "drug", "health", "pharma", "biotech", "bank", "financial",
+    "real estate", "reit",
     "utilit", "bond", "fixed", "treasur", "china", "chinese", "emerging",
     "international", "foreign", "small", "index", "etf", "passive", "individual",
     "single", "stock picking", "auto", "car",

@@ -80,7 +80,8 @@ _VIEW_DIRECTION = re.compile(
     rf"{_M}(?:'s|’s|\s+is)?\s+(?:(?P<how>going|goes|will\s+go|headed|heading)\s+"
     r"(?P<dir>down|lower|up|higher)\b|(?:is\s+|'s\s+)?(?:going\s+to|gonna|will|"
     r"could|should|is\s+about\s+to)\s+(?P<fall>crash|collapse|tank|drop|fall|sink|"
-    r"plunge|rally|soar|climb|rise|take\s+off|keep\s+(?:rising|climbing|falling|"
+    r"plunge|rally|soar|climb|rise|take\s+off|do\s+well|do\s+badly|do\s+poorly|"
+    r"keep\s+(?:rising|climbing|falling|"
     r"dropping)|outperform|underperform)\b|(?:has|'s\s+got|still\s+has)\s+"
     r"(?:a\s+lot\s+of\s+|lots\s+of\s+|plenty\s+of\s+|more\s+|real\s+|big\s+)?"
     r"(?P<side>upside|downside)\b)|"
@@ -90,6 +91,7 @@ _VIEW_DIRECTION = re.compile(
 )
 _DOWN = {"down", "lower", "crash", "collapse", "tank", "drop", "fall", "sink", "plunge"}
 _DOWN |= {"downside", "falling", "dropping", "go down", "struggle", "underperform"}
+_DOWN |= {"do badly", "do poorly"}
 # "skeptical of Boeing", "not a fan of": a stance said before the instrument.
 # "sees Uber as a bargain", "believes in Lilly long term".
 _VIEW_AS = re.compile(
@@ -107,6 +109,19 @@ _VIEW_DOUBT = re.compile(
     rf"(?:by|about|of)|(?:serious\s+|real\s+)?doubts\s+about)\s+(?:the\s+)?{_M}",
     re.IGNORECASE,
 )
+# Idioms for where it goes: "betting on Pfizer", "Disney's best days are behind it".
+_VIEW_IDIOM = re.compile(
+    rf"(?P<bull>\b(?:betting|bet|bets)\s+on\s+{_M}|\bhigh\s+hopes\s+for\s+{_M}|"
+    rf"{_M}(?:'s|’s)?\s+(?:is\s+(?:a\s+)?long[- ]term\s+winner|"
+    r"has\s+(?:a\s+lot|plenty|so\s+much)\s+going\s+for\s+it|"
+    r"is\s+poised\s+to\s+(?:grow|rise|climb|rally)|could\s+double))"
+    rf"|(?P<bear>\blost\s+(?:faith|confidence)\s+in\s+{_M}|"
+    rf"{_M}(?:'s|’s|\s+is|\s+has)?\s+(?:best\s+days\s+are|had\s+its\s+best\s+days)\s+"
+    r"behind\s+it|"
+    rf"{_M}(?:'s|’s)?\s+(?:has\s+peaked|is\s+overdue\s+for\s+a\s+(?:correction|"
+    r"pullback|drop|fall)|is\s+a\s+value\s+trap|is\s+headed\s+for\s+trouble))",
+    re.IGNORECASE,
+)
 # "I'd be a seller here": the speaker's own call, said of what they would do.
 _VIEW_ACTOR = re.compile(
     r"\b(?:i'd|i\s+would|we'd|we\s+would)\s+be\s+an?\s+(?P<st>buyer|seller)\b",
@@ -121,7 +136,8 @@ _VIEW_RATING = re.compile(
 )
 # "NextEra: underperform, PT 130": an analyst's shorthand.
 _VIEW_RATING_SHORT = re.compile(
-    rf"^\W*{_M}\s*[:—–-]\s*(?:an?\s+)?(?P<st>strong\s+buy|buy|strong\s+sell|sell|"
+    r"^\W*(?:(?:my|our)\s+(?:call|rating|view|take)\s+on\s+)?"
+    rf"{_M}\s*[:—–-]\s*(?:an?\s+)?(?P<st>strong\s+buy|buy|strong\s+sell|sell|"
     r"hold|outperform|underperform|overweight|underweight|neutral|equal[- ]weight|"
     r"market[- ]perform)\b",
     re.IGNORECASE,
@@ -286,6 +302,10 @@ def _stance(window: str):
         return stance, "medium", False, m.start() if word == "exp" else None
     if m := _VIEW_DOUBT.search(window):
         return "bearish", "medium", False, m.start()
+    if m := _VIEW_IDIOM.search(window):
+        stance = "bullish" if m.group("bull") else "bearish"
+        at = m.start() if not m.group(0).startswith(_M) else None
+        return stance, "medium", False, at
     if m := _VIEW_ACTOR.search(window):
         stance = "bullish" if m.group("st").lower() == "buyer" else "bearish"
         return stance, "medium", False, m.start()

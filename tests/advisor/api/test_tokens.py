@@ -132,3 +132,101 @@ def test_the_token_admin_lists_the_firms_tokens_and_never_a_secret(world):
     assert response.status_code == 200  # the form, with its error
     assert not ApiToken.objects.filter(name="sneaky").exists()
     assert browser.get("/admin/authtoken/").status_code == 404
+
+
+def _later(monkeypatch, seconds: float) -> None:
+    """Move the token cache's clock ``seconds`` ahead."""
+    from advisor.api import auth
+
+    now = auth._clock()
+    monkeypatch.setattr(auth, "_clock", lambda: now + seconds)
+
+
+def test_a_token_revoked_elsewhere_is_refused_once_the_cache_window_passes(
+    world, monkeypatch, settings
+):
+    settings.API_TOKEN_CACHE_SECONDS = 5
+    token, key = api_token_issue(user=world.advisor, name="crm")
+    assert with_key(key).get("/api/v1/me/").status_code == 200
+    # Revoked by another process (the admin, another worker): no cache is told.
+    ApiToken.objects.filter(pk=token.pk).update(revoked=True)
+    _later(monkeypatch, 5.1)
+    assert with_key(key).get("/api/v1/me/").status_code == 401
+
+
+def test_a_remembered_token_is_not_asked_of_the_database_again(world, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.API_TOKEN_CACHE_SECONDS = 5
+    _, key = api_token_issue(user=world.advisor, name="crm")
+    assert with_key(key).get("/api/v1/me/").status_code == 200
+    with CaptureQueriesContext(connection) as context:
+        assert with_key(key).get("/api/v1/me/").status_code == 200
+    assert not [q for q in context.captured_queries if "advisor_apitoken" in q["sql"]]
+
+
+def test_a_user_made_inactive_is_refused_once_the_cache_window_passes(
+    world, monkeypatch, settings
+):
+    settings.API_TOKEN_CACHE_SECONDS = 5
+    _, key = api_token_issue(user=world.advisor, name="crm")
+    assert with_key(key).get("/api/v1/me/").status_code == 200
+    User.objects.filter(pk=world.advisor.pk).update(is_active=False)
+    _later(monkeypatch, 5.1)
+    assert with_key(key).get("/api/v1/me/").status_code == 401
+
+
+def test_a_remembered_token_is_refused_the_moment_it_expires(world, monkeypatch):
+    _, key = api_token_issue(
+        user=world.advisor, name="crm", expires_at=timezone.now() + timedelta(hours=1)
+    )
+    assert with_key(key).get("/api/v1/me/").status_code == 200
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    response = with_key(key).get("/api/v1/me/")
+    assert response.status_code == 401 and "expired" in response.json()["message"]
+
+
+def test_a_wrong_secret_with_a_remembered_prefix_is_refused(world):
+    _, key = api_token_issue(user=world.advisor, name="crm")
+    assert with_key(key).get("/api/v1/me/").status_code == 200
+    wrong = key[:-1] + ("A" if key[-1] != "A" else "B")
+    assert with_key(wrong).get("/api/v1/me/").status_code == 401
+
+
+def test_a_spent_budget_comes_back_as_the_window_slides(world, monkeypatch):
+    from django.core.cache import cache
+    from rest_framework.throttling import SimpleRateThrottle
+
+    from advisor.api.throttling import WindowCounterThrottle
+
+    monkeypatch.setattr(
+        SimpleRateThrottle,
+        "THROTTLE_RATES",
+        {"token": "3/min", "user": "100/min", "anon": "5/min"},
+    )
+    cache.clear()
+    start = 1_000 * 60.0  # the start of a minute
+    clock = {"now": start}
+    monkeypatch.setattr(
+        WindowCounterThrottle, "timer", staticmethod(lambda: clock["now"])
+    )
+    _, key = api_token_issue(user=world.advisor, name="busy")
+    api = with_key(key)
+
+    def statuses(at: float, count: int) -> list[int]:
+        clock["now"] = start + at
+        return [api.get("/api/v1/me/").status_code for _ in range(count)]
+
+    assert statuses(0, 4) == [200, 200, 200, 429]
+    limited = api.get("/api/v1/me/")
+    # Not before the next minute, and then while most of the three still count.
+    assert 60 <= int(limited["Retry-After"]) <= 81
+    # A second into the next minute the three made in the last 60 s still count.
+    assert statuses(61, 1) == [429]
+    # Forty-one seconds in, two thirds of them have slid out: room for two.
+    assert statuses(101, 3) == [200, 200, 429]
+    # Two minutes on, the budget is whole again.
+    assert statuses(240, 4) == [200, 200, 200, 429]
+    cache.clear()

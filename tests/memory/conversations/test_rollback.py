@@ -1,6 +1,8 @@
 """Rollback to a message takes the memory back with the conversation (PRODUCT §4)."""
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from memory.conversations.branches import conversation_branches, message_list
 from memory.conversations.rollback import conversation_rollback
@@ -10,9 +12,16 @@ from memory.ledger.chain import Cause
 from memory.ledger.replay import subject_state_as_of_message, subject_state_live
 from memory.ledger.verify import chain_verify
 from memory.models import Memory, MemoryEvent, MemoryStatus, Message
-from memory.services import memory_approve, memory_policy_set, memory_update
+from memory.services import (
+    memory_approve,
+    memory_policy_set,
+    memory_restore,
+    memory_retract,
+    memory_supersede,
+    memory_update,
+)
 from tests.factories import ClientFactory
-from tests.memory.assistant.helpers import ask, marcus_memories, start_chat
+from tests.memory.assistant.helpers import ask, marcus_memories, remember, start_chat
 
 pytestmark = pytest.mark.django_db
 
@@ -324,3 +333,145 @@ def test_a_rollback_to_an_earlier_message_treats_an_earlier_rollback_as_its_own(
     nvda.refresh_from_db()
     assert nvda.status == "active" and nvda.payload["quantity"] == 1300
     assert chain_verify(chat.subject).ok
+
+
+def _outcome(subject, since: int) -> tuple[dict, list]:
+    """The subject's memories, and its events after ``since``, as a rollback
+    leaves them: what each says and holds, and what each event recorded."""
+    memories = {
+        memory.pk: (
+            memory.status,
+            memory.text,
+            memory.payload,
+            memory.key,
+            memory.importance,
+            memory.version,
+            memory.superseded_by_id,
+            memory.proposal_action,
+            memory.valid_from,
+            memory.valid_to is None,
+        )
+        for memory in Memory.objects.filter(subject=subject)
+    }
+
+    def state(value):
+        # A retraction ends a memory's validity when it runs: the moment differs.
+        return value and {**value, "valid_to": value["valid_to"] is None}
+
+    events = [
+        (e.sequence, e.memory_id, e.action, state(e.before), state(e.after), e.reason)
+        for e in MemoryEvent.objects.filter(
+            subject=subject, sequence__gt=since
+        ).order_by("sequence")
+    ]
+    return memories, events
+
+
+def test_a_rollback_over_many_memories_does_what_reverting_each_one_would(
+    chat, memories, talk, advisor_user
+):
+    """Set-based, it ends where the one-memory services end, event for event."""
+    subject = chat.subject
+    first = talk("What does Marcus hold?")
+    holdings = [
+        remember(
+            subject,
+            "holding",
+            f"Holds 100 {symbol}",
+            {"instrument": symbol, "quantity": 100},
+            key=f"holding:{symbol}:many",
+        )
+        for symbol in ("AAPL", "MSFT", "TSLA", "AMZN", "GOOGL", "META")
+    ]
+    for holding in holdings:
+        # As the bench does: what extraction would make of it, made here.
+        turn = ask(chat, advisor_user, f"Noted: {holding.payload['instrument']}.")
+        memory_supersede(
+            memory=holding,
+            cause=Cause.message(turn.message.pk, ref="extraction"),
+            text=f"Holds 150 {holding.payload['instrument']}",
+            payload={"instrument": holding.payload["instrument"], "quantity": 150},
+            source_messages=[turn.message],
+        )
+    talk("Marcus avoids tobacco stocks.")
+    subject.refresh_from_db()
+    since = subject.ledger_length
+    preview = conversation_rollback(
+        conversation=chat, to_message=first.reply, user_id=advisor_user.pk, preview=True
+    )
+    assert preview.conflicts == []
+    assert sum(r.action == "restore" for r in preview.reverted) >= len(holdings)
+    cause = Cause(
+        "rollback",
+        user_id=advisor_user.pk,
+        ref=f"conversation {chat.pk} to message {first.reply.pk}",
+    )
+    reason = f"rolled back with its conversation to message {first.reply.pk}"
+
+    # One memory at a time, through the services, in the order the rollback
+    # writes them: the retractions, then the restores, each by id; then undone.
+    with transaction.atomic():
+        for reverted in sorted(preview.reverted, key=lambda r: r.action != "retract"):
+            memory = Memory.objects.get(pk=reverted.memory)
+            if reverted.action == "retract":
+                memory_retract(memory=memory, cause=cause, reason=reason)
+            else:
+                memory_restore(
+                    memory=memory,
+                    event=MemoryEvent.objects.get(pk=reverted.restores_event),
+                    cause=cause,
+                    reason=reason,
+                )
+        one_by_one = _outcome(subject, since)
+        transaction.set_rollback(True)
+
+    report = conversation_rollback(
+        conversation=chat, to_message=first.reply, user_id=advisor_user.pk
+    )
+
+    assert [(r.memory, r.action) for r in report.reverted] == [
+        (r.memory, r.action) for r in preview.reverted
+    ]
+    assert _outcome(subject, since) == one_by_one
+    assert len(one_by_one[1]) == len(report.reverted)
+    assert chain_verify(subject).ok
+
+
+def test_a_rollback_reads_and_writes_in_as_many_statements_for_many_memories_as_few(
+    marcus, memories, advisor_user
+):
+    """Set-based: the statements a rollback sends do not grow with its memories."""
+    subject = marcus.subject
+
+    def rollback_statements(symbols) -> int:
+        chat = start_chat(subject, title=f"{len(symbols)} turns")
+        first = ask(chat, advisor_user, "What does Marcus hold?")
+        for symbol in symbols:
+            holding = remember(
+                subject,
+                "holding",
+                f"Holds 100 {symbol}",
+                {"instrument": symbol, "quantity": 100},
+                key=f"holding:{symbol}:{len(symbols)}",
+            )
+            turn = ask(chat, advisor_user, f"Noted: {symbol}.")
+            memory_supersede(
+                memory=holding,
+                cause=Cause.message(turn.message.pk, ref="extraction"),
+                text=f"Holds 150 {symbol}",
+                payload={"instrument": symbol, "quantity": 150},
+                source_messages=[turn.message],
+            )
+        with CaptureQueriesContext(connection) as queries:
+            report = conversation_rollback(
+                conversation=chat, to_message=first.reply, user_id=advisor_user.pk
+            )
+        # Each turn: its two episodes retracted, a successor retracted, a
+        # holding restored.
+        assert len(report.reverted) == 4 * len(symbols) and not report.conflicts
+        return len(queries)
+
+    few = rollback_statements(["AAPL", "MSFT"])
+    many = rollback_statements(["TSLA", "AMZN", "GOOGL", "META", "NFLX", "ORCL"])
+    assert few == many
+    assert chain_verify(subject).ok

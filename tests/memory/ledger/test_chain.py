@@ -10,10 +10,13 @@ from django.utils import timezone
 from memory.errors import InvalidMemory, InvalidTransition
 from memory.ledger.canonical import canonical, content_digest, iso
 from memory.ledger.chain import (
+    FEW_EVENTS,
     GENESIS,
     Cause,
     Draft,
+    Entry,
     Tail,
+    append,
     append_many,
     chain_drafts,
     event_hash,
@@ -592,3 +595,73 @@ def test_a_refresh_event_is_not_a_version_to_restore(subject):
 
     with pytest.raises(InvalidTransition, match="market reading"):
         memory_restore(memory=memory, event=refresh_event, cause=ADVISOR)
+
+
+def _stored(subject) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT action, memory_id, before::text, after::text, reason, cause_type,"
+            " cause_ref, content_digest, chain_version FROM memory_memoryevent"
+            " WHERE subject_id = %s AND action = 'refresh' ORDER BY sequence",
+            [subject.pk],
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.parametrize("count", [FEW_EVENTS, FEW_EVENTS + 1])
+def test_a_few_events_in_one_insert_are_the_rows_a_copy_writes(subject, count):
+    """A handful of events go in one INSERT, more in a COPY: the same rows."""
+    other = subject_create(tenant_id=1, kind="client")
+    first, second = holding(subject), holding(other)
+    entries = [
+        (
+            {"reading": {"price": f"{number}.00"}},
+            {"reading": {"price": f"{number + 1}.00", "note": 'ünï "q"\n\\'}},
+            f"step {number}\twith a tab",
+        )
+        for number in range(count)
+    ]
+    cause = Cause.task("few-or-many")
+    at = timezone.now()
+    locked = subject_lock(subject.pk)
+    append(
+        subject=locked,
+        entries=[
+            Entry(first, EventAction.REFRESH, before, after, reason)
+            for before, after, reason in entries
+        ],
+        cause=cause,
+        occurred_at=at,
+    )
+    # The other subject's through the COPY, whatever their number.
+    other_locked = subject_lock(other.pk)
+    chained = chain_drafts(
+        tails={
+            other.pk: Tail(
+                other.tenant_id, other_locked.ledger_length, other_locked.ledger_head
+            )
+        },
+        drafts={
+            other.pk: [
+                Draft(
+                    second.pk,
+                    canonical(before).decode(),
+                    canonical(after).decode(),
+                    reason,
+                )
+                for before, after, reason in entries
+            ]
+        },
+        action=EventAction.REFRESH,
+        cause=cause,
+        occurred_at=at,
+    )
+    with connection.cursor() as cursor:
+        append_many(cursor, chained)
+
+    mine, theirs = _stored(subject), _stored(other)
+    assert len(mine) == count
+    assert [row[:1] + row[2:] for row in mine] == [row[:1] + row[2:] for row in theirs]
+    subject.refresh_from_db()
+    assert subject.ledger_length == locked.ledger_length
+    assert chain_verify(subject).ok and chain_verify(other).ok

@@ -12,11 +12,11 @@ from memory.models import Memory
 from memory.recall.embedders import get_embedder
 from memory.recall.search import (
     FIRM_SETTINGS,
-    SUBJECT_SQL,
     _vector_literal,
     firm_search_sql,
     memory_search,
     memory_search_firm,
+    subject_search_sql,
 )
 from memory.services import (
     memory_record,
@@ -99,6 +99,12 @@ def test_every_hit_carries_its_score_breakdown(client_memory):
         "recency",
         "importance",
         "context_lexical_rank",
+        "session_rank",
+        "memory_key_rank",
+        "time_rank",
+        "when_rank",
+        "speaker_rank",
+        "order_rank",
     }
     assert hit.breakdown["rrf"] > 0 and 0 < hit.breakdown["recency"] <= 1
 
@@ -221,24 +227,10 @@ def test_subject_search_scans_the_subject_exactly_and_never_the_hnsw_index(
     client_memory,
 ):
     subject, _ = client_memory
-    where = "(subject_id = %(subject_id)s AND status = ANY(%(statuses)s))"
-    vector = _vector_literal(get_embedder().embed_query("retire"))
+    sql, params = subject_search_sql(subject=subject, query="retire")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # as on a large table
-        cursor.execute(
-            "EXPLAIN " + SUBJECT_SQL.format(where=where),
-            {
-                "subject_id": subject.pk,
-                "statuses": ["active"],
-                "vector": vector,
-                "text": "retire",
-                "expansion": "retirement pension",
-                "expansion_weight": 0.5,
-                "near": 0.5,
-                "far": 0.25,
-                "pool": 60,
-            },
-        )
+        cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "memory_embedding_hnsw" not in plan
     assert "memory_subject" in plan  # the subject's btree index bounds the scan
