@@ -16,28 +16,11 @@ from memory.recall.search import (
     subject_search_sql,
 )
 from memory.services import memory_record, memory_retract, subject_create
+from tests.memory.recall.sessions import session_store
 
 pytestmark = pytest.mark.django_db
 WHO = Cause.user(1)
 DAY = datetime(2024, 5, 6, 9, tzinfo=UTC)
-
-
-def _session(subject, lines, *, day):
-    from memory.conversations.messages import conversation_start, message_append
-
-    conversation = conversation_start(subject=subject)
-    episodes = []
-    for minute, (speaker, text) in enumerate(lines):
-        message = message_append(
-            conversation=conversation,
-            role="user" if speaker == "client" else "assistant",
-            speaker=speaker,
-            text=text,
-            occurred_at=day + timedelta(minutes=minute),
-            extract=False,
-        )
-        episodes.append(Memory.objects.get(kind="episode", source_messages=message))
-    return episodes
 
 
 FILLER = [
@@ -56,7 +39,7 @@ def test_a_session_about_the_question_lifts_its_turn_that_matches():
     subject = subject_create(tenant_id=1, kind="client")
     # The trip's session names Norway and the kayaks far from the turn that says
     # how the trip went, beyond the reach of a turn's own context.
-    norway = _session(
+    norway = session_store(
         subject,
         [("client", "We're flying to Norway for the kayak week.")]
         + FILLER
@@ -66,7 +49,7 @@ def test_a_session_about_the_question_lifts_its_turn_that_matches():
         day=DAY,
     )
     answer = norway[-1]
-    (other,) = _session(
+    (other,) = session_store(
         subject,
         [("client", "The trip to the dentist was wonderful, no cavities.")],
         day=DAY + timedelta(days=30),
@@ -86,7 +69,7 @@ def test_a_session_about_the_question_lifts_its_turn_that_matches():
 
 def test_a_hit_on_a_memory_lifts_the_turn_it_was_drawn_from():
     subject = subject_create(tenant_id=1, kind="client")
-    turns = _session(
+    turns = session_store(
         subject,
         [
             ("advisor", "Anything new in the brokerage account?"),
@@ -103,7 +86,7 @@ def test_a_hit_on_a_memory_lifts_the_turn_it_was_drawn_from():
         ),
         start=1,
     ):
-        _session(subject, [("client", text)], day=DAY + timedelta(days=offset))
+        session_store(subject, [("client", text)], day=DAY + timedelta(days=offset))
     holding = memory_record(
         subject=subject,
         kind="holding",
@@ -138,14 +121,14 @@ def test_a_hit_on_a_memory_lifts_the_turn_it_was_drawn_from():
 
 def test_a_retracted_turn_no_longer_counts_in_its_sessions_key():
     subject = subject_create(tenant_id=1, kind="client")
-    norway = _session(
+    norway = session_store(
         subject,
         [("client", "We're flying to Norway for the kayak week.")]
         + FILLER
         + [("client", "The trip was wonderful, freezing water though.")],
         day=DAY,
     )
-    _session(
+    session_store(
         subject,
         [
             ("client", "The school trip is on Friday."),

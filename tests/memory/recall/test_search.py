@@ -24,6 +24,7 @@ from memory.services import (
     memory_supersede,
     subject_create,
 )
+from tests.memory.recall.sessions import session_store
 
 pytestmark = pytest.mark.django_db
 WHO = Cause.user(1)
@@ -334,25 +335,6 @@ def test_repeated_small_talk_does_not_crowd_out_the_answer():
     assert len(texts) == len(set(texts))  # each repeat collapses into one hit
 
 
-def _session(subject, lines, *, day):
-    """Store a session's turns as a chat would: one message and episode each."""
-    from memory.conversations.messages import conversation_start, message_append
-
-    conversation = conversation_start(subject=subject)
-    episodes = []
-    for minute, (speaker, text) in enumerate(lines):
-        message = message_append(
-            conversation=conversation,
-            role="user" if speaker == "client" else "assistant",
-            speaker=speaker,
-            text=text,
-            occurred_at=day + timedelta(minutes=minute),
-            extract=False,
-        )
-        episodes.append(Memory.objects.get(kind="episode", source_messages=message))
-    return episodes
-
-
 SMALL_TALK = [
     ("advisor", "Good to hear from you! How have things been?"),
     ("client", "Oh it's been rainy here all week."),
@@ -367,8 +349,8 @@ def test_an_answer_is_found_through_the_question_said_just_before_it():
     """The topic is in the advisor's question, only the value in the answer."""
     subject = subject_create(tenant_id=1, kind="client")
     day = datetime(2025, 3, 3, 9, tzinfo=UTC)
-    _session(subject, SMALL_TALK, day=day - timedelta(days=30))
-    episodes = _session(
+    session_store(subject, SMALL_TALK, day=day - timedelta(days=30))
+    episodes = session_store(
         subject,
         SMALL_TALK[:3]
         + [
@@ -396,10 +378,12 @@ def test_an_answer_is_found_through_the_question_said_just_before_it():
 def test_context_never_crosses_into_another_session():
     subject = subject_create(tenant_id=1, kind="client")
     day = datetime(2025, 3, 3, 9, tzinfo=UTC)
-    first = _session(
+    first = session_store(
         subject, [("advisor", "Any news on the garage studio tenant?")], day=day
     )
-    second = _session(subject, [("client", "Mostly good! Busy, but good.")], day=day)
+    second = session_store(
+        subject, [("client", "Mostly good! Busy, but good.")], day=day
+    )
     hits = memory_search(subject=subject, query="garage studio tenant", limit=10)
     by_memory = {hit.memory: hit for hit in hits}
     assert by_memory[first[0]].breakdown["context_lexical_rank"] == 1
@@ -430,7 +414,7 @@ def test_the_thesaurus_reaches_words_the_question_did_not_use():
 
 def test_a_fact_and_the_turn_it_came_from_take_one_place_in_the_results():
     subject = subject_create(tenant_id=1, kind="client")
-    (episode,) = _session(
+    (episode,) = session_store(
         subject,
         [("client", "We adopted a rescue dog named Biscuit!")],
         day=datetime(2025, 3, 3, 9, tzinfo=UTC),

@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import override_settings
 
-from memory.models import Memory
 from memory.recall.search import memory_search
 from memory.recall.temporal import asks_when, subject_now, time_windows
 from memory.services import subject_create
+from tests.memory.recall.sessions import session_store
 
 pytestmark = pytest.mark.django_db
 
@@ -70,24 +70,6 @@ def test_when_questions():
     assert not asks_when("Who did she call when the car broke down?")
 
 
-def _session(subject, lines, *, day):
-    from memory.conversations.messages import conversation_start, message_append
-
-    conversation = conversation_start(subject=subject)
-    episodes = []
-    for minute, (speaker, text) in enumerate(lines):
-        message = message_append(
-            conversation=conversation,
-            role="user" if speaker == "client" else "assistant",
-            speaker=speaker,
-            text=text,
-            occurred_at=day + timedelta(minutes=minute),
-            extract=False,
-        )
-        episodes.append(Memory.objects.get(kind="episode", source_messages=message))
-    return episodes
-
-
 FILLER = [
     ("advisor", "Good to hear from you, how are things?"),
     ("client", "Busy week, the usual."),
@@ -96,13 +78,13 @@ FILLER = [
 
 def test_a_question_naming_last_march_prefers_the_march_sessions_turn():
     subject = subject_create(tenant_id=1, kind="client")
-    (march,) = _session(
+    (march,) = session_store(
         subject,
         [("client", "We tried a new recipe: lamb tagine.")],
         day=_at(2024, 3, 12),
     )
-    _session(subject, FILLER, day=_at(2024, 4, 2))
-    (june,) = _session(
+    session_store(subject, FILLER, day=_at(2024, 4, 2))
+    (june,) = session_store(
         subject,
         [("client", "We tried a new recipe: gnocchi.")],
         day=_at(2024, 6, 20),
@@ -121,8 +103,8 @@ def test_a_question_naming_last_march_prefers_the_march_sessions_turn():
 
 def test_the_present_of_a_question_is_the_subjects_latest_turn():
     subject = subject_create(tenant_id=1, kind="client")
-    _session(subject, FILLER, day=_at(2023, 2, 1))
-    _session(subject, FILLER, day=_at(2023, 9, 1))
+    session_store(subject, FILLER, day=_at(2023, 2, 1))
+    session_store(subject, FILLER, day=_at(2023, 9, 1))
     assert subject_now(subject=subject).date() == _at(2023, 9, 1).date()
     assert (
         subject_now(subject=subject, as_of=_at(2023, 5, 1)).date()
@@ -132,12 +114,12 @@ def test_the_present_of_a_question_is_the_subjects_latest_turn():
 
 def test_a_when_question_prefers_the_turn_that_places_it_in_time():
     subject = subject_create(tenant_id=1, kind="client")
-    (dated,) = _session(
+    (dated,) = session_store(
         subject,
         [("client", "I painted the garden fence yesterday.")],
         day=_at(2024, 5, 4),
     )
-    (undated,) = _session(
+    (undated,) = session_store(
         subject,
         [("client", "Painting the garden fence blue was a pain.")],
         day=_at(2024, 6, 4),
@@ -163,13 +145,13 @@ def test_time_direction_of_a_question():
 
 def test_before_and_now_questions_favour_the_earliest_and_latest_answer():
     subject = subject_create(tenant_id=1, kind="client")
-    (first,) = _session(
+    (first,) = session_store(
         subject,
         [("client", "Our home is in Portland, near the river.")],
         day=_at(2023, 2, 1),
     )
-    _session(subject, FILLER, day=_at(2023, 6, 1))
-    (later,) = _session(
+    session_store(subject, FILLER, day=_at(2023, 6, 1))
+    (later,) = session_store(
         subject,
         [("client", "Our home is in Denver now, near the park.")],
         day=_at(2024, 2, 1),
