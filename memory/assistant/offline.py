@@ -220,6 +220,8 @@ class OfflineComposer:
             return
         answer.say(f"Since {label}:")
         lines = []
+        # A memory that replaced another is told as the replacement, not as new.
+        replacements = {m.superseded_by_id for m in changed}
         for memory in changed:
             if memory.status == "superseded" and memory.superseded_by is not None:
                 lines.append(f"Replaced: {memory.text} → {memory.superseded_by.text}")
@@ -227,7 +229,7 @@ class OfflineComposer:
             elif memory.status == "retracted":
                 lines.append(f"No longer: {memory.text} (from {day(memory.valid_to)})")
                 answer.cite([memory])
-            elif not any(m.superseded_by_id == memory.pk for m in changed):
+            elif memory.pk not in replacements:
                 lines.append(f"New: {memory.text} (stated {day(memory.valid_from)})")
                 answer.cite([memory])
         answer.say(bullets(lines))
