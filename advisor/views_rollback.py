@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from memory.conversations.rollback import conversation_rollback
 from memory.errors import MemoryEngineError
 from memory.ledger.replay import citation_resolve
-from memory.models import MemoryKind
+from memory.models import CauseType, MemoryKind
 from memory.selectors import memories_by_ids, memory_source_messages
 
 from .views_chat import (
@@ -47,8 +47,49 @@ def _described(report, owner) -> dict:
             if r.kind != MemoryKind.EPISODE
         ],
         "episodes": len(episodes),
-        "conflicts": [(c, memories.get(c.memory)) for c in report.conflicts],
+        "conflicts": [
+            (c, memories.get(c.memory), _versions(c)) for c in report.conflicts
+        ],
     }
+
+
+# How a version came to be, in the past tense.
+MADE = {
+    "create": "created",
+    "update": "updated",
+    "supersede": "superseded",
+    "retract": "retracted",
+    "restore": "restored",
+    "approve": "approved",
+    "reject": "rejected",
+    "erase": "erased",
+    "refresh": "refreshed",
+    "revert": "reverted",
+}
+
+
+def _versions(conflict) -> list[dict]:
+    """A conflict's two versions, as a person reads them: what the rolled-back
+    messages left, and what is there now, with who made it."""
+    described = []
+    for label, version in (
+        ("Left by these messages", conflict.rolled_back),
+        ("Now", conflict.current),
+    ):
+        state = version.get("state") or {}
+        cause = (version.get("cause") or {}).get("type")
+        described.append(
+            {
+                "label": label,
+                "version": version.get("version"),
+                "text": state.get("text"),
+                "status": state.get("status"),
+                "action": MADE.get(version.get("action"), version.get("action")),
+                "by": CauseType(cause).label if cause in CauseType.values else cause,
+                "event": version.get("event"),
+            }
+        )
+    return described
 
 
 @login_required

@@ -104,6 +104,41 @@ def test_advisor_chats_opens_a_citation_and_rolls_back(
     expect(page.locator("#chat .msg.rolled-back").first).to_be_visible()
 
 
+def test_a_rollback_preview_shows_a_conflict_with_both_versions(
+    demo, page, sign_in, screenshot, accessible
+):
+    from advisor.models import User
+    from memory.ledger.chain import Cause
+    from memory.services import memory_update
+
+    sign_in("advisor", "advisor-demo-2026")
+    page.click("text=Marcus Chen")
+    anchor = page.locator("#chat .msg.assistant").last.get_attribute("data-message")
+    page.fill("#chat-form textarea[name=text]", SALE)
+    page.click("#chat-form button[type=submit]")
+    expect(page.locator("#memory-panel")).to_contain_text("COST")
+    # The advisor corrects the new holding elsewhere: the rollback must leave
+    # that correction alone, and say what each version holds.
+    client = Client.objects.get(name="Marcus Chen")
+    holding = Memory.objects.get(
+        subject=client.subject, kind="holding", payload__instrument="COST"
+    )
+    advisor = User.objects.get(username="advisor")
+    memory_update(
+        memory=holding,
+        cause=Cause.user(advisor.pk),
+        text="Holds 45 COST (the advisor's correction)",
+    )
+
+    page.locator(f"#message-{anchor} a.rollback-link").click()
+    conflicts = page.locator("#chat-dialog #rollback ul.conflicts")
+    expect(conflicts).to_contain_text("Left by these messages · version 1")
+    expect(conflicts).to_contain_text("Now · version 2")
+    expect(conflicts).to_contain_text("the advisor's correction")
+    screenshot("rollback-conflict")
+    accessible("rollback preview with a conflict")
+
+
 def test_meeting_prep_and_a_new_conversation(demo, page, sign_in):
     sign_in("advisor", "advisor-demo-2026")
     page.click("text=Eleanor Whitfield")

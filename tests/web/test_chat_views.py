@@ -197,6 +197,38 @@ def test_rollback_previews_then_reverts_the_memory_and_keeps_the_branch(
     assert "abandoned branch" in again.content.decode()
 
 
+def test_a_rollback_conflict_shows_both_versions_and_who_made_the_later_one(
+    signed_in, marcus, chat, advisor_user
+):
+    from memory.ledger.chain import Cause
+    from memory.services import memory_update
+
+    kept = ask(chat, advisor_user, "What is his risk tolerance?")
+    bought = ask(chat, advisor_user, "Marcus bought 100 shares of Apple at $150 today.")
+    message_extract(message=bought.message)
+    holding = Memory.objects.get(subject=marcus.subject, kind="holding")
+    left = holding.text
+    memory_update(
+        memory=holding,
+        cause=Cause.user(advisor_user.pk),
+        text="Holds 120 AAPL (corrected by the advisor)",
+    )
+    url = f"{base(marcus, chat)}messages/{kept.reply.pk}/rollback/"
+
+    body = signed_in.get(url, **HTMX).content.decode()
+    assert "Conflicts (1)" in body
+    assert "Left by these messages · version 1" in body and f"“{left}”" in body
+    assert "Now · version 2" in body
+    assert "“Holds 120 AAPL (corrected by the advisor)”" in body
+    assert "updated by user" in body
+
+    signed_in.post(url, **HTMX)
+    holding.refresh_from_db()
+    # The advisor's correction is left as it is.
+    assert holding.status == MemoryStatus.ACTIVE
+    assert holding.text == "Holds 120 AAPL (corrected by the advisor)"
+
+
 def test_rollback_without_javascript_is_a_page_then_its_result(
     signed_in, marcus, chat, advisor_user
 ):
