@@ -139,7 +139,9 @@ def test_a_rollback_preview_shows_a_conflict_with_both_versions(
     accessible("rollback preview with a conflict")
 
 
-def test_meeting_prep_and_a_new_conversation(demo, page, sign_in):
+def test_meeting_prep_and_a_new_conversation(
+    demo, page, sign_in, screenshot, accessible
+):
     sign_in("advisor", "advisor-demo-2026")
     page.click("text=Eleanor Whitfield")
     page.locator("#chat details.conversations summary").click()
@@ -151,6 +153,10 @@ def test_meeting_prep_and_a_new_conversation(demo, page, sign_in):
     reply = page.locator("#chat .msg.assistant").last
     expect(reply).to_contain_text("Meeting prep")
     expect(reply.locator("a.cite").first).to_be_visible()
+    # The brief's listings read as lists, not one block of text.
+    expect(reply.locator(".msg-text ul.reply-list li").first).to_be_visible()
+    screenshot("meeting-prep")
+    accessible("meeting prep brief")
     # An empty message is the browser's to refuse first, the server's after.
     assert (
         page.locator("#chat-form textarea[name=text]").get_attribute("required")

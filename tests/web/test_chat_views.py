@@ -155,6 +155,40 @@ def test_a_citation_shows_the_version_cited_and_its_source(
     assert signed_in.get(wrong).status_code == 404  # that message cites nothing
 
 
+def test_a_reply_shows_its_listings_as_lists_and_escapes_what_it_quotes(
+    signed_in, marcus, chat, advisor_user
+):
+    remember(
+        marcus.subject,
+        "goal",
+        "Retire at 60 <b>early</b>",
+        key="goal:retire",
+        payload={"goal": "retire at 60"},
+    )
+    for symbol in ("AAPL", "MSFT"):
+        remember(
+            marcus.subject,
+            "holding",
+            f"Holds 100 {symbol}",
+            key=f"holding:{symbol}",
+            payload={"instrument": symbol, "quantity": 100},
+        )
+    ask(chat, advisor_user, "Prep me for the meeting.")
+    page = signed_in.get(base(marcus, chat)).content.decode()
+    reply = page[page.rindex('data-role="assistant"') :]
+    reply = reply[: reply.index("</li>\n", reply.index("msg-text"))]
+    assert "<p>Meeting prep — Marcus Chen" in reply
+    assert "Retire at 60 &lt;b&gt;early&lt;/b&gt;" in reply  # escaped, not markup
+    assert "<b>early</b>" not in reply
+    listing = reply[reply.index("<p>Holdings:</p>") :]
+    assert listing.startswith('<p>Holdings:</p><ul class="reply-list"><li>Holds 100')
+    assert listing.index("MSFT") < listing.index("</ul>")  # both in one list
+    # The advisor's own words stay as typed, lines and all.
+    ask(chat, advisor_user, "- not a list\n- just dashes")
+    page = signed_in.get(base(marcus, chat)).content.decode()
+    assert "- not a list<br>- just dashes" in page
+
+
 def test_rollback_previews_then_reverts_the_memory_and_keeps_the_branch(
     signed_in, marcus, chat, advisor_user
 ):
