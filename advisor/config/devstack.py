@@ -117,7 +117,9 @@ def main() -> int:
     print("\nStopping web, worker and beat...")
     for process in processes.values():
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
+            # The leader only: the worker then stops its own pool (a warm
+            # shutdown) rather than logging each child killed under it.
+            process.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + 15
     for process in processes.values():
         try:
