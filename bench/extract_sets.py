@@ -156,6 +156,65 @@ def write_set(
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
 
 
+def template_registry():
+    """Return a generator's list of dialogue templates and the decorator that
+    fills it: ``@template(topic, channels, weight)`` adds the function once per
+    channel, ``weight`` times."""
+    templates = []
+
+    def template(topic, channels="transcript chat", weight=1):
+        def register(fn):
+            for channel in channels.split():
+                templates.extend([(topic, channel, fn)] * weight)
+            return fn
+
+        return register
+
+    return templates, template
+
+
+def dialogues_build(
+    *,
+    templates: list,
+    maker,
+    rng: random.Random,
+    count: int,
+    prefix: str,
+    clients: list,
+    analysts: list,
+    advisors: list,
+    shuffle: bool = True,
+) -> list[dict]:
+    """Return ``count`` dialogues, the templates taken in turn (shuffled each
+    round unless ``shuffle`` is off), each with a client (an analyst on the
+    analyst channel) and an advisor drawn from ``rng``."""
+    order = list(templates)
+    dialogues = []
+    for i in range(count):
+        if shuffle and i % len(order) == 0:
+            rng.shuffle(order)
+        topic, channel, fn = order[i % len(order)]
+        person = rng.choice(analysts if channel == "analyst" else clients)
+        d = Dialogue(topic, channel, person, rng.choice(advisors))
+        fn(maker, d)
+        dialogues.append(d.as_json(f"{prefix}-{i:03d}-{fn.__name__}"))
+    return dialogues
+
+
+def set_main(
+    argv, *, description: str, path: Path, name: str, seed: int, about: str, build
+) -> int:
+    """The command line of a set's generator: ``--seed``, then write the set."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--seed", type=int, default=seed)
+    args = parser.parse_args(argv)
+    dialogues = build(seed=args.seed)
+    write_set(path, name=name, seed=args.seed, about=about, dialogues=dialogues)
+    return 0
+
+
 def load_set(path: Path) -> dict:
     """Return a set as parsed JSON."""
     return json.loads(path.read_text(encoding="utf-8"))

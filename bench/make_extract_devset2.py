@@ -15,10 +15,17 @@ regression set); the two held-out sets are not. Deterministic for a seed:
 
 from __future__ import annotations
 
-import argparse
 import random
 
-from bench.extract_sets import DEVSET2, Dialogue, Person, number_words, write_set
+from bench.extract_sets import (
+    DEVSET2,
+    Dialogue,
+    Person,
+    dialogues_build,
+    number_words,
+    set_main,
+    template_registry,
+)
 from bench.make_extract_devset import Voice
 from market.instruments import DEFAULT_INSTRUMENTS
 
@@ -163,16 +170,7 @@ def twin_reply(m: Maker, d: Dialogue) -> None:
         d.twin(m.pick("Understood.", "Saved to the notes.", "OK, recorded."))
 
 
-TEMPLATES = []
-
-
-def template(topic, channels="transcript chat", weight=1):
-    def register(fn):
-        for channel in channels.split():
-            TEMPLATES.extend([(topic, channel, fn)] * weight)
-        return fn
-
-    return register
+TEMPLATES, template = template_registry()
 
 
 # ----------------------------------------------------------------------- holdings
@@ -1329,35 +1327,31 @@ def hc_more(m: Maker, d: Dialogue):
 
 def build(count: int = COUNT, seed: int = SEED) -> list[dict]:
     rng = random.Random(seed)
-    m = Maker(rng)
-    order = list(TEMPLATES)
-    dialogues = []
-    for i in range(count):
-        if i % len(order) == 0:
-            rng.shuffle(order)
-        topic, channel, fn = order[i % len(order)]
-        person = rng.choice(ANALYSTS if channel == "analyst" else CLIENTS)
-        d = Dialogue(topic, channel, person, rng.choice(ADVISORS))
-        fn(m, d)
-        dialogues.append(d.as_json(f"d2-{i:03d}-{fn.__name__}"))
-    return dialogues
+    return dialogues_build(
+        templates=TEMPLATES,
+        maker=Maker(rng),
+        rng=rng,
+        count=count,
+        prefix="d2",
+        clients=CLIENTS,
+        analysts=ANALYSTS,
+        advisors=ADVISORS,
+    )
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=SEED)
-    args = parser.parse_args(argv)
-    write_set(
-        DEVSET2,
+    return set_main(
+        argv,
+        description=__doc__.splitlines()[0],
+        path=DEVSET2,
         name="devset2",
-        seed=args.seed,
+        seed=SEED,
         about=(
             "Second extraction development set, in wording unlike the rules' "
             "patterns and the first sets; tuned on."
         ),
-        dialogues=build(seed=args.seed),
+        build=build,
     )
-    return 0
 
 
 if __name__ == "__main__":

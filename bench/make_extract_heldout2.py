@@ -13,10 +13,17 @@ bench``. Deterministic for a seed: ``python -m bench.make_extract_heldout2``.
 
 from __future__ import annotations
 
-import argparse
 import random
 
-from bench.extract_sets import HELDOUT2, Dialogue, Person, number_words, write_set
+from bench.extract_sets import (
+    HELDOUT2,
+    Dialogue,
+    Person,
+    dialogues_build,
+    number_words,
+    set_main,
+    template_registry,
+)
 from bench.make_extract_devset import Voice
 
 SEED = 7719
@@ -126,16 +133,7 @@ def speak(m: Maker, d: Dialogue, template: str) -> None:
         d.client(text)
 
 
-TEMPLATES = []
-
-
-def template(topic, channels="transcript chat", weight=1):
-    def register(fn):
-        for channel in channels.split():
-            TEMPLATES.extend([(topic, channel, fn)] * weight)
-        return fn
-
-    return register
+TEMPLATES, template = template_registry()
 
 
 # ----------------------------------------------------------------------- holdings
@@ -653,35 +651,33 @@ def n_question(m: Maker, d: Dialogue):
 
 def build(count: int = COUNT, seed: int = SEED) -> list[dict]:
     rng = random.Random(seed)
-    m = Maker(rng)
-    dialogues = []
-    for i in range(count):
-        topic, channel, fn = TEMPLATES[i % len(TEMPLATES)]
-        if channel == "analyst":
-            person = rng.choice(ANALYSTS)
-        else:
-            person = rng.choice(CLIENTS)
-        d = Dialogue(topic, channel, person, rng.choice(ADVISORS))
-        fn(m, d)
-        dialogues.append(d.as_json(f"h2-{i:03d}-{fn.__name__}"))
-    return dialogues
+    return dialogues_build(
+        templates=TEMPLATES,
+        maker=Maker(rng),
+        rng=rng,
+        count=count,
+        prefix="h2",
+        clients=CLIENTS,
+        analysts=ANALYSTS,
+        advisors=ADVISORS,
+        # Templates in their written order, every round.
+        shuffle=False,
+    )
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=SEED)
-    args = parser.parse_args(argv)
-    write_set(
-        HELDOUT2,
+    return set_main(
+        argv,
+        description=__doc__.splitlines()[0],
+        path=HELDOUT2,
         name="heldout2",
-        seed=args.seed,
+        seed=SEED,
         about=(
             "Second held-out extraction set, written before the second tuning "
             "round with its own people, tickers and sentences; never tuned on."
         ),
-        dialogues=build(seed=args.seed),
+        build=build,
     )
-    return 0
 
 
 if __name__ == "__main__":

@@ -13,10 +13,17 @@ in words nobody tuned the rules to. Deterministic for a seed:
 
 from __future__ import annotations
 
-import argparse
 import random
 
-from bench.extract_sets import HELDOUT3, Dialogue, Person, number_words, write_set
+from bench.extract_sets import (
+    HELDOUT3,
+    Dialogue,
+    Person,
+    dialogues_build,
+    number_words,
+    set_main,
+    template_registry,
+)
 from bench.make_extract_devset import Voice
 
 SEED = 3303
@@ -109,16 +116,7 @@ def speak(m: Maker, d: Dialogue, template: str) -> None:
         d.client(Voice("first", d.subject)(template))
 
 
-TEMPLATES = []
-
-
-def template(topic, channels="transcript chat", weight=1):
-    def register(fn):
-        for channel in channels.split():
-            TEMPLATES.extend([(topic, channel, fn)] * weight)
-        return fn
-
-    return register
+TEMPLATES, template = template_registry()
 
 
 @template("holdings", weight=3)
@@ -380,35 +378,31 @@ def n_chat(m: Maker, d: Dialogue):
 
 def build(count: int = COUNT, seed: int = SEED) -> list[dict]:
     rng = random.Random(seed)
-    m = Maker(rng)
-    order = list(TEMPLATES)
-    dialogues = []
-    for i in range(count):
-        if i % len(order) == 0:
-            rng.shuffle(order)
-        topic, channel, fn = order[i % len(order)]
-        person = rng.choice(ANALYSTS if channel == "analyst" else CLIENTS)
-        d = Dialogue(topic, channel, person, rng.choice(ADVISORS))
-        fn(m, d)
-        dialogues.append(d.as_json(f"h3-{i:03d}-{fn.__name__}"))
-    return dialogues
+    return dialogues_build(
+        templates=TEMPLATES,
+        maker=Maker(rng),
+        rng=rng,
+        count=count,
+        prefix="h3",
+        clients=CLIENTS,
+        analysts=ANALYSTS,
+        advisors=ADVISORS,
+    )
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=SEED)
-    args = parser.parse_args(argv)
-    write_set(
-        HELDOUT3,
+    return set_main(
+        argv,
+        description=__doc__.splitlines()[0],
+        path=HELDOUT3,
         name="heldout3",
-        seed=args.seed,
+        seed=SEED,
         about=(
             "Third held-out extraction set, written before the third round of "
             "tuning in vocabulary of its own; never tuned on."
         ),
-        dialogues=build(seed=args.seed),
+        build=build,
     )
-    return 0
 
 
 if __name__ == "__main__":
