@@ -15,7 +15,6 @@ without the optional ``minilm`` extra, so ``make bench`` and CI work without it.
 from __future__ import annotations
 
 import importlib.util
-import json
 import logging
 import os
 import random
@@ -40,8 +39,11 @@ from bench.search_bench import (
     TICKERS,
     _exact_subject_top,
     _same_top,
+    copy_row,
+    draw_importance,
+    draw_status,
 )
-from memory.models import Memory, MemoryKind, MemoryStatus, Subject
+from memory.models import Memory, MemoryKind, Subject
 from memory.recall.embedders import get_embedder
 from memory.recall.indexing import embedding_text
 from memory.recall.minilm import MiniLMEmbedder
@@ -120,32 +122,19 @@ def _chunk_rows(rng, subject_ids, now, embedder, vectors: dict) -> tuple[list, f
     rows = []
     for subject_id, kind, text, payload, key, moment in drafts:
         probe.kind, probe.text, probe.payload = kind, text, payload
-        status = (
-            MemoryStatus.SUPERSEDED
-            if kind != MemoryKind.EPISODE and rng.random() < 0.05
-            else MemoryStatus.ACTIVE
-        )
         rows.append(
-            (
-                subject_id,
-                MINILM_TENANT,
-                kind,
-                key,
-                text,
-                json.dumps(payload),
-                status,
-                0.3 if kind == MemoryKind.EPISODE else round(rng.uniform(0.4, 0.9), 2),
-                1.0,
-                moment,
-                moment,
-                "message" if kind == MemoryKind.EPISODE else "import",
-                "bench",
-                1,
-                vectors[embedding_text(probe)],
-                embedder.name,
-                "standard",
-                moment,
-                moment,
+            copy_row(
+                subject_id=subject_id,
+                tenant_id=MINILM_TENANT,
+                kind=kind,
+                key=key,
+                text=text,
+                payload=payload,
+                status=draw_status(rng, kind),
+                importance=draw_importance(rng, kind),
+                moment=moment,
+                vector=vectors[embedding_text(probe)],
+                embedder_name=embedder.name,
             )
         )
     return rows, embed_s

@@ -425,6 +425,55 @@ def _delete_tenant(tenant_id: int) -> None:
         cursor.execute("DELETE FROM memory_subject WHERE tenant_id = %s", [tenant_id])
 
 
+def draw_status(rng, kind: str) -> str:
+    """A bench memory's status: one semantic memory in twenty superseded."""
+    if kind != MemoryKind.EPISODE and rng.random() < 0.05:
+        return MemoryStatus.SUPERSEDED
+    return MemoryStatus.ACTIVE
+
+
+def draw_importance(rng, kind: str) -> float:
+    return 0.3 if kind == MemoryKind.EPISODE else round(rng.uniform(0.4, 0.9), 2)
+
+
+def copy_row(
+    *,
+    subject_id: int,
+    tenant_id: int,
+    kind: str,
+    key: str,
+    text: str,
+    payload: dict,
+    status: str,
+    importance: float,
+    moment,
+    vector: str,
+    embedder_name: str,
+) -> tuple:
+    """One ``memory_memory`` row for the bench's COPY, in ``COPY_COLUMNS`` order."""
+    return (
+        subject_id,
+        tenant_id,
+        kind,
+        key,
+        text,
+        json.dumps(payload),
+        status,
+        importance,
+        1.0,
+        moment,
+        moment,
+        "message" if kind == MemoryKind.EPISODE else "import",
+        "bench",
+        1,
+        vector,
+        embedder_name,
+        "standard",
+        moment,
+        moment,
+    )
+
+
 def _rows(rng, subject_ids, count, tenant_id, progress, now):
     embedder = get_embedder()
     vectors: dict[str, str] = {}
@@ -446,31 +495,20 @@ def _rows(rng, subject_ids, count, tenant_id, progress, now):
             vector = _vector_literal(embedder.embed_documents([document])[0])
             if len(vectors) < 300_000:
                 vectors[document] = vector
-        status = (
-            MemoryStatus.SUPERSEDED
-            if kind != MemoryKind.EPISODE and rng.random() < 0.05
-            else MemoryStatus.ACTIVE
-        )
-        yield (
-            rng.choice(subject_ids),
-            tenant_id,
-            kind,
-            key,
-            text,
-            json.dumps(payload),
-            status,
-            0.3 if kind == MemoryKind.EPISODE else round(rng.uniform(0.4, 0.9), 2),
-            1.0,
-            moment,
-            moment,
-            "message" if kind == MemoryKind.EPISODE else "import",
-            "bench",
-            1,
-            vector,
-            embedder.name,
-            "standard",
-            moment,
-            moment,
+        status = draw_status(rng, kind)
+        subject_id = rng.choice(subject_ids)
+        yield copy_row(
+            subject_id=subject_id,
+            tenant_id=tenant_id,
+            kind=kind,
+            key=key,
+            text=text,
+            payload=payload,
+            status=status,
+            importance=draw_importance(rng, kind),
+            moment=moment,
+            vector=vector,
+            embedder_name=embedder.name,
         )
         progress.advance()
 
