@@ -16,12 +16,12 @@ The output is deterministic for a given seed: ``python -m bench.make_recall_devs
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bench.recall_eval import set_main
 
 SEED = 20250314
 OUTPUT = Path(__file__).with_name("recall_devset.json")
@@ -837,25 +837,8 @@ def build_devset(seed: int = SEED) -> dict:
 
 def main() -> None:
     """Write the dev set and print its size."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--output", type=Path, default=OUTPUT)
-    args = parser.parse_args()
-    devset = build_devset(args.seed)
-    text = json.dumps(devset, indent=1, ensure_ascii=False) + "\n"
-    args.output.write_text(text, encoding="utf-8")
-    turns = sum(
-        len(session["turns"])
-        for conversation in devset["conversations"]
-        for session in conversation["sessions"]
-    )
-    kinds: dict[str, int] = {}
-    for question in devset["questions"]:
-        kinds[question["type"]] = kinds.get(question["type"], 0) + 1
-    print(
-        f"wrote {args.output} ({len(text) / 1e6:.2f} MB): "
-        f"{len(devset['conversations'])} conversations, {turns} turns, "
-        f"{len(devset['questions'])} questions {kinds}"
+    set_main(
+        build_devset, description=__doc__.splitlines()[0], seed=SEED, output=OUTPUT
     )
 
 

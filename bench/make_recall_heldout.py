@@ -13,12 +13,12 @@ Deterministic for a seed: ``python -m bench.make_recall_heldout``.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bench.recall_eval import set_main
 
 SEED = 77_001_913
 OUTPUT = Path(__file__).with_name("recall_heldout.json")
@@ -708,23 +708,8 @@ def build_heldout(seed: int = SEED) -> dict:
 
 def main() -> None:
     """Write the held-out set and print its size."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--output", type=Path, default=OUTPUT)
-    args = parser.parse_args()
-    heldout = build_heldout(args.seed)
-    text = json.dumps(heldout, indent=1, ensure_ascii=False) + "\n"
-    args.output.write_text(text, encoding="utf-8")
-    turns = sum(
-        len(s["turns"]) for c in heldout["conversations"] for s in c["sessions"]
-    )
-    kinds: dict[str, int] = {}
-    for question in heldout["questions"]:
-        kinds[question["type"]] = kinds.get(question["type"], 0) + 1
-    print(
-        f"wrote {args.output} ({len(text) / 1e6:.2f} MB): "
-        f"{len(heldout['conversations'])} conversations, {turns} turns, "
-        f"{len(heldout['questions'])} questions {kinds}"
+    set_main(
+        build_heldout, description=__doc__.splitlines()[0], seed=SEED, output=OUTPUT
     )
 
 

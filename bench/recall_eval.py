@@ -47,6 +47,31 @@ def load_devset(path: Path = DEVSET) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def set_main(
+    build: Callable[[int], dict], *, description: str, seed: int, output: Path
+) -> None:
+    """The command line of a recall set's generator: ``--seed`` and ``--output``,
+    then write the set and print its size."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--seed", type=int, default=seed)
+    parser.add_argument("--output", type=Path, default=output)
+    args = parser.parse_args()
+    built = build(args.seed)
+    text = json.dumps(built, indent=1, ensure_ascii=False) + "\n"
+    args.output.write_text(text, encoding="utf-8")
+    turns = sum(
+        len(session["turns"])
+        for conversation in built["conversations"]
+        for session in conversation["sessions"]
+    )
+    kinds = Counter(question["type"] for question in built["questions"])
+    print(
+        f"wrote {args.output} ({len(text) / 1e6:.2f} MB): "
+        f"{len(built['conversations'])} conversations, {turns} turns, "
+        f"{len(built['questions'])} questions {dict(kinds)}"
+    )
+
+
 def turns_by_subject(devset: dict) -> dict[str, list[tuple[str, str]]]:
     """Return each subject's turns as ``(turn_id, text)`` in conversation order."""
     turns: dict[str, list[tuple[str, str]]] = {}
