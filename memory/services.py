@@ -346,15 +346,7 @@ def memory_retract(
 ) -> Memory:
     """Mark a memory as no longer true (or never true), keeping it in history."""
     subject, current, before = _reload_for_change(memory)
-    if current.status not in (MemoryStatus.ACTIVE, MemoryStatus.PROPOSED):
-        raise InvalidTransition(
-            f"A {current.status} memory cannot be retracted.",
-            extra={"memory_id": current.pk, "status": current.status},
-        )
-    current.status = MemoryStatus.RETRACTED
-    current.valid_to = valid_to or timezone.now()
-    if current.valid_from and current.valid_to < current.valid_from:
-        current.valid_to = current.valid_from
+    _retract_in_place(current, valid_to or timezone.now())
     _save_with_event(subject, current, EventAction.RETRACT, before, cause, reason)
     return current
 
@@ -597,6 +589,7 @@ def memories_revert(
         before = snapshot(memory, sources[memory.pk])
         if memory.pk in retract:
             _retract_in_place(memory, now)
+            memory.updated_at = now
             retractions.append(
                 Entry(
                     memory, EventAction.RETRACT, before, _after(memory, before), reason
@@ -634,16 +627,18 @@ def memories_revert(
     return events
 
 
-def _retract_in_place(memory: Memory, now: datetime) -> None:
-    """Retract a memory locked for it, as ``memory_retract`` does; not saved."""
+def _retract_in_place(memory: Memory, valid_to: datetime) -> None:
+    """Retract a memory locked for it, true until ``valid_to`` (never before it
+    became true); not saved."""
     if memory.status not in (MemoryStatus.ACTIVE, MemoryStatus.PROPOSED):
         raise InvalidTransition(
             f"A {memory.status} memory cannot be retracted.",
             extra={"memory_id": memory.pk, "status": memory.status},
         )
     memory.status = MemoryStatus.RETRACTED
-    memory.valid_to = max(now, memory.valid_from) if memory.valid_from else now
-    memory.updated_at = now
+    memory.valid_to = (
+        max(valid_to, memory.valid_from) if memory.valid_from else valid_to
+    )
 
 
 @transaction.atomic
