@@ -454,17 +454,23 @@ def memory_restore(
     History is not rewritten: the restore is one more version, pointing back.
     """
     subject, current, before = _reload_for_change(memory)
-    if event.memory_id != current.pk:
+    _restore_in_place(current, event)
+    _save_with_event(subject, current, action, before, cause, reason)
+    references_follow(memories=[current])
+    return current
+
+
+def _restore_in_place(memory: Memory, event: MemoryEvent) -> None:
+    """Lay the version ``event`` recorded over a memory locked for it (checked
+    to be that memory's and restorable, then validated); not saved."""
+    if event.memory_id != memory.pk:
         raise NotFound("That version belongs to another memory.")
     if not is_restorable(event):
         raise InvalidTransition(
             _why_not_restorable(event), extra={"event_id": event.pk}
         )
-    _state_apply(current, event.after)
-    _full_clean(current)
-    _save_with_event(subject, current, action, before, cause, reason)
-    references_follow(memories=[current])
-    return current
+    _state_apply(memory, event.after)
+    _full_clean(memory)
 
 
 def _state_apply(memory: Memory, state: dict) -> None:
@@ -596,15 +602,7 @@ def memories_revert(
                 )
             )
             continue
-        event = restore[memory.pk]
-        if event.memory_id != memory.pk:
-            raise NotFound("That version belongs to another memory.")
-        if not is_restorable(event):
-            raise InvalidTransition(
-                _why_not_restorable(event), extra={"event_id": event.pk}
-            )
-        _state_apply(memory, event.after)
-        _full_clean(memory)
+        _restore_in_place(memory, restore[memory.pk])
         memory.updated_at = now
         if memory.text != before["text"]:
             reworded.append(memory)
