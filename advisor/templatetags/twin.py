@@ -1,4 +1,6 @@
 from django import template
+from django.utils.html import conditional_escape, format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -22,9 +24,6 @@ def money(value):
 def reply_text(text):
     """Show a twin's reply as its composer wrote it: paragraphs, and each run of
     ``- `` lines as a list (a meeting-prep brief, a listing of holdings)."""
-    from django.utils.html import conditional_escape, format_html_join
-    from django.utils.safestring import mark_safe
-
     blocks: list[str] = []
     items: list[str] = []
 
